@@ -1,0 +1,244 @@
+/* ringfmt.h - on-disk layout of the nflogd ring file, format v1.
+ *
+ * Only fixed-width, explicitly padded types live here; every size and offset is
+ * pinned by a _Static_assert so that a change to the layout cannot go unnoticed.
+ * All multi-byte integers are stored in host byte order (the file is a local
+ * interface between a daemon and readers on the same machine), except the
+ * address and port fields that are copied from the wire: those are noted.
+ * doc/ring-format.md is the normative description.
+ *
+ *  file offset 0          RING_HDR_SIZE        + n*RING_SEGHDR_SIZE      data_off
+ *  +-------------------+---------------------+-----+---------------------+-----------
+ *  | ring_file_hdr     | ring_seg_hdr 0      | ... | ring_seg_hdr n-1    | seg 0 records | seg 1 ...
+ *  | (4096 B)          | (4096 B each)       |     |                     | slots*256 B   |
+ *  +-------------------+---------------------+-----+---------------------+-----------
+ */
+#ifndef NFLOGD_RINGFMT_H
+#define NFLOGD_RINGFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RING_MAGIC		"NFLOGRNG"	/* 8 bytes, no NUL stored */
+#define RING_VERSION_MAJOR	1		/* bumped on any incompatible change */
+#define RING_VERSION_MINOR	0		/* bumped when reserved (zero) bytes gain meaning */
+
+#define RING_HDR_SIZE		4096u		/* bytes: file header page */
+#define RING_SEGHDR_SIZE	4096u		/* bytes: one page per segment header */
+#define RING_REC_SIZE		256u		/* bytes: one record, power of two */
+#define RING_SEG_MAX		256u		/* segments (capture threads) per file */
+#define RING_SLOTS_MIN		16u		/* records per segment, lower bound */
+#define RING_IFACES		64u		/* interface-name table entries */
+#define RING_IFNAMSIZ		16u		/* IFNAMSIZ, with NUL */
+#define RING_PREFIXES		15u		/* distinct NFLOG prefixes per segment */
+#define RING_PREFIX_LEN		128u		/* bytes, with NUL; nft allows 127 chars */
+#define RING_RAW_LEN		72u		/* bytes of the packet kept per record */
+
+enum ring_state {
+	RING_STATE_OFFLINE	= 1,	/* closed cleanly */
+	RING_STATE_ONLINE	= 2,	/* a writer has it open (or crashed) */
+};
+
+enum ring_seg_role {
+	RING_SEG_CAPTURE	= 1,	/* written by one capture thread */
+	RING_SEG_ALERT		= 2,	/* reserved for the correlator */
+};
+
+/* Interface-name table, written only by the daemon's main thread. A reader
+ * retries when gen is odd or changed while it copied (seqlock). */
+struct ring_iface {
+	uint32_t ifindex;			/* 0 = unused entry */
+	char	 name[RING_IFNAMSIZ];
+};
+
+struct ring_file_hdr {
+	char	 magic[8];			/*   0 RING_MAGIC */
+	uint16_t version_major;			/*   8 */
+	uint16_t version_minor;			/*  10 */
+	uint32_t hdr_size;			/*  12 RING_HDR_SIZE */
+	uint32_t seghdr_size;			/*  16 RING_SEGHDR_SIZE */
+	uint32_t rec_size;			/*  20 RING_REC_SIZE */
+	uint32_t nsegs;				/*  24 1..RING_SEG_MAX */
+	uint32_t state;				/*  28 enum ring_state */
+	uint64_t slots;				/*  32 records per segment, power of two */
+	uint64_t data_off;			/*  40 offset of segment 0's records */
+	uint64_t file_size;			/*  48 exact length of the file */
+	uint64_t kb_stamp;			/*  56 knowledge-base hash, 0 = none */
+	uint64_t created_ns;			/*  64 CLOCK_REALTIME at creation */
+	uint64_t opened_ns;			/*  72 CLOCK_REALTIME at last open */
+	uint32_t epoch;				/*  80 incremented at every writer open */
+	uint32_t writer_pid;			/*  84 */
+	uint32_t iface_gen;			/*  88 seqlock word for ifaces[] */
+	uint32_t reserved0;			/*  92 */
+	uint8_t	 reserved1[160];		/*  96 zero */
+	struct ring_iface ifaces[RING_IFACES];	/* 256 .. 1536 */
+	uint8_t	 pad[RING_HDR_SIZE - 256 - RING_IFACES * sizeof(struct ring_iface)];
+};
+
+/* Per-segment counters: the index is the on-disk identity, never reuse one. */
+enum ring_ctr {
+	RING_CTR_RECEIVED	= 0,	/* NFLOG packet messages parsed */
+	RING_CTR_RECORDED	= 1,	/* records published */
+	RING_CTR_LOST_SEQ	= 2,	/* messages lost, sized by NFULA_SEQ gaps */
+	RING_CTR_ENOBUFS	= 3,	/* ENOBUFS events (socket overrun episodes) */
+	RING_CTR_SOCK_DROPS	= 4,	/* datagrams the socket dropped (SO_MEMINFO) */
+	RING_CTR_TRUNCATED	= 5,	/* decode outcome: headers cut by copy range */
+	RING_CTR_INVALID	= 6,	/* decode outcome: self-contradicting headers */
+	RING_CTR_BAD_MSG	= 7,	/* netlink messages that failed to parse */
+	RING_CTR_MSG_TRUNC	= 8,	/* recv() datagrams cut by MSG_TRUNC */
+	RING_CTR_NO_SEQ		= 9,	/* packet messages without NFULA_SEQ */
+	RING_CTR_SEQ_RESET	= 10,	/* NFULA_SEQ went backwards */
+	RING_CTR_IPV4		= 11,
+	RING_CTR_IPV6		= 12,
+	RING_CTR_L3_OTHER	= 13,
+	RING_CTR_TCP		= 14,
+	RING_CTR_UDP		= 15,
+	RING_CTR_ICMP		= 16,
+	RING_CTR_ICMPV6		= 17,
+	RING_CTR_L4_OTHER	= 18,
+	RING_CTR_FRAGMENT	= 19,	/* non-first fragments (no L4 header) */
+	RING_CTR_PREFIX_FULL	= 20,	/* prefix table full: record has no prefix */
+	RING_CTR_BATCHES	= 21,	/* recv() calls that returned data */
+	RING_CTR_DROPS_PENDING	= 22,	/* 1 while socket drops are not yet sized by a gap */
+	__RING_CTR_MAX,
+};
+#define RING_CTR_SLOTS		128u	/* counters reserved per segment */
+
+/*
+ * Segment header. Line 0 holds what a reader polls (head); counters and the
+ * prefix table follow on their own lines. Every field is written by exactly one
+ * thread, the segment's capture worker.
+ */
+struct ring_seg_hdr {
+	uint64_t head;			/*   0 next position; release-stored by the writer */
+	uint32_t role;			/*   8 enum ring_seg_role */
+	uint32_t group;			/*  12 NFLOG group */
+	int32_t	 cpu;			/*  16 pinned CPU, -1 = unpinned */
+	uint32_t nprefixes;		/*  20 release-stored after a prefix is written */
+	uint64_t expect_seq;		/*  24 next NFULA_SEQ expected (+1; 0 = none) */
+	uint8_t	 pad0[32];		/*  32 */
+	uint64_t ctr[RING_CTR_SLOTS];	/*  64 .. 1088 */
+	uint8_t	 pad1[64];		/* 1088 */
+	char	 prefix[RING_PREFIXES][RING_PREFIX_LEN]; /* 1152 .. 3072 */
+	uint8_t	 pad2[RING_SEGHDR_SIZE - 1152 - RING_PREFIXES * RING_PREFIX_LEN];
+};
+
+/* ring_rec.status */
+enum ring_status {
+	RING_ST_OK		= 0,
+	RING_ST_TRUNCATED	= 1,
+	RING_ST_INVALID		= 2,
+};
+
+/* ring_rec.why: the first problem the decoder met (0 when status is OK) */
+enum ring_why {
+	RING_WHY_NONE		= 0,
+	RING_WHY_NO_PAYLOAD	= 1,	/* NFLOG message carried no packet bytes */
+	RING_WHY_L3_TRUNC	= 2,	/* IPv4/IPv6 fixed header cut */
+	RING_WHY_L3_VERSION	= 3,	/* version nibble not 4/6, or not the NFLOG family */
+	RING_WHY_L3_HDRLEN	= 4,	/* IPv4 IHL < 5, or IHL beyond total length */
+	RING_WHY_L3_TOTLEN	= 5,	/* total/payload length too small for the headers */
+	RING_WHY_EXT_TRUNC	= 6,	/* IPv6 extension header cut */
+	RING_WHY_EXT_BAD	= 7,	/* IPv6 extension header runs past the payload */
+	RING_WHY_L4_TRUNC	= 8,	/* TCP/UDP/ICMP header cut */
+	RING_WHY_L4_BAD		= 9,	/* TCP data offset < 5, UDP length < 8, ... */
+	RING_WHY_INNER_TRUNC	= 10,	/* header quoted in an ICMP error cut */
+	RING_WHY_INNER_BAD	= 11,	/* quoted header contradicts itself */
+	__RING_WHY_MAX,
+};
+
+/* ring_rec.kind */
+enum ring_kind {
+	RING_KIND_DROP		= 1,
+	RING_KIND_ALERT		= 2,	/* reserved for the correlator */
+};
+
+/* ring_rec.ip_flags bits */
+#define RING_IPF_RF		0x01	/* IPv4 reserved ("evil") bit */
+#define RING_IPF_DF		0x02
+#define RING_IPF_MF		0x04	/* more fragments (v4 flag or v6 fragment header) */
+#define RING_IPF_OPTIONS	0x08	/* IPv4 options / IPv6 extension headers present */
+#define RING_IPF_FRAGHDR	0x10	/* IPv6 fragment header present */
+#define RING_IPF_FRAGMENT	0x20	/* non-first fragment: no L4 header */
+#define RING_IPF_HAVE_SEQ	0x40	/* nflog_seq is valid */
+#define RING_IPF_HAVE_INNER	0x80	/* ICMP error: inner_* fields are valid */
+
+/* ring_rec.tcp_flags bits, in the order of the TCP header (RFC 9293, 3168) */
+#define RING_TCP_FIN		0x01
+#define RING_TCP_SYN		0x02
+#define RING_TCP_RST		0x04
+#define RING_TCP_PSH		0x08
+#define RING_TCP_ACK		0x10
+#define RING_TCP_URG		0x20
+#define RING_TCP_ECE		0x40
+#define RING_TCP_CWR		0x80
+
+#define RING_PREFIX_NONE	0xff	/* prefix_id: no prefix / table full */
+
+/*
+ * One record, 256 bytes. commit is the seqlock word: 2*pos+1 while slot pos is
+ * being written, 2*pos+2 once complete. crc is CRC32C over bytes 12..255.
+ * Addresses are in network byte order (IPv4 in the first 4 bytes); every
+ * other integer is host order.
+ */
+struct ring_rec {
+	uint64_t commit;		/*   0 */
+	uint32_t crc;			/*   8 */
+	uint32_t nflog_seq;		/*  12 NFULA_SEQ, valid if RING_IPF_HAVE_SEQ */
+	uint64_t ts_ns;			/*  16 CLOCK_REALTIME ns (NFULA_TIMESTAMP or receive) */
+	uint8_t	 kind;			/*  24 enum ring_kind */
+	uint8_t	 family;		/*  25 4, 6, or 0 when not IP */
+	uint8_t	 proto;			/*  26 L4 protocol number (after v6 ext headers) */
+	uint8_t	 status;		/*  27 enum ring_status */
+	uint8_t	 hook;			/*  28 netfilter hook number */
+	uint8_t	 prefix_id;		/*  29 index in the segment's prefix table */
+	uint8_t	 ip_flags;		/*  30 RING_IPF_* */
+	uint8_t	 ttl;			/*  31 TTL or hop limit */
+	uint8_t	 tos;			/*  32 TOS or traffic class */
+	uint8_t	 tcp_flags;		/*  33 RING_TCP_* */
+	uint8_t	 tcp_doff;		/*  34 TCP data offset, 32-bit words */
+	uint8_t	 icmp_type;		/*  35 */
+	uint8_t	 icmp_code;		/*  36 */
+	uint8_t	 inner_family;		/*  37 quoted header in ICMP errors: 4/6 */
+	uint8_t	 inner_proto;		/*  38 */
+	uint8_t	 raw_len;		/*  39 bytes valid in raw[] */
+	uint16_t group;			/*  40 NFLOG group */
+	uint16_t cpu;			/*  42 CPU of the capture thread, 0xffff = unpinned */
+	uint16_t sport;			/*  44 */
+	uint16_t dport;			/*  46 */
+	uint16_t ip_len;		/*  48 IPv4 total length / IPv6 payload length + 40 */
+	uint16_t frag_off;		/*  50 fragment offset in bytes */
+	uint16_t tcp_window;		/*  52 */
+	uint16_t udp_len;		/*  54 */
+	uint16_t inner_sport;		/*  56 */
+	uint16_t inner_dport;		/*  58 */
+	uint16_t cap_len;		/*  60 payload bytes NFLOG delivered */
+	uint16_t why;			/*  62 enum ring_why: reason for status */
+	uint32_t ip_id;			/*  64 IPv4 ID, IPv6 fragment identification */
+	uint32_t flow_label;		/*  68 IPv6 only */
+	uint32_t tcp_seq;		/*  72 */
+	uint32_t mark;			/*  76 */
+	uint32_t ifindex_in;		/*  80 */
+	uint32_t ifindex_out;		/*  84 */
+	uint8_t	 saddr[16];		/*  88 */
+	uint8_t	 daddr[16];		/* 104 */
+	uint8_t	 inner_saddr[16];	/* 120 */
+	uint8_t	 inner_daddr[16];	/* 136 */
+	uint8_t	 klass[32];		/* 152 classification; zero in v1.0 */
+	uint8_t	 raw[RING_RAW_LEN];	/* 184 first bytes of the L3 packet */
+};
+
+_Static_assert(sizeof(struct ring_iface) == 20, "ring_iface size");
+_Static_assert(sizeof(struct ring_file_hdr) == RING_HDR_SIZE, "ring_file_hdr size");
+_Static_assert(offsetof(struct ring_file_hdr, ifaces) == 96 + 160, "ifaces offset");
+_Static_assert(sizeof(struct ring_seg_hdr) == RING_SEGHDR_SIZE, "ring_seg_hdr size");
+_Static_assert(offsetof(struct ring_seg_hdr, ctr) == 64, "counters offset");
+_Static_assert(offsetof(struct ring_seg_hdr, prefix) == 1152, "prefix offset");
+_Static_assert(__RING_CTR_MAX <= RING_CTR_SLOTS, "too many counters");
+_Static_assert(sizeof(struct ring_rec) == RING_REC_SIZE, "ring_rec size");
+_Static_assert(offsetof(struct ring_rec, saddr) == 88, "saddr offset");
+_Static_assert(offsetof(struct ring_rec, klass) == 152, "klass offset");
+_Static_assert(offsetof(struct ring_rec, raw) == 184, "raw offset");
+_Static_assert((RING_REC_SIZE & (RING_REC_SIZE - 1)) == 0, "record size power of two");
+
+#endif
