@@ -1,0 +1,13 @@
+/* log.h - daemon messages: stderr in the foreground, syslog once detached. */
+#ifndef NFLOGD_LOG_H
+#define NFLOGD_LOG_H
+
+#include <syslog.h>
+
+/* log_to_syslog - switch from stderr to syslog (after daemonising). */
+void log_to_syslog(const char *ident);
+
+/* log_msg - one line at syslog priority prio (LOG_ERR, LOG_WARNING, LOG_INFO). */
+void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

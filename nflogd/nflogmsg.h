@@ -1,0 +1,36 @@
+/* nflogmsg.h - one NFULNL_MSG_PACKET netlink message, parsed. */
+#ifndef NFLOGD_NFLOGMSG_H
+#define NFLOGD_NFLOGMSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nlmsghdr;
+
+/* Views into the message: pointers stay valid while its buffer does. Every
+ * attribute is optional; absent ones are zero/NULL and have_* false. */
+struct nflog_msg {
+	const uint8_t	*payload;	/* L3 packet bytes, NULL when absent */
+	uint16_t	 payload_len;
+	const char	*prefix;	/* NUL-terminated, NULL when absent */
+	size_t		 prefix_len;	/* without the NUL */
+	uint64_t	 ts_ns;		/* NFULA_TIMESTAMP, 0 when absent */
+	uint32_t	 seq;
+	uint32_t	 ifindex_in;
+	uint32_t	 ifindex_out;
+	uint32_t	 mark;
+	uint16_t	 hw_protocol;	/* ethertype, host order */
+	uint8_t		 hook;
+	uint8_t		 family;	/* nfgen_family: NFPROTO_IPV4, ... */
+	bool		 have_seq;
+};
+
+/*
+ * nflogmsg_parse - parse one NFLOG packet message (attributes validated by
+ * libnetfilter_log's nflog_nlmsg_parse()).
+ * Returns 0, -ENOMSG when it is not a packet message, or -EBADMSG.
+ */
+int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m);
+
+#endif

@@ -1,0 +1,104 @@
+/* ring.h - writer side of the ring file: create/validate/open, append, publish.
+ *
+ * One struct ring per file, owned by the daemon's main thread. Each capture
+ * thread gets one struct ring_writer for its own segment and is that
+ * segment's only writer; nothing in here takes a lock.
+ */
+#ifndef NFLOGD_RING_H
+#define NFLOGD_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ringfmt.h"
+
+struct ring;
+
+/* Per-segment writer state; lives in the capture thread's own memory. */
+struct ring_writer {
+	struct ring_seg_hdr	*hdr;
+	struct ring_rec		*recs;
+	uint64_t		 mask;		/* slots - 1 */
+	uint64_t		 pos;		/* next position (private copy of hdr->head) */
+};
+
+struct ring_open_opts {
+	const char	*path;
+	uint64_t	 size;		/* bytes the file may use; decides slots */
+	uint32_t	 nsegs;
+	char		*moved_to;	/* out: where an incompatible file was moved */
+	size_t		 moved_to_len;
+};
+
+/*
+ * ring_open - open the ring file for writing, creating it if missing.
+ *
+ * A compatible file (same format major version and geometry) is continued:
+ * positions, counters and records survive. A valid ring of another version
+ * or geometry is renamed aside (its new name in opts->moved_to) and a fresh
+ * file is created. Anything else (not a ring, a header that disagrees with
+ * the file, a symlink, not a regular file, in use by another writer) is
+ * refused and left untouched.
+ *
+ * Returns the ring, or NULL with errno set and a one-line reason in err.
+ */
+struct ring *ring_open(const struct ring_open_opts *opts, char *err, size_t errlen);
+
+/* ring_close - mark the file offline, flush it and unmap. NULL is a no-op. */
+void ring_close(struct ring *r);
+
+/* ring_writer_init - bind w to segment seg and record its identity. */
+void ring_writer_init(struct ring *r, struct ring_writer *w, uint32_t seg,
+		      uint32_t group, int cpu);
+
+/* ring_slots - records per segment. */
+uint64_t ring_slots(const struct ring *r);
+
+/* ring_set_ifaces - publish the interface-name table (main thread only). */
+void ring_set_ifaces(struct ring *r, const struct ring_iface *ifs, unsigned n);
+
+/* ring_sync - schedule write-back of dirty pages (not on the packet path). */
+void ring_sync(struct ring *r);
+
+/*
+ * ring_append - copy *rec (filled by the caller, commit/crc ignored) into the
+ * next slot and commit it. Readers trust a record only when its commit word
+ * reads 2*pos+2 before and after they copy it and its CRC matches.
+ * ring_publish() then moves head, once per receive batch: head is what
+ * readers poll, so one shared cache-line write per batch, not per record.
+ */
+void ring_append(struct ring_writer *w, struct ring_rec *rec);
+
+static inline void ring_publish(struct ring_writer *w)
+{
+	/* Pairs with the acquire load of head in ringread_head(). */
+	__atomic_store_n(&w->hdr->head, w->pos, __ATOMIC_RELEASE);
+}
+
+/* Counters have one writer (the segment's thread): plain load + store, no
+ * read-modify-write; the atomic store only keeps a reader from seeing a torn
+ * value. */
+static inline void ring_ctr_add(struct ring_seg_hdr *h, enum ring_ctr c, uint64_t n)
+{
+	uint64_t v = __atomic_load_n(&h->ctr[c], __ATOMIC_RELAXED);
+
+	__atomic_store_n(&h->ctr[c], v + n, __ATOMIC_RELAXED);
+}
+
+static inline void ring_ctr_set(struct ring_seg_hdr *h, enum ring_ctr c, uint64_t v)
+{
+	__atomic_store_n(&h->ctr[c], v, __ATOMIC_RELAXED);
+}
+
+/* ring_prefix_id - index of prefix in the segment's table, adding it when
+ * new; RING_PREFIX_NONE when the table is full (counted). */
+uint8_t ring_prefix_id(struct ring_writer *w, const char *prefix, size_t len);
+
+/* ring_geometry_check - validate a header against the file length; returns
+ * NULL when consistent, else a static reason. Shared with the reader. */
+const char *ring_geometry_check(const struct ring_file_hdr *h, uint64_t file_len);
+
+/* ring_rec_crc - the checksum a record must carry. */
+uint32_t ring_rec_crc(const struct ring_rec *rec);
+
+#endif
