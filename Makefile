@@ -51,8 +51,14 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGS	:= $(BUILD)/nflogd $(BUILD)/nflogctl
+TOOLS	:= $(BUILD)/pktgen
 
-.PHONY: all check test check-netns demo install uninstall clean deps
+FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 30
+FUZZ_CC      ?= clang
+
+.PHONY: all check test check-netns demo install uninstall clean deps fuzz
 all: $(PROGS)
 
 $(BUILD)/obj/%.o: nflogd/%.c
@@ -77,6 +83,26 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
+$(BUILD)/pktgen: scripts/pktgen.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+# libFuzzer targets: clang only, always with ASan and UBSan.
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+	$(call msg,FUZZCC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -Inflogd $(PKG_CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(LIB_SRCS) $(PKG_LIBS) -pthread
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		printf '  FUZZ    %s (%ss)\n' $$f $(FUZZ_SECONDS); \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | \
+			grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' || exit 1; \
+	done
+
 # Keep objects: they carry the -MMD dependency files.
 .SECONDARY:
 
@@ -88,7 +114,7 @@ check: $(UNIT_BINS)
 deps:
 	$(Q)scripts/deps.sh
 
-check-netns: $(PROGS)
+check-netns: $(PROGS) $(TOOLS)
 	$(Q)NFLOGD_BUILD=$(BUILD) tests/netns/run.sh
 
 test: deps

@@ -20,7 +20,6 @@
 #include "decode.h"
 #include "recfmt.h"
 
-#define RECFMT_CPU_UNPINNED	0xffffu		/* ring_rec.cpu of an unpinned thread */
 
 /*
  * How much of the record the decoder filled in. A decoder that stops keeps
@@ -538,7 +537,7 @@ recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct recfm
 		return -1;
 	out_time(&o, r->ts_ns, 6);
 	out_fmt(&o, " g%u", r->group);
-	if (r->cpu != RECFMT_CPU_UNPINNED)
+	if (r->cpu != RING_CPU_UNPINNED)
 		out_fmt(&o, "/cpu%u", r->cpu);
 	text_iface(&o, " in=", r->ifindex_in, c->ifname_in);
 	text_iface(&o, " out=", r->ifindex_out, c->ifname_out);
@@ -592,7 +591,7 @@ json_iface(struct out *o, int *first, const char *side, uint32_t ifindex,
 		out_json_str(o, name, RING_IFNAMSIZ);
 		out_chr(o, ',');
 	}
-	out_fmt(o, "\"id\":%" PRIu32 "}}", ifindex);
+	out_fmt(o, "\"id\":\"%" PRIu32 "\"}}", ifindex);
 }
 
 /* "type":..,"transport":..,"iana_number":.. as members of an open object. */
@@ -732,7 +731,7 @@ recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct recfm
 		    rec_has_l4(r) && proto_has_ports(r->proto), r->sport, r->dport);
 
 	out_fmt(&o, ",\"nflog\":{\"group\":%u", r->group);
-	if (r->cpu != RECFMT_CPU_UNPINNED)
+	if (r->cpu != RING_CPU_UNPINNED)
 		out_fmt(&o, ",\"cpu\":%u", r->cpu);
 	out_fmt(&o, ",\"hook\":%u", r->hook);
 	if (r->ip_flags & RING_IPF_HAVE_SEQ)

@@ -174,6 +174,7 @@ enum ring_kind {
 #define RING_TCP_CWR		0x80
 
 #define RING_PREFIX_NONE	0xff	/* prefix_id: no prefix / table full */
+#define RING_CPU_UNPINNED	0xffff	/* cpu: the capture thread is not pinned */
 
 /*
  * One record, 256 bytes. commit is the seqlock word: 2*pos+1 while slot pos is
@@ -203,7 +204,7 @@ struct ring_rec {
 	uint8_t	 inner_proto;		/*  38 */
 	uint8_t	 raw_len;		/*  39 bytes valid in raw[] */
 	uint16_t group;			/*  40 NFLOG group */
-	uint16_t cpu;			/*  42 CPU of the capture thread, 0xffff = unpinned */
+	uint16_t cpu;			/*  42 CPU of the capture thread or RING_CPU_UNPINNED */
 	uint16_t sport;			/*  44 */
 	uint16_t dport;			/*  46 */
 	uint16_t ip_len;		/*  48 IPv4 total length / IPv6 payload length + 40 */

@@ -24,7 +24,6 @@
 #include "nflogmsg.h"
 #include "worker.h"
 
-#define WORKER_CPU_UNPINNED	0xffff	/* ring_rec.cpu for unpinned threads */
 #define WORKER_DRAIN_MAX	4096	/* datagrams drained at shutdown, bound */
 
 struct worker {
@@ -282,7 +281,7 @@ struct worker *worker_new(struct capture *cap, struct ring *ring, uint32_t seg,
 	w->stop = stop;
 	w->cpu = cpu;
 	w->group = capture_group(cap);
-	w->rec_cpu = cpu >= 0 ? (uint16_t)cpu : WORKER_CPU_UNPINNED;
+	w->rec_cpu = cpu >= 0 ? (uint16_t)cpu : RING_CPU_UNPINNED;
 	/* A fresh instance numbers its messages from 0. */
 	w->expect_seq = 0;
 	ring_writer_init(ring, &w->rw, seg, w->group, cpu);
