@@ -249,10 +249,13 @@ static void *worker_main(void *arg)
 			nanosleep(&pause, NULL);	/* do not spin on a broken socket */
 	}
 	/* Destroying the instance makes the kernel send what it still holds,
-	 * so a clean stop loses nothing that was logged before it. */
+	 * so a clean stop loses nothing that was logged before it. After
+	 * --user the unbind is refused (it needs CAP_NET_ADMIN); the flush
+	 * timer then delivers the last batch instead, well within one receive
+	 * timeout, so drain until the socket has been idle that long. */
 	capture_unbind(w->cap);
 	for (i = 0; i < WORKER_DRAIN_MAX; i++)
-		if (worker_recv(w, MSG_DONTWAIT) <= 0)
+		if (worker_recv(w, 0) <= 0)
 			break;
 	worker_sock_drops(w);
 	ring_publish(&w->rw);
