@@ -14,6 +14,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <libmnl/libmnl.h>
@@ -31,6 +32,18 @@ static uint64_t nflogmsg_be64(const void *p)
 	return ((uint64_t)ntohl(hi) << 32) | ntohl(lo);
 }
 
+/* mnl_attr_parse() stops quietly at an attribute that does not fit; a
+ * message whose attributes do not end exactly at its end is malformed. */
+static bool nflogmsg_attrs_fill(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *attr;
+	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct nfgenmsg))
+		;
+	return (const char *)attr == tail;
+}
+
 int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m)
 {
 	struct nlattr *tb[NFULA_MAX + 1] = { NULL };
@@ -44,7 +57,7 @@ int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m)
 		return -EBADMSG;
 	nfg = mnl_nlmsg_get_payload(nlh);
 	m->family = nfg->nfgen_family;
-	if (nflog_nlmsg_parse(nlh, tb) != MNL_CB_OK)
+	if (nflog_nlmsg_parse(nlh, tb) != MNL_CB_OK || !nflogmsg_attrs_fill(nlh))
 		return -EBADMSG;
 
 	/* Sizes are checked again here, not trusted to the library version. */
@@ -80,4 +93,35 @@ int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m)
 	if (tb[NFULA_MARK] && mnl_attr_get_payload_len(tb[NFULA_MARK]) >= 4)
 		m->mark = ntohl(mnl_attr_get_u32(tb[NFULA_MARK]));
 	return 0;
+}
+
+unsigned nflogmsg_batch(const void *buf, size_t len, nflogmsg_cb cb, void *arg)
+{
+	const uint8_t *p = buf;
+	struct nflog_msg m;
+	unsigned bad = 0;
+
+	while (len >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)p;
+		size_t step;
+		int rc;
+
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len) {
+			bad++;		/* the rest of the datagram cannot be framed */
+			break;
+		}
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			break;
+		rc = nflogmsg_parse(nlh, &m);
+		if (rc == 0)
+			cb(&m, arg);
+		else if (rc != -ENOMSG)
+			bad++;
+		step = MNL_ALIGN(nlh->nlmsg_len);
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return bad;
 }

@@ -33,4 +33,15 @@ struct nflog_msg {
  */
 int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m);
 
+/*
+ * nflogmsg_batch - walk the netlink messages of one received datagram and
+ * call cb for each NFLOG packet message (parsed into *m); other message
+ * types (acks, NLMSG_DONE, noise) are skipped. The walk stops at the first
+ * header whose length is below a header or beyond the datagram, which
+ * mnl_cb_run() does not guard against for lengths above INT_MAX.
+ * Returns the number of messages that failed to parse (cb not called).
+ */
+typedef void (*nflogmsg_cb)(const struct nflog_msg *m, void *arg);
+unsigned nflogmsg_batch(const void *buf, size_t len, nflogmsg_cb cb, void *arg);
+
 #endif

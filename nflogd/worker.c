@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
+#include <linux/netlink.h>
 
 #include "capture.h"
 #include "decode.h"
@@ -134,53 +134,41 @@ static void worker_fill(struct ring_rec *r, const struct pkt *p)
 	memcpy(r->inner_daddr, p->inner_daddr, sizeof(r->inner_daddr));
 }
 
-static int worker_msg_cb(const struct nlmsghdr *nlh, void *data)
+static void worker_msg_cb(const struct nflog_msg *m, void *data)
 {
 	struct worker *w = data;
 	struct ring_seg_hdr *h = w->rw.hdr;
-	struct nflog_msg m;
 	struct ring_rec rec;
 	struct pkt p;
 	unsigned family;
-	int rc;
 
-	rc = nflogmsg_parse(nlh, &m);
-	if (rc == -ENOMSG)
-		return MNL_CB_OK;
-	if (rc < 0) {
-		/* Its sequence number is unknown, so the next message shows it
-		 * as a gap of one: counted there as lost, and here as bad. */
-		ring_ctr_add(h, RING_CTR_BAD_MSG, 1);
-		return MNL_CB_OK;
-	}
-	worker_account_seq(w, &m);
+	worker_account_seq(w, m);
 	ring_ctr_add(h, RING_CTR_RECEIVED, 1);
 
-	family = m.family == NFPROTO_IPV4 ? 4 : m.family == NFPROTO_IPV6 ? 6 : 0;
-	decode_packet(m.payload, m.payload ? m.payload_len : 0, family, &p);
+	family = m->family == NFPROTO_IPV4 ? 4 : m->family == NFPROTO_IPV6 ? 6 : 0;
+	decode_packet(m->payload, m->payload ? m->payload_len : 0, family, &p);
 	worker_count(h, &p);
 
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = RING_KIND_DROP;
-	rec.nflog_seq = m.seq;
-	rec.ip_flags = m.have_seq ? RING_IPF_HAVE_SEQ : 0;
-	rec.ts_ns = m.ts_ns ? m.ts_ns : w->batch_ns;
-	rec.hook = m.hook;
+	rec.nflog_seq = m->seq;
+	rec.ip_flags = m->have_seq ? RING_IPF_HAVE_SEQ : 0;
+	rec.ts_ns = m->ts_ns ? m->ts_ns : w->batch_ns;
+	rec.hook = m->hook;
 	rec.group = w->group;
 	rec.cpu = w->rec_cpu;
-	rec.mark = m.mark;
-	rec.ifindex_in = m.ifindex_in;
-	rec.ifindex_out = m.ifindex_out;
-	rec.cap_len = m.payload_len;
-	rec.prefix_id = m.prefix_len ? ring_prefix_id(&w->rw, m.prefix, m.prefix_len)
+	rec.mark = m->mark;
+	rec.ifindex_in = m->ifindex_in;
+	rec.ifindex_out = m->ifindex_out;
+	rec.cap_len = m->payload_len;
+	rec.prefix_id = m->prefix_len ? ring_prefix_id(&w->rw, m->prefix, m->prefix_len)
 				 : RING_PREFIX_NONE;
 	worker_fill(&rec, &p);
-	rec.raw_len = m.payload_len < RING_RAW_LEN ? (uint8_t)m.payload_len : RING_RAW_LEN;
-	if (m.payload)
-		memcpy(rec.raw, m.payload, rec.raw_len);
+	rec.raw_len = m->payload_len < RING_RAW_LEN ? (uint8_t)m->payload_len : RING_RAW_LEN;
+	if (m->payload)
+		memcpy(rec.raw, m->payload, rec.raw_len);
 	ring_append(&w->rw, &rec);
 	ring_ctr_add(h, RING_CTR_RECORDED, 1);
-	return MNL_CB_OK;
 }
 
 static void worker_sock_drops(struct worker *w)
@@ -202,6 +190,7 @@ static int worker_recv(struct worker *w, int flags)
 		.msg_name = &sa, .msg_namelen = sizeof(sa),
 		.msg_iov = &iov, .msg_iovlen = 1,
 	};
+	unsigned bad;
 	ssize_t n;
 
 	n = recvmsg(capture_fd(w->cap), &mh, flags);
@@ -233,7 +222,11 @@ static int worker_recv(struct worker *w, int flags)
 		return 1;	/* not from the kernel */
 	ring_ctr_add(h, RING_CTR_BATCHES, 1);
 	w->batch_ns = worker_now_ns();
-	mnl_cb_run(w->buf, (size_t)n, 0, 0, worker_msg_cb, w);
+	bad = nflogmsg_batch(w->buf, (size_t)n, worker_msg_cb, w);
+	/* A message that did not parse has no known sequence number; the next
+	 * one shows it as a gap, so it is counted there as lost and here as bad. */
+	if (bad)
+		ring_ctr_add(h, RING_CTR_BAD_MSG, bad);
 	ring_publish(&w->rw);
 	return 1;
 }

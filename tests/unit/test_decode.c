@@ -176,6 +176,24 @@ static const uint8_t ipv6_icmp6_unreach[] = {
 	0xd4, 0x31, 0x00, 0x35, 0x00, 0x0c, 0x00, 0x00,
 };
 
+/* time exceeded quoting a non-first fragment: inner addresses, no ports */
+static const uint8_t ipv4_icmp_quote_frag[] = {
+	0x45, 0x00, 0x00, 0x38, 0x00, 0x00, 0x00, 0x00, 0x40, 0x01, 0x00, 0x00,
+	203, 0, 113, 1, 192, 0, 2, 1,
+	0x0b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x45, 0x00, 0x00, 0x2c, 0x1a, 0x2b, 0x00, 0xb9, 0x01, 0x11, 0x00, 0x00,
+	192, 0, 2, 1, 198, 51, 100, 2,
+	0x14, 0xe9, 0x00, 0x35, 0x00, 0x18, 0x00, 0x00,
+};
+
+/* packet too big whose quote ends inside a destination options header */
+static const uint8_t ipv6_icmp6_quote_ext[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x34, 0x3a, 0x40, A6(1), A6(2),
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00,
+	0x60, 0x00, 0x00, 0x00, 0x05, 0x10, 0x3c, 0x40, A6(2), A6(1),
+	0x11, 0x01, 0x01, 0x0c,
+};
+
 static const struct valid_fx valid[] = {
 	{ "ipv4 tcp syn", FX(ipv4_tcp_syn), 4,
 	  { { 20, RING_WHY_L3_TRUNC }, { 40, RING_WHY_L4_TRUNC } }, 0,
@@ -257,6 +275,17 @@ static const struct valid_fx valid[] = {
 	  { { 40, RING_WHY_L3_TRUNC }, { 48, RING_WHY_L4_TRUNC } }, 0,
 	  { .family = 6, .proto = 58, .ttl = 64, .icmp_type = 128, .ip_len = 56,
 	    .saddr = V6(2), .daddr = V6(1) } },
+	{ "ipv4 icmp quoting a later fragment", FX(ipv4_icmp_quote_frag), 4,
+	  { { 20, RING_WHY_L3_TRUNC }, { 28, RING_WHY_L4_TRUNC }, { 48, RING_WHY_INNER_TRUNC } }, 0,
+	  { .family = 4, .proto = 1, .ip_flags = RING_IPF_HAVE_INNER, .ttl = 64,
+	    .icmp_type = 11, .inner_family = 4, .inner_proto = 17, .ip_len = 56,
+	    .saddr = V4(203, 0, 113, 1), .daddr = V4(192, 0, 2, 1),
+	    .inner_saddr = V4(192, 0, 2, 1), .inner_daddr = V4(198, 51, 100, 2) } },
+	{ "ipv6 icmpv6 quote ends in ext header", FX(ipv6_icmp6_quote_ext), 6,
+	  { { 40, RING_WHY_L3_TRUNC }, { 48, RING_WHY_L4_TRUNC }, { 88, RING_WHY_INNER_TRUNC } }, 0,
+	  { .family = 6, .proto = 58, .ip_flags = RING_IPF_HAVE_INNER, .ttl = 64,
+	    .icmp_type = 2, .inner_family = 6, .inner_proto = 60, .ip_len = 92,
+	    .saddr = V6(1), .daddr = V6(2), .inner_saddr = V6(2), .inner_daddr = V6(1) } },
 	{ "ipv6 icmpv6 port unreachable", FX(ipv6_icmp6_unreach), 6,
 	  { { 40, RING_WHY_L3_TRUNC }, { 48, RING_WHY_L4_TRUNC }, { 88, RING_WHY_INNER_TRUNC } }, 92,
 	  { .family = 6, .proto = 58, .ip_flags = RING_IPF_HAVE_INNER, .ttl = 64,
@@ -353,6 +382,14 @@ static const uint8_t bad_inner_past_len[] = {
 	192, 0, 2, 1, 198, 51, 100, 2,
 };
 
+/* destination unreachable quoting IPv6 (payload 8) with a 16-byte dest options header */
+static const uint8_t bad_inner_ext[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x38, 0x3a, 0x40, A6(1), A6(2),
+	0x01, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x08, 0x3c, 0x40, A6(2), A6(1),
+	0x11, 0x01, 0x01, 0x0c, 0x00, 0x00, 0x00, 0x00,
+};
+
 static const struct invalid_fx invalid[] = {
 	{ "len 0", ipv4_udp, 0, 0,
 	  { .status = RING_ST_INVALID, .why = RING_WHY_NO_PAYLOAD } },
@@ -404,6 +441,11 @@ static const struct invalid_fx invalid[] = {
 	  { .status = RING_ST_INVALID, .why = RING_WHY_INNER_BAD, .family = 4, .proto = 1,
 	    .ttl = 64, .icmp_type = 11, .ip_len = 56,
 	    .saddr = V4(198, 51, 100, 2), .daddr = V4(192, 0, 2, 1) } },
+	{ "icmpv6 quoted ext header past its payload", FX(bad_inner_ext), 6,
+	  { .status = RING_ST_INVALID, .why = RING_WHY_INNER_BAD, .family = 6, .proto = 58,
+	    .ip_flags = RING_IPF_HAVE_INNER, .ttl = 64, .icmp_type = 1, .icmp_code = 4,
+	    .inner_family = 6, .inner_proto = 60, .ip_len = 96,
+	    .saddr = V6(1), .daddr = V6(2), .inner_saddr = V6(2), .inner_daddr = V6(1) } },
 	{ "icmp quote past total length", FX(bad_inner_past_len), 4,
 	  { .status = RING_ST_INVALID, .why = RING_WHY_INNER_BAD, .family = 4, .proto = 1,
 	    .ttl = 64, .icmp_type = 3, .icmp_code = 1, .ip_len = 40,
