@@ -302,7 +302,8 @@ rec_has_l4(const struct ring_rec *r)
 static int
 proto_has_ports(unsigned proto)
 {
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP;
+	/* UDP-Lite shares UDP's port layout (RFC 3828); the decoder reads them. */
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE;
 }
 
 /* ECS network.transport: IANA keyword, lower case; NULL means "use the number". */
@@ -318,6 +319,8 @@ proto_json_name(unsigned proto)
 		return "udp";
 	case IPPROTO_ICMPV6:
 		return "ipv6-icmp";
+	case IPPROTO_UDPLITE:
+		return "udplite";
 	default:
 		return NULL;
 	}
