@@ -99,7 +99,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
 		printf '  FUZZ    %s (%ss)\n' $$f $(FUZZ_SECONDS); \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/ 2>&1 | \
 			grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' || exit 1; \
 	done
 
