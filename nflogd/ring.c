@@ -182,12 +182,18 @@ static int ring_create(struct ring *r, const char *path, uint32_t nsegs, uint64_
 	}
 	/* Build the file under a temporary name and rename it into place only
 	 * once it is complete: a reader never sees a half-made header. */
-	snprintf(tmp, sizeof(tmp), "%s.new.%ld", path, (long)getpid());
-	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	snprintf(tmp, sizeof(tmp), "%s.new.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);	/* a unique name: a crashed start leaves no trap */
 	if (fd < 0) {
 		e = errno;
-		ring_err(err, errlen, "cannot create %s: %s", tmp, strerror(e));
+		ring_err(err, errlen, "cannot create a file next to %s: %s", path, strerror(e));
 		return -e;
+	}
+	/* Locked before it gets its real name, so no other writer can slip in. */
+	if (fchmod(fd, 0640) < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		e = errno;
+		ring_err(err, errlen, "cannot prepare %s: %s", tmp, strerror(e));
+		goto fail;
 	}
 	e = posix_fallocate(fd, 0, (off_t)size);
 	if (e) {
@@ -276,7 +282,9 @@ static int ring_open_existing(struct ring *r, int fd, uint32_t nsegs, uint64_t s
 			 "refusing to overwrite it", path);
 		return -EINVAL;
 	}
-	if (h.version_major != RING_VERSION_MAJOR)
+	/* A newer minor version may use fields this writer would not keep up
+	 * to date: start a new file rather than continue it. */
+	if (h.version_major != RING_VERSION_MAJOR || h.version_minor > RING_VERSION_MINOR)
 		return 1;
 	why = ring_geometry_check(&h, (uint64_t)st.st_size);
 	if (why) {
@@ -317,8 +325,10 @@ struct ring *ring_open(const struct ring_open_opts *o, char *err, size_t errlen)
 	if (fd >= 0) {
 		rc = ring_open_existing(r, fd, o->nsegs, slots, o->path, err, errlen);
 		if (rc == 1) {
-			close(fd);
+			/* Still holding its lock while renaming: no writer can
+			 * be using the file we move. */
 			rc = ring_move_aside(o->path, o->moved_to, o->moved_to_len, err, errlen);
+			close(fd);
 			if (rc == 0)
 				rc = ring_create(r, o->path, o->nsegs, slots, err, errlen);
 		} else if (rc < 0) {

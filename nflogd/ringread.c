@@ -67,7 +67,8 @@ struct ring_reader *ringread_open(const char *path, char *err, size_t errlen)
 	void *p;
 	int fd, e;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO at path must not hang us (regular files ignore it). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		e = errno;
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(e));
@@ -147,13 +148,15 @@ const struct ring_seg_hdr *ringread_seg(const struct ring_reader *r, uint32_t se
 
 uint64_t ringread_head(const struct ring_reader *r, uint32_t seg)
 {
+	if (seg >= r->nsegs)
+		return 0;
 	/* Pairs with the release store in ring_publish(). */
 	return __atomic_load_n(&ringread_seg(r, seg)->head, __ATOMIC_ACQUIRE);
 }
 
 uint64_t ringread_ctr(const struct ring_reader *r, uint32_t seg, unsigned c)
 {
-	if (c >= RING_CTR_SLOTS)
+	if (seg >= r->nsegs || c >= RING_CTR_SLOTS)
 		return 0;
 	return __atomic_load_n(&ringread_seg(r, seg)->ctr[c], __ATOMIC_RELAXED);
 }
@@ -165,6 +168,8 @@ enum ringread_result ringread_get(const struct ring_reader *r, uint32_t seg,
 		((size_t)seg * r->slots + (pos & (r->slots - 1))) * RING_REC_SIZE);
 	uint64_t want = 2 * pos + 2, c1, c2;
 
+	if (seg >= r->nsegs)
+		return RINGREAD_EMPTY;
 	/* Pairs with the second commit store in ring_append(). */
 	c1 = __atomic_load_n(&rec->commit, __ATOMIC_ACQUIRE);
 	if (c1 != want)
@@ -184,11 +189,15 @@ enum ringread_result ringread_get(const struct ring_reader *r, uint32_t seg,
 const char *ringread_prefix(const struct ring_reader *r, uint32_t seg, uint8_t id,
 			    char *buf, size_t len)
 {
-	const struct ring_seg_hdr *h = ringread_seg(r, seg);
-	/* Pairs with the release store of nprefixes in ring_prefix_id(). */
-	uint32_t n = __atomic_load_n(&h->nprefixes, __ATOMIC_ACQUIRE);
+	const struct ring_seg_hdr *h;
+	uint32_t n;
 
-	if (id >= n || id >= RING_PREFIXES || len == 0)
+	if (seg >= r->nsegs || len == 0)
+		return NULL;
+	h = ringread_seg(r, seg);
+	/* Pairs with the release store of nprefixes in ring_prefix_id(). */
+	n = __atomic_load_n(&h->nprefixes, __ATOMIC_ACQUIRE);
+	if (id >= n || id >= RING_PREFIXES)
 		return NULL;
 	snprintf(buf, len, "%.*s", (int)(RING_PREFIX_LEN - 1), h->prefix[id]);
 	return buf;
