@@ -3,6 +3,8 @@
 #   make check          unit tests (cmocka), no privilege needed
 #   make test           deps + build + unit tests + end-to-end tests in netns (root)
 #   make demo           deps + build + a live demo in a private network namespace (root)
+#   make bench          micro-benchmarks of the packet path (ns per operation)
+#   make fuzz           libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make install        PREFIX=/usr/local DESTDIR=
 #   make clean
 # Knobs: V=1 shows commands; SANITIZE=address,undefined builds into build/san/.
@@ -42,9 +44,16 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-# Library modules: everything in nflogd/ except the two programs.
+# Library modules: everything in nflogd/ except the two programs, plus the
+# knowledge base that kb/genkb compiles from $(KBDIR)/*.tsv (KBDIR=dir builds
+# another set, e.g. tests/data/kb; remove $(BUILD)/kb_data.c when switching).
 LIB_SRCS := $(filter-out nflogd/nflogd.c nflogd/nflogctl.c,$(wildcard nflogd/*.c))
-LIB_OBJS := $(LIB_SRCS:nflogd/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS := $(LIB_SRCS:nflogd/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/kb_data.o
+KBDIR	 ?= kb
+# genkb is a host tool built from sources, not from $(LIB): the library
+# contains its output.
+GENKB_SRCS := kb/genkb.c nflogd/kbparse.c nflogd/kbindex.c nflogd/phf.c
+GENKB_HDRS := nflogd/kb.h nflogd/kb_internal.h nflogd/kbparse.h nflogd/kbindex.h nflogd/phf.h
 LIB	 := $(BUILD)/libnflog.a
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -58,13 +67,27 @@ FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 
-.PHONY: all check test check-netns demo install uninstall clean deps fuzz
+.PHONY: all check test check-netns demo install uninstall clean deps fuzz bench
 all: $(PROGS)
 
 $(BUILD)/obj/%.o: nflogd/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/genkb: $(GENKB_SRCS) $(GENKB_HDRS)
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) $(ALL_LDFLAGS) -o $@ $(GENKB_SRCS)
+
+$(BUILD)/kb_data.c: $(BUILD)/genkb $(wildcard $(KBDIR)/*.tsv)
+	$(call msg,GEN,$@)
+	$(Q)$(BUILD)/genkb $(KBDIR) $@
+
+$(BUILD)/obj/kb_data.o: $(BUILD)/kb_data.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
@@ -88,13 +111,21 @@ $(BUILD)/pktgen: scripts/pktgen.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
+$(BUILD)/micro: tests/bench/micro.c $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+# Figures, not assertions (doc/BENCHMARKS.md).
+bench: $(BUILD)/micro
+	$(Q)$(BUILD)/micro
+
 # libFuzzer targets: clang only, always with ASan and UBSan.
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(BUILD)/kb_data.c
 	$(call msg,FUZZCC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -Inflogd $(PKG_CFLAGS) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(LIB_SRCS) $(PKG_LIBS) -pthread
+		-o $@ $< $(LIB_SRCS) $(BUILD)/kb_data.c $(PKG_LIBS) -pthread
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \

@@ -11,11 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
+#include "kb.h"
 #include "opts.h"
 #include "recfmt.h"
 #include "ringread.h"
 
 #define NFLOGCTL_RING_DEFAULT	"/var/lib/nflogd/drops.ring"
+#define NFLOGCTL_LOCAL_KB	"/etc/nflogd/local.kb"
+#define NFLOGCTL_TOP		10	/* kb rows shown by stats */
 #define NFLOGCTL_FOLLOW_MS	100	/* ms between polls of the segment heads */
 #define NFLOGCTL_FOLLOW_TAIL	10	/* records shown before following, like tail -f */
 
@@ -28,6 +33,7 @@ struct ctl_item {
 
 struct ctl_read {
 	struct ring_reader	*rr;
+	const struct kb		*kb;
 	bool			 json;
 	uint64_t		 lapped;	/* overwritten before we could read them */
 	uint64_t		 damaged;	/* torn or failed checksum */
@@ -37,9 +43,11 @@ struct ctl_read {
 static void ctl_usage(FILE *f)
 {
 	fprintf(f,
-"usage: nflogctl read  [--ring PATH] [-n N] [-f|--follow] [--json]\n"
-"       nflogctl stats [--ring PATH] [--json]\n"
+"usage: nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json]\n"
+"       nflogctl stats   [--ring PATH] [--json]\n"
+"       nflogctl explain PORT[/tcp|/udp] | icmp TYPE[/CODE] | icmpv6 TYPE[/CODE] | ADDRESS\n"
 "       nflogctl help\n"
+"  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
 "  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
 "  -n N          only the last N drops\n"
 "  -f, --follow  keep printing drops as they arrive\n"
@@ -65,6 +73,7 @@ static void ctl_print(struct ctl_read *c, const struct ctl_item *it)
 		.ifname_in = ringread_ifname(c->rr, it->rec.ifindex_in, in, sizeof(in)),
 		.ifname_out = ringread_ifname(c->rr, it->rec.ifindex_out, out, sizeof(out)),
 		.pos = it->pos,
+		.kb = c->kb,
 	};
 
 	if (c->json)
@@ -141,10 +150,22 @@ static long ctl_drain(struct ctl_read *c, uint64_t *heads, uint64_t last)
 	return (long)n;
 }
 
-static int ctl_read(const char *path, uint64_t last, bool follow, bool json)
+/* Ids in records mean what the writer's kb said; say so when ours differs. */
+static void ctl_check_stamp(const struct ring_reader *rr, const struct kb *kb)
+{
+	uint64_t stamp = ringread_hdr(rr)->kb_stamp;
+
+	if (stamp && stamp != kb_stamp(kb))
+		fprintf(stderr, "nflogctl: warning: the ring was classified with another "
+			"knowledge base (stamp %016llx, ours %016llx); explanations may not "
+			"match. Same nflogd version and --local-kb?\n",
+			(unsigned long long)stamp, (unsigned long long)kb_stamp(kb));
+}
+
+static int ctl_read(const char *path, const struct kb *kb, uint64_t last, bool follow, bool json)
 {
 	struct timespec pause = { 0, NFLOGCTL_FOLLOW_MS * 1000000L };
-	struct ctl_read c = { .json = json };
+	struct ctl_read c = { .json = json, .kb = kb };
 	uint64_t *heads;
 	char err[512];
 	int rc = 0;
@@ -154,6 +175,7 @@ static int ctl_read(const char *path, uint64_t last, bool follow, bool json)
 		fprintf(stderr, "nflogctl: %s\n", err);
 		return 1;
 	}
+	ctl_check_stamp(c.rr, kb);
 	c.cursor = calloc(ringread_nsegs(c.rr), sizeof(*c.cursor));
 	heads = calloc(ringread_nsegs(c.rr), sizeof(*heads));
 	if (!c.cursor || !heads) {
@@ -191,25 +213,18 @@ static const char *ctl_state_str(uint32_t state)
 	       state == RING_STATE_OFFLINE ? "offline" : "unknown";
 }
 
-static void ctl_stats_json(struct ring_reader *rr, const char *path)
+static void ctl_json_str(const char *str);
+static void ctl_stats_top_json(const struct ring_reader *rr, const struct kb *kb);
+
+static void ctl_stats_json(struct ring_reader *rr, const char *path, const struct kb *kb)
 {
 	uint32_t s, nsegs = ringread_nsegs(rr);
 	uint64_t total[__RING_CTR_MAX] = { 0 };
 	unsigned c;
 
-	/* path is printed through %s only if it needs no escaping. */
-	printf("{\"ring\":\"");
-	for (const char *p = path; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	printf("\",\"state\":\"%s\",\"slots\":%llu,\"segments\":[",
+	printf("{\"ring\":");
+	ctl_json_str(path);
+	printf(",\"state\":\"%s\",\"slots\":%llu,\"segments\":[",
 	       ctl_state_str(ringread_hdr(rr)->state), (unsigned long long)ringread_slots(rr));
 	for (s = 0; s < nsegs; s++) {
 		const struct ring_seg_hdr *h = ringread_seg(rr, s);
@@ -231,7 +246,9 @@ static void ctl_stats_json(struct ring_reader *rr, const char *path)
 	for (c = 0; c < __RING_CTR_MAX; c++)
 		printf("%s\"%s\":%llu", c ? "," : "", ringread_ctr_name(c),
 		       (unsigned long long)total[c]);
-	printf("}}\n");
+	putchar('}');
+	ctl_stats_top_json(rr, kb);
+	printf("}\n");
 }
 
 static void ctl_stats_text(struct ring_reader *rr, const char *path)
@@ -271,7 +288,122 @@ static void ctl_stats_text(struct ring_reader *rr, const char *path)
 		printf("(%u more segments: see --json)\n", nsegs - 8);
 }
 
-static int ctl_stats(const char *path, bool json)
+struct ctl_kbcount {
+	uint16_t id;
+	uint64_t count;
+};
+
+static int ctl_kbcount_cmp(const void *a, const void *b)
+{
+	const struct ctl_kbcount *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Per-kb-row counts summed over segments, largest first; *n rows with a count. */
+static struct ctl_kbcount *ctl_kb_counts(const struct ring_reader *rr, size_t *n)
+{
+	struct ctl_kbcount *all = calloc(65536, sizeof(*all));
+	uint32_t s, i, nkb;
+	size_t k = 0;
+
+	*n = 0;
+	if (!all)
+		return NULL;
+	for (s = 0; s < ringread_nsegs(rr); s++) {
+		const struct ring_seg_hdr *h = ringread_seg(rr, s);
+
+		/* Pairs with the release store of nkb in the writer. */
+		nkb = __atomic_load_n(&h->nkb, __ATOMIC_ACQUIRE);
+		if (nkb > RING_KB_SLOTS)
+			nkb = RING_KB_SLOTS;
+		for (i = 0; i < nkb; i++) {
+			all[h->kb_ids[i]].id = h->kb_ids[i];
+			all[h->kb_ids[i]].count +=
+				__atomic_load_n(&h->kb_count[i], __ATOMIC_RELAXED);
+		}
+	}
+	for (i = 0; i < 65536; i++)
+		if (all[i].count)
+			all[k++] = all[i];
+	qsort(all, k, sizeof(*all), ctl_kbcount_cmp);
+	*n = k;
+	return all;
+}
+
+static void ctl_kb_row_text(const struct kb *kb, uint16_t id, const char **name,
+			    const char **verdict, const char **summary)
+{
+	const struct kb_port *p = kb_port_by_id(kb, id);
+	const struct kb_icmp *ic = p ? NULL : kb_icmp_by_id(kb, id);
+
+	*name = p ? p->service : ic ? ic->name : "?";
+	*verdict = kb_verdict_name(p ? p->verdict : ic ? ic->verdict : 0);
+	*summary = p ? p->summary : ic ? ic->summary : "(not in this kb)";
+}
+
+static void ctl_stats_top_text(const struct ring_reader *rr, const struct kb *kb)
+{
+	struct ctl_kbcount *top;
+	size_t n, i;
+
+	top = ctl_kb_counts(rr, &n);
+	if (!top || !n) {
+		free(top);
+		return;
+	}
+	printf("\ntop knowledge-base entries:\n");
+	for (i = 0; i < n && i < NFLOGCTL_TOP; i++) {
+		const char *name, *verdict, *summary;
+
+		ctl_kb_row_text(kb, top[i].id, &name, &verdict, &summary);
+		printf("%12llu  %-5u %-16.16s %-10s %s\n", (unsigned long long)top[i].count,
+		       top[i].id, name, verdict, summary);
+	}
+	free(top);
+}
+
+static void ctl_json_str(const char *str)
+{
+	putchar('"');
+	for (const char *p = str; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static void ctl_stats_top_json(const struct ring_reader *rr, const struct kb *kb)
+{
+	struct ctl_kbcount *top;
+	size_t n, i;
+
+	top = ctl_kb_counts(rr, &n);
+	printf(",\"kb\":[");
+	for (i = 0; top && i < n; i++) {
+		const char *name, *verdict, *summary;
+
+		ctl_kb_row_text(kb, top[i].id, &name, &verdict, &summary);
+		printf("%s{\"id\":%u,\"count\":%llu,\"service\":", i ? "," : "", top[i].id,
+		       (unsigned long long)top[i].count);
+		ctl_json_str(name);
+		printf(",\"verdict\":\"%s\",\"summary\":", verdict);
+		ctl_json_str(summary);
+		putchar('}');
+	}
+	putchar(']');
+	free(top);
+}
+
+static int ctl_stats(const char *path, const struct kb *kb, bool json)
 {
 	struct ring_reader *rr;
 	char err[512];
@@ -281,27 +413,204 @@ static int ctl_stats(const char *path, bool json)
 		fprintf(stderr, "nflogctl: %s\n", err);
 		return 1;
 	}
-	if (json)
-		ctl_stats_json(rr, path);
-	else
+	ctl_check_stamp(rr, kb);
+	if (json) {
+		ctl_stats_json(rr, path, kb);
+	} else {
 		ctl_stats_text(rr, path);
+		ctl_stats_top_text(rr, kb);
+	}
 	ringread_close(rr);
+	return fflush(stdout) == EOF ? 1 : 0;
+}
+
+/* Print text indented, wrapped at about 78 columns. */
+static void ctl_wrap(const char *text, const char *indent)
+{
+	size_t col = 0, w;
+	const char *p = text;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		w = strcspn(p, " ");
+		if (!w)
+			break;
+		if (col && col + 1 + w > 78 - strlen(indent)) {
+			putchar('\n');
+			col = 0;
+		}
+		printf("%s%.*s", col ? " " : indent, (int)w, p);
+		col += (col ? 1 : 0) + w;
+		p += w;
+	}
+	if (col)
+		putchar('\n');
+}
+
+static void ctl_explain_port(const struct kb *kb, const struct kb_port *r)
+{
+	const struct kb_category *cat = kb_category_by_id(kb, r->category);
+	const char *proto = r->protos == (KB_PROTO_TCP | KB_PROTO_UDP) ? "tcp+udp" :
+			    r->protos == KB_PROTO_TCP ? "tcp" : "udp";
+
+	if (r->lo == r->hi)
+		printf("%u/%s", r->lo, proto);
+	else
+		printf("%u-%u/%s", r->lo, r->hi, proto);
+	printf(" as %s port: %s (category %s, verdict %s)\n", r->dir == KB_DIR_SRC ? "source" : "destination",
+	       r->service, cat ? cat->name : "?", kb_verdict_name(r->verdict));
+	ctl_wrap(r->summary, "  ");
+	ctl_wrap(r->explain, "  ");
+	printf("  source: %s; kb id %u\n", r->source, r->id);
+}
+
+static int ctl_explain_ports(const struct kb *kb, const char *arg)
+{
+	const struct kb_port *seen[4] = { NULL };
+	const char *slash = strchr(arg, '/');
+	char num[16];
+	uint64_t port;
+	unsigned protos = KB_PROTO_TCP | KB_PROTO_UDP, dir, n = 0, i, j;
+
+	if (slash) {
+		if (!strcmp(slash + 1, "tcp"))
+			protos = KB_PROTO_TCP;
+		else if (!strcmp(slash + 1, "udp"))
+			protos = KB_PROTO_UDP;
+		else
+			return -1;
+	}
+	snprintf(num, sizeof(num), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
+	if ((slash && slash - arg >= (long)sizeof(num)) || opts_uint(num, 0, 65535, &port) < 0)
+		return -1;
+	for (dir = KB_DIR_DST; dir <= KB_DIR_SRC; dir++) {
+		for (i = 0; i < 2; i++) {
+			const struct kb_port *r;
+
+			if (!(protos & (i ? KB_PROTO_UDP : KB_PROTO_TCP)))
+				continue;
+			r = kb_port_lookup(kb, (enum kb_dir)dir, i ? 17 : 6, (uint16_t)port);
+			for (j = 0; r && j < n; j++)
+				if (seen[j] == r)
+					r = NULL;
+			if (r) {
+				if (n)
+					putchar('\n');
+				seen[n++] = r;
+				ctl_explain_port(kb, r);
+			}
+		}
+	}
+	return n ? 1 : 0;
+}
+
+static int ctl_explain_icmp(const struct kb *kb, unsigned family, const char *arg)
+{
+	const char *slash = strchr(arg, '/');
+	char num[16];
+	uint64_t type, code = 0;
+	const struct kb_icmp *r;
+
+	snprintf(num, sizeof(num), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
+	if (opts_uint(num, 0, 255, &type) < 0 || (slash && opts_uint(slash + 1, 0, 255, &code) < 0))
+		return -1;
+	r = kb_icmp_lookup(kb, family, (uint8_t)type, (uint8_t)code);
+	if (!r)
+		return 0;
+	if (r->code < 0)
+		printf("%s type %u (any code): %s (%s)\n", family == 6 ? "icmpv6" : "icmp",
+		       r->type, r->name, kb_verdict_name(r->verdict));
+	else
+		printf("%s %u/%d: %s (%s)\n", family == 6 ? "icmpv6" : "icmp", r->type, r->code,
+		       r->name, kb_verdict_name(r->verdict));
+	ctl_wrap(r->summary, "  ");
+	ctl_wrap(r->explain, "  ");
+	printf("  source: %s; kb id %u\n", r->source, r->id);
+	return 1;
+}
+
+static int ctl_explain_addr(const struct kb *kb, const char *arg)
+{
+	uint8_t a[16] = { 0 };
+	char net[INET6_ADDRSTRLEN];
+	unsigned family;
+	const struct kb_addr *r;
+
+	if (inet_pton(AF_INET, arg, a) == 1)
+		family = 4;
+	else if (inet_pton(AF_INET6, arg, a) == 1)
+		family = 6;
+	else
+		return -1;
+	r = kb_addr_lookup(kb, family, a);
+	if (!r)
+		return 0;
+	inet_ntop(family == 4 ? AF_INET : AF_INET6, r->prefix, net, sizeof(net));
+	printf("%s is in %s/%u: %s (verdict %s)\n", arg, net, r->plen, r->cls,
+	       kb_verdict_name(r->verdict));
+	ctl_wrap(r->summary, "  ");
+	ctl_wrap(r->explain, "  ");
+	printf("  source: %s; kb id %u\n", r->source, r->id);
+	return 1;
+}
+
+/* explain PORT[/PROTO] | icmp T[/C] | icmpv6 T[/C] | ADDRESS: 0 known, 1 unknown, 2 bad. */
+static int ctl_explain(const struct kb *kb, int argc, char **argv)
+{
+	const char *what;
+	int rc;
+
+	if (argc < 1 || argc > 2) {
+		fprintf(stderr, "nflogctl: explain wants one thing: PORT[/tcp|/udp], "
+			"icmp TYPE[/CODE], icmpv6 TYPE[/CODE] or an address\n");
+		return 2;
+	}
+	if (argc == 2) {
+		if (strcmp(argv[0], "icmp") && strcmp(argv[0], "icmpv6")) {
+			fprintf(stderr, "nflogctl: explain: expected icmp or icmpv6, not '%s'\n",
+				argv[0]);
+			return 2;
+		}
+		what = argv[1];
+		rc = ctl_explain_icmp(kb, argv[0][4] ? 6 : 4, what);
+	} else {
+		what = argv[0];
+		if (strchr(what, '.') || strchr(what, ':'))
+			rc = ctl_explain_addr(kb, what);
+		else
+			rc = ctl_explain_ports(kb, what);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "nflogctl: explain: cannot parse '%s' (try 137, 31337/udp, "
+			"icmp 3/4, 169.254.1.1, fe80::1)\n", what);
+		return 2;
+	}
+	if (rc == 0) {
+		fprintf(stderr, "nflogctl: the knowledge base knows nothing about %s%s%s\n",
+			argc == 2 ? argv[0] : "", argc == 2 ? " " : "", what);
+		return 1;
+	}
 	return fflush(stdout) == EOF ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-	enum { O_RING = 256, O_JSON };
+	enum { O_RING = 256, O_JSON, O_LOCALKB };
 	static const struct option lopts[] = {
-		{ "ring",   required_argument, NULL, O_RING },
-		{ "json",   no_argument,       NULL, O_JSON },
-		{ "follow", no_argument,       NULL, 'f' },
-		{ "help",   no_argument,       NULL, 'h' },
+		{ "ring",     required_argument, NULL, O_RING },
+		{ "json",     no_argument,       NULL, O_JSON },
+		{ "local-kb", required_argument, NULL, O_LOCALKB },
+		{ "follow",   no_argument,       NULL, 'f' },
+		{ "help",     no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *cmd, *path = NFLOGCTL_RING_DEFAULT;
-	bool json = false, follow = false;
+	const char *cmd, *path = NFLOGCTL_RING_DEFAULT, *local_path = NFLOGCTL_LOCAL_KB;
+	bool json = false, follow = false, local_given = false;
+	const struct kb *kb;
+	struct kb *local = NULL;
 	uint64_t last = 0;
+	char err[512];
 	int c, rc;
 
 	if (argc < 2) {
@@ -313,19 +622,24 @@ int main(int argc, char **argv)
 		ctl_usage(stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "read") && strcmp(cmd, "stats")) {
-		fprintf(stderr, "nflogctl: unknown command '%s' (try: read, stats)\n", cmd);
+	if (strcmp(cmd, "read") && strcmp(cmd, "stats") && strcmp(cmd, "explain")) {
+		fprintf(stderr, "nflogctl: unknown command '%s' (try: read, stats, explain)\n", cmd);
 		return 2;
 	}
 	opterr = 0;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, ":fhn:", lopts, NULL)) != -1) {
+	/* "+": stop at the first operand, so "explain icmp 3/4" keeps its words. */
+	while ((c = getopt_long(argc, argv, "+:fhn:", lopts, NULL)) != -1) {
 		switch (c) {
 		case O_RING:
 			path = optarg;
 			break;
 		case O_JSON:
 			json = true;
+			break;
+		case O_LOCALKB:
+			local_path = optarg;
+			local_given = true;
 			break;
 		case 'f':
 			follow = true;
@@ -348,16 +662,28 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc) {
+	if (optind < argc && strcmp(cmd, "explain")) {
 		fprintf(stderr, "nflogctl: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (!strcmp(cmd, "stats")) {
-		if (follow || last) {
-			fprintf(stderr, "nflogctl: stats takes only --ring and --json\n");
-			return 2;
-		}
-		return ctl_stats(path, json);
+	if (strcmp(cmd, "read") && (follow || last)) {
+		fprintf(stderr, "nflogctl: -n and -f belong to read\n");
+		return 2;
 	}
-	return ctl_read(path, last, follow, json);
+	if (local_given || access(local_path, R_OK) == 0) {
+		local = kb_load(local_path, err, sizeof(err));
+		if (!local) {
+			fprintf(stderr, "nflogctl: local kb: %s\n", err);
+			return 1;
+		}
+	}
+	kb = local ? local : kb_builtin();
+	if (!strcmp(cmd, "explain"))
+		rc = ctl_explain(kb, argc - optind, argv + optind);
+	else if (!strcmp(cmd, "stats"))
+		rc = ctl_stats(path, kb, json);
+	else
+		rc = ctl_read(path, kb, last, follow, json);
+	kb_free(local);
+	return rc;
 }

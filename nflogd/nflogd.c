@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "classify.h"
+#include "kb.h"
 #include "log.h"
 #include "opts.h"
 #include "ring.h"
@@ -29,6 +31,7 @@
 #define NFLOGD_VERSION		"0.1"
 #define NFLOGD_RING_DEFAULT	"/var/lib/nflogd/drops.ring"
 #define NFLOGD_RING_SIZE	(64ull << 20)	/* bytes */
+#define NFLOGD_LOCAL_KB		"/etc/nflogd/local.kb"
 #define NFLOGD_TICK_MS		1000		/* ms between housekeeping rounds */
 #define NFLOGD_SYNC_TICKS	5		/* rounds between ring write-backs */
 
@@ -41,6 +44,8 @@ struct nflogd_opts {
 	struct capture_cfg	 cap;
 	const char		*user;
 	const char		*pidfile;
+	const char		*local_kb;
+	int			 local_kb_given;
 	int			 daemonize;
 };
 
@@ -50,6 +55,7 @@ static void usage(FILE *f)
 "usage: nflogd [-dhV] [-g LIST | --per-cpu BASE] [--ring PATH] [--ring-size BYTES]\n"
 "              [--copy-range BYTES] [--qthreshold N] [--flush-timeout CS]\n"
 "              [--nlbufsiz BYTES] [--rcvbuf BYTES] [--user USER] [--pidfile PATH]\n"
+"              [--local-kb PATH]\n"
 "  -g, --groups LIST     NFLOG groups to bind: 0 | 10-13 | 1,5 (default 0)\n"
 "      --per-cpu BASE    bind groups BASE..BASE+ncpu-1, one thread pinned per CPU\n"
 "      --ring PATH       ring file (default " NFLOGD_RING_DEFAULT ")\n"
@@ -61,6 +67,8 @@ static void usage(FILE *f)
 "      --rcvbuf BYTES    socket receive buffer per group (default 32M)\n"
 "      --user USER       drop privileges to USER after start-up\n"
 "      --pidfile PATH    write the daemon's pid to PATH\n"
+"      --local-kb PATH   site knowledge added to kb/ (default " NFLOGD_LOCAL_KB ",\n"
+"                        used when present)\n"
 "  -d, --daemon          detach and log to syslog\n",
 		CAPTURE_COPY_RANGE, CAPTURE_QTHRESH, CAPTURE_TIMEOUT_CS, CAPTURE_NLBUFSIZ);
 }
@@ -102,7 +110,7 @@ static int nflogd_per_cpu(struct nflogd_opts *o, const char *arg)
 static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 {
 	enum { O_PERCPU = 256, O_RING, O_RINGSIZE, O_COPY, O_QTH, O_TIMEOUT,
-	       O_NLBUF, O_RCVBUF, O_USER, O_PIDFILE };
+	       O_NLBUF, O_RCVBUF, O_USER, O_PIDFILE, O_LOCALKB };
 	static const struct option lopts[] = {
 		{ "daemon",	   no_argument,	      NULL, 'd' },
 		{ "groups",	   required_argument, NULL, 'g' },
@@ -118,6 +126,7 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 		{ "rcvbuf",	   required_argument, NULL, O_RCVBUF },
 		{ "user",	   required_argument, NULL, O_USER },
 		{ "pidfile",	   required_argument, NULL, O_PIDFILE },
+		{ "local-kb",	   required_argument, NULL, O_LOCALKB },
 		{ NULL, 0, NULL, 0 }
 	};
 	char err[256];
@@ -126,6 +135,7 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 	int c, rc, have_groups = 0;
 
 	o->ring_path = NFLOGD_RING_DEFAULT;
+	o->local_kb = NFLOGD_LOCAL_KB;
 	o->ring_size = NFLOGD_RING_SIZE;
 	o->cap = (struct capture_cfg){
 		.copy_range = CAPTURE_COPY_RANGE, .qthresh = CAPTURE_QTHRESH,
@@ -200,6 +210,10 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 			break;
 		case O_PIDFILE:
 			o->pidfile = optarg;
+			break;
+		case O_LOCALKB:
+			o->local_kb = optarg;
+			o->local_kb_given = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -299,6 +313,8 @@ int main(int argc, char **argv)
 {
 	static struct nflogd_opts o;
 	static struct worker *workers[RING_SEG_MAX];
+	struct kb *local = NULL;
+	struct classify *cls = NULL;
 	static int stop;
 	struct ring_open_opts ro = { 0 };
 	struct signalfd_siginfo si;
@@ -312,6 +328,21 @@ int main(int argc, char **argv)
 	if (nflogd_parse(argc, argv, &o) < 0)
 		return 1;
 
+	/* The default local.kb is optional; one named on the command line is not. */
+	if (o.local_kb_given || access(o.local_kb, F_OK) == 0) {
+		local = kb_load(o.local_kb, err, sizeof(err));
+		if (!local) {
+			log_msg(LOG_ERR, "local kb: %s", err);
+			return 1;
+		}
+	}
+	cls = classify_new(local ? local : kb_builtin());
+	if (!cls) {
+		log_msg(LOG_ERR, "cannot prepare the classifier: %s", strerror(errno));
+		kb_free(local);
+		return 1;
+	}
+
 	nflogd_mkdir_default(o.ring_path);
 	ro.path = o.ring_path;
 	ro.size = o.ring_size;
@@ -321,8 +352,11 @@ int main(int argc, char **argv)
 	ring = ring_open(&ro, err, sizeof(err));
 	if (!ring) {
 		log_msg(LOG_ERR, "ring: %s", err);
+		classify_free(cls);
+		kb_free(local);
 		return 1;
 	}
+	ring_set_kb_stamp(ring, kb_stamp(local ? local : kb_builtin()));
 	if (moved[0])
 		log_msg(LOG_WARNING, "ring %s was incompatible; moved it to %s and started "
 			"a new one", o.ring_path, moved);
@@ -336,7 +370,7 @@ int main(int argc, char **argv)
 			log_msg(LOG_ERR, "%s", err);
 			goto out;
 		}
-		workers[i] = worker_new(cap, ring, (uint32_t)i, o.cpus[i], &stop);
+		workers[i] = worker_new(cap, ring, (uint32_t)i, o.cpus[i], cls, &stop);
 		if (!workers[i]) {
 			capture_close(cap);
 			log_msg(LOG_ERR, "out of memory");
@@ -409,6 +443,8 @@ out:
 			worker_free(workers[i]);
 	}
 	ring_close(ring);
+	classify_free(cls);
+	kb_free(local);
 	if (o.pidfile && rc == 0)
 		unlink(o.pidfile);
 	return rc;

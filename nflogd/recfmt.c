@@ -17,7 +17,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "classify.h"
 #include "decode.h"
+#include "kb.h"
 #include "recfmt.h"
 
 
@@ -531,6 +533,41 @@ text_ip(struct out *o, const struct ring_rec *r)
 		out_fmt(o, " frag %u", r->frag_off);
 }
 
+/* " -- hostile sub7: SubSeven's default port {scan-xmas}" */
+static void
+text_kb(struct out *o, const struct ring_rec *r, const struct kb *kb)
+{
+	const struct ring_klass *k = &r->klass;
+	const struct kb_port *port = kb_port_by_id(kb, k->kb_id);
+	const struct kb_icmp *icmp = port ? NULL : kb_icmp_by_id(kb, k->kb_icmp);
+	unsigned i, n = 0;
+
+	out_fmt(o, " -- %s", kb_verdict_name(k->verdict));
+	if (port) {
+		out_chr(o, ' ');
+		out_text_str(o, port->service, SIZE_MAX, 0);
+		out_str(o, ": ");
+		/* Free text, shown as is: spaces stay, anything odd is escaped. */
+		out_text_str(o, port->summary, SIZE_MAX, 1);
+	} else if (icmp) {
+		out_str(o, ": ");
+		out_text_str(o, icmp->summary, SIZE_MAX, 1);
+	}
+	for (i = 0; i < 32; i++) {
+		const char *tag = classify_tag_name(i);
+
+		if (!(k->tags & (1u << i)))
+			continue;
+		out_str(o, n++ ? "," : " {");
+		if (tag)
+			out_str(o, tag);
+		else
+			out_fmt(o, "tag%u", i);
+	}
+	if (n)
+		out_chr(o, '}');
+}
+
 int
 recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct recfmt_ctx *c)
 {
@@ -568,6 +605,8 @@ recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct recfm
 		text_l4(&o, r);
 		text_ip(&o, r);
 	}
+	if (c->kb)
+		text_kb(&o, r, c->kb);
 	if (r->status == RING_ST_TRUNCATED || r->status == RING_ST_INVALID)
 		out_fmt(&o, " [%s: ", recfmt_status_str(r->status));
 	else if (r->status != RING_ST_OK)
@@ -697,6 +736,90 @@ json_l4(struct out *o, const struct ring_rec *r)
 	}
 }
 
+static void
+json_port_row(struct out *o, const char *key, const struct kb_port *row, const struct kb *kb)
+{
+	const struct kb_category *cat = kb_category_by_id(kb, row->category);
+
+	out_fmt(o, ",\"%s\":{\"id\":%u,\"service\":", key, row->id);
+	out_json_str(o, row->service, SIZE_MAX);
+	if (cat) {
+		out_str(o, ",\"category\":");
+		out_json_str(o, cat->name, SIZE_MAX);
+	}
+	out_str(o, ",\"summary\":");
+	out_json_str(o, row->summary, SIZE_MAX);
+}
+
+static void
+json_addr_class(struct out *o, const char *key, uint16_t id, const struct kb *kb)
+{
+	const struct kb_addr *row = kb_addr_by_id(kb, id);
+
+	if (!id)
+		return;
+	out_fmt(o, ",\"%s\":", key);
+	if (row)
+		out_json_str(o, row->cls, SIZE_MAX);
+	else
+		out_fmt(o, "\"%u\"", id);
+}
+
+/* nflog.kb, nflog.verdict, nflog.tags, ...: doc/json-schema.md */
+static void
+json_kb(struct out *o, const struct ring_rec *r, const struct kb *kb)
+{
+	const struct ring_klass *k = &r->klass;
+	const struct kb_port *port = kb_port_by_id(kb, k->kb_id);
+	const struct kb_port *sport = kb_port_by_id(kb, k->kb_sport);
+	const struct kb_icmp *icmp = kb_icmp_by_id(kb, k->kb_icmp);
+	const struct kb_ttl *ttl = kb_ttl_by_id(kb, k->os_hint);
+	unsigned i, n = 0;
+
+	if (port) {
+		json_port_row(o, "kb", port, kb);
+		if (sport && sport != port) {
+			json_port_row(o, "source_port", sport, kb);
+			out_chr(o, '}');
+		}
+		out_chr(o, '}');
+	} else if (icmp) {
+		out_fmt(o, ",\"kb\":{\"id\":%u,\"service\":", icmp->id);
+		out_json_str(o, icmp->name, SIZE_MAX);
+		out_str(o, ",\"summary\":");
+		out_json_str(o, icmp->summary, SIZE_MAX);
+		out_chr(o, '}');
+	} else if (k->kb_id || k->kb_icmp) {
+		/* Written under another kb (the ring header's stamp says so). */
+		out_fmt(o, ",\"kb\":{\"id\":%u}", k->kb_id ? k->kb_id : k->kb_icmp);
+	}
+	out_str(o, ",\"verdict\":");
+	out_json_str(o, kb_verdict_name(k->verdict), SIZE_MAX);
+	json_addr_class(o, "src_class", k->src_class, kb);
+	json_addr_class(o, "dst_class", k->dst_class, kb);
+	if (k->ttl_initial)
+		out_fmt(o, ",\"ttl\":{\"initial\":%u,\"hops\":%u}", k->ttl_initial,
+		    k->ttl_hops);
+	if (ttl) {
+		out_str(o, ",\"os_hint\":");
+		out_json_str(o, ttl->os, SIZE_MAX);
+	}
+	out_str(o, ",\"tags\":[");
+	for (i = 0; i < 32; i++) {
+		const char *tag = classify_tag_name(i);
+
+		if (!(k->tags & (1u << i)))
+			continue;
+		if (n++)
+			out_chr(o, ',');
+		if (tag)
+			out_fmt(o, "\"%s\"", tag);
+		else
+			out_fmt(o, "\"tag%u\"", i);
+	}
+	out_chr(o, ']');
+}
+
 int
 recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct recfmt_ctx *c)
 {
@@ -750,6 +873,8 @@ recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct recfm
 		json_ip(&o, r);
 	if (rec_has_l4(r))
 		json_l4(&o, r);
+	if (c->kb)
+		json_kb(&o, r, c->kb);
 	out_str(&o, "}}");
 	return out_finish(&o);
 }

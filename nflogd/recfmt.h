@@ -14,7 +14,7 @@
 
 /* Bytes that always hold one line of either format with its NUL, whatever the
  * record and context contain (worst case: every prefix byte escaped). */
-#define RECFMT_LINE_MAX		2048u
+#define RECFMT_LINE_MAX		4096u
 
 /*
  * What the reader knows about a record beyond the record itself. The strings
@@ -22,11 +22,15 @@
  * RING_IFNAMSIZ (interface names) bytes, so pointers straight into the ring
  * header's tables are fine even if a damaged file lost the NUL.
  */
+struct kb;
+
 struct recfmt_ctx {
 	const char *prefix;		/* NFLOG prefix, NULL when none */
 	const char *ifname_in;		/* resolved interface names, NULL when unknown */
 	const char *ifname_out;
 	uint64_t    pos;		/* record position within its segment: event.sequence */
+	const struct kb *kb;		/* turns the record's kb ids into text; NULL: no
+					 * classification fields at all */
 };
 
 /*

@@ -445,6 +445,11 @@ void ring_set_ifaces(struct ring *r, const struct ring_iface *ifs, unsigned n)
 	__atomic_store_n(&h->iface_gen, (gen | 1) + 1, __ATOMIC_RELEASE);
 }
 
+void ring_set_kb_stamp(struct ring *r, uint64_t stamp)
+{
+	r->hdr->kb_stamp = stamp;
+}
+
 void ring_sync(struct ring *r)
 {
 	msync(r->base, r->map_len, MS_ASYNC);

@@ -57,6 +57,9 @@ uint64_t ring_slots(const struct ring *r);
 /* ring_set_ifaces - publish the interface-name table (main thread only). */
 void ring_set_ifaces(struct ring *r, const struct ring_iface *ifs, unsigned n);
 
+/* ring_set_kb_stamp - record which knowledge base classifies the records. */
+void ring_set_kb_stamp(struct ring *r, uint64_t stamp);
+
 /* ring_sync - schedule write-back of dirty pages (not on the packet path). */
 void ring_sync(struct ring *r);
 

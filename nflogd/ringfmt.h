@@ -10,7 +10,7 @@
  *  file offset 0          RING_HDR_SIZE        + n*RING_SEGHDR_SIZE      data_off
  *  +-------------------+---------------------+-----+---------------------+-----------
  *  | ring_file_hdr     | ring_seg_hdr 0      | ... | ring_seg_hdr n-1    | seg 0 records | seg 1 ...
- *  | (4096 B)          | (4096 B each)       |     |                     | slots*256 B   |
+ *  | (4096 B)          | (16384 B each)      |     |                     | slots*256 B   |
  *  +-------------------+---------------------+-----+---------------------+-----------
  */
 #ifndef NFLOGD_RINGFMT_H
@@ -24,7 +24,7 @@
 #define RING_VERSION_MINOR	0		/* bumped when reserved (zero) bytes gain meaning */
 
 #define RING_HDR_SIZE		4096u		/* bytes: file header page */
-#define RING_SEGHDR_SIZE	4096u		/* bytes: one page per segment header */
+#define RING_SEGHDR_SIZE	16384u		/* bytes: four pages per segment header */
 #define RING_REC_SIZE		256u		/* bytes: one record, power of two */
 #define RING_SEG_MAX		256u		/* segments (capture threads) per file */
 #define RING_SLOTS_MIN		16u		/* records per segment, lower bound */
@@ -33,6 +33,7 @@
 #define RING_PREFIXES		15u		/* distinct NFLOG prefixes per segment */
 #define RING_PREFIX_LEN		128u		/* bytes, with NUL; nft allows 127 chars */
 #define RING_RAW_LEN		72u		/* bytes of the packet kept per record */
+#define RING_KB_SLOTS		1024u		/* per-kb-row counters per segment */
 
 enum ring_state {
 	RING_STATE_OFFLINE	= 1,	/* closed cleanly */
@@ -100,6 +101,12 @@ enum ring_ctr {
 	RING_CTR_PREFIX_FULL	= 20,	/* prefix table full: record has no prefix */
 	RING_CTR_BATCHES	= 21,	/* recv() calls that returned data */
 	RING_CTR_DROPS_PENDING	= 22,	/* 1 while socket drops are not yet sized by a gap */
+	RING_CTR_V_UNKNOWN	= 23,	/* records per verdict (enum kb_verdict order) */
+	RING_CTR_V_EXPECTED	= 24,
+	RING_CTR_V_NOISE	= 25,
+	RING_CTR_V_SUSPICIOUS	= 26,
+	RING_CTR_V_HOSTILE	= 27,
+	RING_CTR_KB_FULL	= 28,	/* records whose kb row had no counter slot */
 	__RING_CTR_MAX,
 };
 #define RING_CTR_SLOTS		128u	/* counters reserved per segment */
@@ -120,7 +127,15 @@ struct ring_seg_hdr {
 	uint64_t ctr[RING_CTR_SLOTS];	/*  64 .. 1088 */
 	uint8_t	 pad1[64];		/* 1088 */
 	char	 prefix[RING_PREFIXES][RING_PREFIX_LEN]; /* 1152 .. 3072 */
-	uint8_t	 pad2[RING_SEGHDR_SIZE - 1152 - RING_PREFIXES * RING_PREFIX_LEN];
+	uint8_t	 pad2[1024];		/* 3072 */
+	/* Records per knowledge-base row: kb_ids[i] names the row whose count
+	 * is kb_count[i]; the writer fills kb_ids before its first record, so
+	 * a reader needs no copy of the writer's kb to know what was counted. */
+	uint32_t nkb;			/* 4096 entries used in kb_ids/kb_count */
+	uint32_t reserved2;		/* 4100 */
+	uint16_t kb_ids[RING_KB_SLOTS];	/* 4104 .. 6152 */
+	uint64_t kb_count[RING_KB_SLOTS]; /* 6152 .. 14344 */
+	uint8_t	 pad3[RING_SEGHDR_SIZE - 6152 - RING_KB_SLOTS * 8];
 };
 
 /* ring_rec.status */
@@ -172,6 +187,49 @@ enum ring_kind {
 #define RING_TCP_URG		0x20
 #define RING_TCP_ECE		0x40
 #define RING_TCP_CWR		0x80
+
+/* ring_klass.tags bits: single-packet findings of the classifier. Stored on
+ * disk: never renumber, only append. */
+#define RING_TAG_SCAN_NULL	(1u << 0)	/* TCP without any flag */
+#define RING_TAG_SCAN_FIN	(1u << 1)	/* FIN alone */
+#define RING_TAG_SCAN_XMAS	(1u << 2)	/* FIN+PSH+URG */
+#define RING_TAG_SCAN_MAIMON	(1u << 3)	/* FIN+ACK */
+#define RING_TAG_SCAN_SYNFIN	(1u << 4)	/* SYN+FIN */
+#define RING_TAG_SCAN_ACK	(1u << 5)	/* ACK alone: a firewall or liveness probe */
+#define RING_TAG_SYN_ODD	(1u << 6)	/* SYN with RST, PSH or URG */
+#define RING_TAG_PORT_ZERO	(1u << 7)	/* source or destination port 0 */
+#define RING_TAG_PIERCE		(1u << 8)	/* from port 20/53/123 to a high port */
+#define RING_TAG_FRAGGLE	(1u << 9)	/* UDP to echo/chargen at a broadcast address */
+#define RING_TAG_SLAMMER	(1u << 10)	/* UDP 1434 with SQL Slammer's 404-byte length */
+#define RING_TAG_LAND		(1u << 11)	/* source address equals destination */
+#define RING_TAG_BOGON_SRC	(1u << 12)	/* source never valid: 0/8, 127/8, 224/4, 240/4, ... */
+#define RING_TAG_MARTIAN_SRC	(1u << 13)	/* source valid only locally: private, link-local, ... */
+#define RING_TAG_CRAFTED_TTL	(1u << 14)	/* TTL implies more than 32 hops from any usual start */
+#define RING_TAG_CRAFTED_IPID	(1u << 15)	/* IP ID 39426, the constant of sscan/mscan */
+#define RING_TAG_HACKATACK	(1u << 16)	/* UDP 31790 -> 31789 */
+#define RING_TAG_NBSTAT		(1u << 17)	/* NetBIOS node-status query to UDP 137 */
+#define RING_TAG_BCAST_DST	(1u << 18)	/* destination is a broadcast address */
+#define RING_TAG_ECHO_LOOP	(1u << 19)	/* UDP between echo/chargen ports */
+#define RING_TAG_BCAST_PING	(1u << 20)	/* ICMP echo request to a broadcast address */
+#define __RING_TAG_COUNT	21
+
+/* Classification of one record, written by the capture thread (classify.c). */
+struct ring_klass {
+	uint16_t kb_id;			/* 152 the informative port row (or ICMP row), 0 = none */
+	uint16_t kb_dport;		/* 154 row for the destination port */
+	uint16_t kb_sport;		/* 156 row for the source port */
+	uint16_t kb_icmp;		/* 158 row for the ICMP type/code */
+	uint16_t src_class;		/* 160 address row of the source, 0 = ordinary */
+	uint16_t dst_class;		/* 162 address row of the destination */
+	uint8_t	 category;		/* 164 category id of kb_id's row */
+	uint8_t	 verdict;		/* 165 enum kb_verdict, after tags */
+	uint8_t	 ttl_initial;		/* 166 guessed initial TTL, 0 = none */
+	uint8_t	 ttl_hops;		/* 167 initial - observed */
+	uint16_t os_hint;		/* 168 ttl row id */
+	uint16_t reserved;		/* 170 */
+	uint32_t tags;			/* 172 RING_TAG_* */
+	uint8_t	 reserved2[8];		/* 176 */
+};
 
 #define RING_PREFIX_NONE	0xff	/* prefix_id: no prefix / table full */
 #define RING_CPU_UNPINNED	0xffff	/* cpu: the capture thread is not pinned */
@@ -225,7 +283,7 @@ struct ring_rec {
 	uint8_t	 daddr[16];		/* 104 */
 	uint8_t	 inner_saddr[16];	/* 120 */
 	uint8_t	 inner_daddr[16];	/* 136 */
-	uint8_t	 klass[32];		/* 152 classification; zero in v1.0 */
+	struct ring_klass klass;	/* 152 classification */
 	uint8_t	 raw[RING_RAW_LEN];	/* 184 first bytes of the L3 packet */
 };
 
@@ -235,6 +293,9 @@ _Static_assert(offsetof(struct ring_file_hdr, ifaces) == 96 + 160, "ifaces offse
 _Static_assert(sizeof(struct ring_seg_hdr) == RING_SEGHDR_SIZE, "ring_seg_hdr size");
 _Static_assert(offsetof(struct ring_seg_hdr, ctr) == 64, "counters offset");
 _Static_assert(offsetof(struct ring_seg_hdr, prefix) == 1152, "prefix offset");
+_Static_assert(offsetof(struct ring_seg_hdr, nkb) == 4096, "kb counters offset");
+_Static_assert(offsetof(struct ring_seg_hdr, kb_count) == 6152, "kb_count offset");
+_Static_assert(sizeof(struct ring_klass) == 32, "ring_klass size");
 _Static_assert(__RING_CTR_MAX <= RING_CTR_SLOTS, "too many counters");
 _Static_assert(sizeof(struct ring_rec) == RING_REC_SIZE, "ring_rec size");
 _Static_assert(offsetof(struct ring_rec, saddr) == 88, "saddr offset");

@@ -51,6 +51,12 @@ static const char *const ringread_ctr_names[__RING_CTR_MAX] = {
 	[RING_CTR_PREFIX_FULL]	  = "prefix_full",
 	[RING_CTR_BATCHES]	  = "batches",
 	[RING_CTR_DROPS_PENDING]  = "drops_pending",
+	[RING_CTR_V_UNKNOWN]	  = "verdict_unknown",
+	[RING_CTR_V_EXPECTED]	  = "verdict_expected",
+	[RING_CTR_V_NOISE]	  = "verdict_noise",
+	[RING_CTR_V_SUSPICIOUS]	  = "verdict_suspicious",
+	[RING_CTR_V_HOSTILE]	  = "verdict_hostile",
+	[RING_CTR_KB_FULL]	  = "kb_full",
 };
 
 const char *ringread_ctr_name(unsigned c)

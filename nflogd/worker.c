@@ -19,6 +19,7 @@
 #include <linux/netlink.h>
 
 #include "capture.h"
+#include "classify.h"
 #include "decode.h"
 #include "log.h"
 #include "nflogmsg.h"
@@ -32,6 +33,7 @@ struct worker {
 	uint16_t		 group;
 	uint16_t		 rec_cpu;
 	uint64_t		 batch_ns;	/* receive time of the current batch */
+	const struct classify	*cls;
 	struct capture		*cap;
 	const int		*stop;
 	uint8_t			*buf;
@@ -141,6 +143,7 @@ static void worker_msg_cb(const struct nflog_msg *m, void *data)
 	struct ring_rec rec;
 	struct pkt p;
 	unsigned family;
+	int slot;
 
 	worker_account_seq(w, m);
 	ring_ctr_add(h, RING_CTR_RECEIVED, 1);
@@ -150,6 +153,12 @@ static void worker_msg_cb(const struct nflog_msg *m, void *data)
 	worker_count(h, &p);
 
 	memset(&rec, 0, sizeof(rec));
+	slot = classify_packet(w->cls, &p, &rec.klass);
+	ring_ctr_add(h, (enum ring_ctr)(RING_CTR_V_UNKNOWN + rec.klass.verdict), 1);
+	if (slot >= 0 && (uint32_t)slot < h->nkb)
+		__atomic_store_n(&h->kb_count[slot], h->kb_count[slot] + 1, __ATOMIC_RELAXED);
+	else if (slot >= 0)
+		ring_ctr_add(h, RING_CTR_KB_FULL, 1);
 	rec.kind = RING_KIND_DROP;
 	rec.nflog_seq = m->seq;
 	rec.ip_flags = m->have_seq ? RING_IPF_HAVE_SEQ : 0;
@@ -255,8 +264,25 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* Name the kb rows behind the segment's counters. A ring continued under a
+ * different kb keeps nothing of the old counts: they would be misattributed. */
+static void worker_kb_counters(struct worker *w)
+{
+	struct ring_seg_hdr *h = w->rw.hdr;
+	uint16_t ids[RING_KB_SLOTS];
+	size_t n = classify_counter_ids(w->cls, ids, RING_KB_SLOTS);
+
+	if (h->nkb == n && !memcmp(h->kb_ids, ids, n * sizeof(ids[0])))
+		return;
+	__atomic_store_n(&h->nkb, 0, __ATOMIC_RELEASE);
+	memset(h->kb_count, 0, sizeof(h->kb_count));
+	memcpy(h->kb_ids, ids, n * sizeof(ids[0]));
+	/* Pairs with the acquire load of nkb in the reader. */
+	__atomic_store_n(&h->nkb, (uint32_t)n, __ATOMIC_RELEASE);
+}
+
 struct worker *worker_new(struct capture *cap, struct ring *ring, uint32_t seg,
-			  int cpu, const int *stop)
+			  int cpu, const struct classify *cls, const int *stop)
 {
 	struct worker *w;
 
@@ -274,6 +300,7 @@ struct worker *worker_new(struct capture *cap, struct ring *ring, uint32_t seg,
 		return NULL;
 	}
 	w->cap = cap;
+	w->cls = cls;
 	w->stop = stop;
 	w->cpu = cpu;
 	w->group = capture_group(cap);
@@ -281,6 +308,7 @@ struct worker *worker_new(struct capture *cap, struct ring *ring, uint32_t seg,
 	/* A fresh instance numbers its messages from 0. */
 	w->expect_seq = 0;
 	ring_writer_init(ring, &w->rw, seg, w->group, cpu);
+	worker_kb_counters(w);
 	return w;
 }
 

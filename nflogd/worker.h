@@ -9,17 +9,19 @@
 #include "ring.h"
 
 struct capture;
+struct classify;
 struct worker;
 
 /*
  * worker_new - set up the thread state for one group; owns cap on success.
  * @cpu:  CPU to pin the thread to, or -1 to leave it unpinned.
+ * @cls:  classifier shared read-only by all workers; must outlive them.
  * @stop: set non-zero (by the main thread) to make the worker unbind, drain
  *        what the kernel still holds and return.
  * Returns NULL with errno set.
  */
 struct worker *worker_new(struct capture *cap, struct ring *ring, uint32_t seg,
-			  int cpu, const int *stop);
+			  int cpu, const struct classify *cls, const int *stop);
 
 /* worker_start - start the thread. 0 or -errno. */
 int worker_start(struct worker *w);

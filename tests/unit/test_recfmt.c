@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "decode.h"
+#include "kb.h"
 #include "recfmt.h"
 
 #define TS		1795315802123456789ull	/* 2026-11-22T02:50:02.123456789Z */
@@ -138,9 +139,9 @@ rec_garbage(struct ring_rec *r)
 	r->ifindex_out = 0;
 }
 
-static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42 };
-static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0 };
-static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7 };
+static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL };
+static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL };
+static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL };
 
 static void __attribute__((format(printf, 3, 4)))
 fmt(char *dst, size_t size, const char *f, ...)
@@ -409,7 +410,7 @@ test_escaping(void **state)
 {
 	static const char prefix[] = "a\"b\\c\x01\x1f\x7f d\xc3\xa9\xe2\x80\xa8\xc2\x85"
 	    "\xff\xc3(\xed\xa0\x80\xf0\x9f\x98\x80\xc0\xaf\xf4\x90\x80\x80z\xe2\x82";
-	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1 };
+	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1, NULL };
 	struct ring_rec r;
 	char buf[RECFMT_LINE_MAX];
 	const char *p;
@@ -451,7 +452,7 @@ test_unterminated(void **state)
 	assert_non_null(ifname);
 	memset(prefix, 'x', RING_PREFIX_LEN);
 	memset(ifname, 'i', RING_IFNAMSIZ);
-	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0 };
+	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0, NULL };
 	rec_tcp4(&r);
 	r.ifindex_out = 1;
 	memset(want, 'x', RING_PREFIX_LEN);
@@ -496,7 +497,7 @@ static void
 test_small_buffer(void **state)
 {
 	static const char hostile[] = "\"\\\x01\xff\xe2\x80\xa8 p";
-	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5 };
+	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL };
 	struct ring_rec r;
 
 	rec_tcp4(&r);
@@ -582,7 +583,7 @@ test_json_valid(void **state)
 	void (*fixtures[])(struct ring_rec *) = { rec_tcp4, rec_udp6, rec_icmp4, rec_garbage };
 	char path[] = "/tmp/test_recfmt.XXXXXX", cmd[128], buf[RECFMT_LINE_MAX];
 	char prefix[RING_PREFIX_LEN], in[RING_IFNAMSIZ], out[RING_IFNAMSIZ];
-	struct recfmt_ctx c = { prefix, in, out, 0 };
+	struct recfmt_ctx c = { prefix, in, out, 0, NULL };
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
 	struct ring_rec r;
 	size_t i, j;
@@ -596,7 +597,7 @@ test_json_valid(void **state)
 	for (i = 0; i < 4 + 20000; i++) {
 		if (i < 4) {
 			fixtures[i](&r);
-			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i };
+			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i, NULL };
 		} else {
 			for (j = 0; j < sizeof(r); j++)
 				((uint8_t *)&r)[j] = (uint8_t)rnd(&seed);
@@ -608,7 +609,9 @@ test_json_valid(void **state)
 			rnd_str(&seed, in, sizeof(in));
 			rnd_str(&seed, out, sizeof(out));
 			c = (struct recfmt_ctx){ rnd(&seed) % 4 ? prefix : NULL,
-			    rnd(&seed) % 4 ? in : NULL, rnd(&seed) % 4 ? out : NULL, rnd(&seed) };
+			    rnd(&seed) % 4 ? in : NULL, rnd(&seed) % 4 ? out : NULL, rnd(&seed),
+			    /* Random ids and tags through the kb lookups too. */
+			    rnd(&seed) % 2 ? kb_builtin() : NULL };
 		}
 		n = recfmt_text(buf, sizeof(buf), &r, &c);
 		assert_true(n > 0 && n < (int)sizeof(buf));

@@ -318,7 +318,7 @@ rec_fill(struct ring_rec *r, uint64_t idx)
 	memset(r->daddr, B(36), sizeof(r->daddr));
 	memset(r->inner_saddr, B(37), sizeof(r->inner_saddr));
 	memset(r->inner_daddr, B(38), sizeof(r->inner_daddr));
-	memset(r->klass, B(39), sizeof(r->klass));
+	memset(&r->klass, B(39), sizeof(r->klass));
 	memset(r->raw, B(40), sizeof(r->raw));
 	r->raw[0] = (uint8_t)(idx | 1);
 #undef B
@@ -1282,7 +1282,8 @@ test_ctr_names(void **state)
 		"truncated", "invalid", "bad_msg", "msg_trunc", "no_seq",
 		"seq_reset", "ipv4", "ipv6", "l3_other", "tcp", "udp", "icmp",
 		"icmpv6", "l4_other", "fragment", "prefix_full", "batches",
-		"drops_pending",
+		"drops_pending", "verdict_unknown", "verdict_expected", "verdict_noise",
+		"verdict_suspicious", "verdict_hostile", "kb_full",
 	};
 	unsigned c, d;
 
