@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,8 @@ struct ctl_read {
 	struct ring_reader	*rr;
 	const struct kb		*kb;
 	bool			 json;
+	bool			 alerts;	/* only the alert segment */
+	bool			 every_state;	/* alerts: every state, not the latest per id */
 	uint64_t		 lapped;	/* overwritten before we could read them */
 	uint64_t		 damaged;	/* torn or failed checksum */
 	uint64_t		*cursor;	/* per segment: next position to read */
@@ -44,6 +47,7 @@ static void ctl_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json]\n"
+"       nflogctl alerts  [--ring PATH] [-n N] [-f|--follow] [--json]\n"
 "       nflogctl stats   [--ring PATH] [--json]\n"
 "       nflogctl explain PORT[/tcp|/udp] | icmp TYPE[/CODE] | icmpv6 TYPE[/CODE] | ADDRESS\n"
 "       nflogctl help\n"
@@ -76,10 +80,21 @@ static void ctl_print(struct ctl_read *c, const struct ctl_item *it)
 		.kb = c->kb,
 	};
 
-	if (c->json)
+	if (it->rec.kind == RING_KIND_ALERT) {
+		union {
+			struct ring_rec	  rec;
+			struct ring_alert alert;
+		} u = { .rec = it->rec };
+
+		if (c->json)
+			recfmt_alert_json(line, sizeof(line), &u.alert, &ctx);
+		else
+			recfmt_alert_text(line, sizeof(line), &u.alert, &ctx);
+	} else if (c->json) {
 		recfmt_json(line, sizeof(line), &it->rec, &ctx);
-	else
+	} else {
 		recfmt_text(line, sizeof(line), &it->rec, &ctx);
+	}
 	puts(line);
 }
 
@@ -102,6 +117,10 @@ static struct ctl_item *ctl_collect(struct ctl_read *c, const uint64_t *to, size
 	if (!items)
 		return NULL;
 	for (s = 0; s < nsegs; s++) {
+		if (c->alerts && ringread_seg(c->rr, s)->role != RING_SEG_ALERT) {
+			c->cursor[s] = to[s];
+			continue;
+		}
 		for (pos = c->cursor[s]; pos < to[s]; pos++) {
 			struct ctl_item *it = &items[*n];
 
@@ -125,6 +144,37 @@ static struct ctl_item *ctl_collect(struct ctl_read *c, const uint64_t *to, size
 	return items;
 }
 
+static uint32_t ctl_alert_id(const struct ring_rec *r)
+{
+	uint32_t id;
+
+	memcpy(&id, (const char *)r + offsetof(struct ring_alert, alert_id), sizeof(id));
+	return id;
+}
+
+static int ctl_alert_id_cmp(const void *a, const void *b)
+{
+	const struct ctl_item *x = a, *y = b;
+	uint32_t ix = ctl_alert_id(&x->rec), iy = ctl_alert_id(&y->rec);
+
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
+	return ctl_item_cmp(a, b);
+}
+
+/* An incident is written at every state; show only its latest, in time order. */
+static size_t ctl_latest_per_alert(struct ctl_item *items, size_t n)
+{
+	size_t i, k = 0;
+
+	qsort(items, n, sizeof(*items), ctl_alert_id_cmp);
+	for (i = 0; i < n; i++)
+		if (i + 1 == n || ctl_alert_id(&items[i + 1].rec) != ctl_alert_id(&items[i].rec))
+			items[k++] = items[i];
+	qsort(items, k, sizeof(*items), ctl_item_cmp);
+	return k;
+}
+
 /* Print everything new up to the current heads; returns records printed or -1. */
 static long ctl_drain(struct ctl_read *c, uint64_t *heads, uint64_t last)
 {
@@ -143,6 +193,8 @@ static long ctl_drain(struct ctl_read *c, uint64_t *heads, uint64_t last)
 	items = ctl_collect(c, heads, &n);
 	if (!items)
 		return -1;
+	if (c->alerts && !c->every_state)
+		n = ctl_latest_per_alert(items, n);
 	i = last && n > last ? n - last : 0;
 	for (; i < n; i++)
 		ctl_print(c, &items[i]);
@@ -162,10 +214,11 @@ static void ctl_check_stamp(const struct ring_reader *rr, const struct kb *kb)
 			(unsigned long long)stamp, (unsigned long long)kb_stamp(kb));
 }
 
-static int ctl_read(const char *path, const struct kb *kb, uint64_t last, bool follow, bool json)
+static int ctl_read(const char *path, const struct kb *kb, uint64_t last, bool follow, bool json,
+		    bool alerts)
 {
 	struct timespec pause = { 0, NFLOGCTL_FOLLOW_MS * 1000000L };
-	struct ctl_read c = { .json = json, .kb = kb };
+	struct ctl_read c = { .json = json, .kb = kb, .alerts = alerts };
 	uint64_t *heads;
 	char err[512];
 	int rc = 0;
@@ -187,6 +240,7 @@ static int ctl_read(const char *path, const struct kb *kb, uint64_t last, bool f
 		last = NFLOGCTL_FOLLOW_TAIL;
 	if (ctl_drain(&c, heads, last) < 0)
 		rc = 1;
+	c.every_state = true;	/* following: each new state as it comes */
 	while (follow && rc == 0) {
 		if (fflush(stdout) == EOF)
 			break;
@@ -229,7 +283,8 @@ static void ctl_stats_json(struct ring_reader *rr, const char *path, const struc
 	for (s = 0; s < nsegs; s++) {
 		const struct ring_seg_hdr *h = ringread_seg(rr, s);
 
-		printf("%s{\"segment\":%u,\"group\":%u,", s ? "," : "", s, h->group);
+		printf("%s{\"segment\":%u,\"role\":\"%s\",\"group\":%u,", s ? "," : "", s,
+		       h->role == RING_SEG_ALERT ? "alerts" : "capture", h->group);
 		if (h->cpu >= 0)
 			printf("\"cpu\":%d,", h->cpu);
 		printf("\"head\":%llu,\"counters\":{", (unsigned long long)ringread_head(rr, s));
@@ -267,7 +322,9 @@ static void ctl_stats_text(struct ring_reader *rr, const char *path)
 		const struct ring_seg_hdr *h = ringread_seg(rr, s);
 		char col[32];
 
-		if (h->cpu >= 0)
+		if (h->role == RING_SEG_ALERT)
+			snprintf(col, sizeof(col), "alerts");
+		else if (h->cpu >= 0)
 			snprintf(col, sizeof(col), "g%u/cpu%d", h->group, h->cpu);
 		else
 			snprintf(col, sizeof(col), "g%u", h->group);
@@ -622,8 +679,10 @@ int main(int argc, char **argv)
 		ctl_usage(stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "read") && strcmp(cmd, "stats") && strcmp(cmd, "explain")) {
-		fprintf(stderr, "nflogctl: unknown command '%s' (try: read, stats, explain)\n", cmd);
+	if (strcmp(cmd, "read") && strcmp(cmd, "alerts") && strcmp(cmd, "stats") &&
+	    strcmp(cmd, "explain")) {
+		fprintf(stderr, "nflogctl: unknown command '%s' (try: read, alerts, stats, "
+			"explain)\n", cmd);
 		return 2;
 	}
 	opterr = 0;
@@ -666,8 +725,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nflogctl: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (strcmp(cmd, "read") && (follow || last)) {
-		fprintf(stderr, "nflogctl: -n and -f belong to read\n");
+	if (strcmp(cmd, "read") && strcmp(cmd, "alerts") && (follow || last)) {
+		fprintf(stderr, "nflogctl: -n and -f belong to read and alerts\n");
 		return 2;
 	}
 	if (local_given || access(local_path, R_OK) == 0) {
@@ -683,7 +742,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "stats"))
 		rc = ctl_stats(path, kb, json);
 	else
-		rc = ctl_read(path, kb, last, follow, json);
+		rc = ctl_read(path, kb, last, follow, json, !strcmp(cmd, "alerts"));
 	kb_free(local);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +23,12 @@
 
 #include "capture.h"
 #include "classify.h"
+#include "corrthread.h"
 #include "kb.h"
 #include "log.h"
 #include "opts.h"
 #include "ring.h"
+#include "ringread.h"
 #include "worker.h"
 
 #define NFLOGD_VERSION		"0.1"
@@ -46,6 +49,7 @@ struct nflogd_opts {
 	const char		*pidfile;
 	const char		*local_kb;
 	int			 local_kb_given;
+	struct corr_cfg		 corr;
 	int			 daemonize;
 };
 
@@ -55,7 +59,7 @@ static void usage(FILE *f)
 "usage: nflogd [-dhV] [-g LIST | --per-cpu BASE] [--ring PATH] [--ring-size BYTES]\n"
 "              [--copy-range BYTES] [--qthreshold N] [--flush-timeout CS]\n"
 "              [--nlbufsiz BYTES] [--rcvbuf BYTES] [--user USER] [--pidfile PATH]\n"
-"              [--local-kb PATH]\n"
+"              [--local-kb PATH] [--corr KEY=VALUE]...\n"
 "  -g, --groups LIST     NFLOG groups to bind: 0 | 10-13 | 1,5 (default 0)\n"
 "      --per-cpu BASE    bind groups BASE..BASE+ncpu-1, one thread pinned per CPU\n"
 "      --ring PATH       ring file (default " NFLOGD_RING_DEFAULT ")\n"
@@ -69,6 +73,8 @@ static void usage(FILE *f)
 "      --pidfile PATH    write the daemon's pid to PATH\n"
 "      --local-kb PATH   site knowledge added to kb/ (default " NFLOGD_LOCAL_KB ",\n"
 "                        used when present)\n"
+"      --corr KEY=VALUE  correlator threshold (doc/correlation.md), e.g.\n"
+"                        scan_ports=20, window_s=60, max_sources=65536\n"
 "  -d, --daemon          detach and log to syslog\n",
 		CAPTURE_COPY_RANGE, CAPTURE_QTHRESH, CAPTURE_TIMEOUT_CS, CAPTURE_NLBUFSIZ);
 }
@@ -107,10 +113,55 @@ static int nflogd_per_cpu(struct nflogd_opts *o, const char *arg)
 	return 0;
 }
 
+/* --corr KEY=VALUE: one correlator threshold; times in seconds. */
+static int nflogd_corr_set(struct corr_cfg *c, const char *arg)
+{
+	static const struct {
+		const char *key;
+		size_t	    off;
+		int	    secs;	/* value in seconds, stored in ns */
+	} keys[] = {
+#define CORR_KEY(k, f, s) { k, offsetof(struct corr_cfg, f), s }
+		CORR_KEY("window_s", window_ns, 1), CORR_KEY("close_s", close_ns, 1),
+		CORR_KEY("update_s", update_ns, 1), CORR_KEY("scan_ports", scan_ports, 0),
+		CORR_KEY("sweep_hosts", sweep_hosts, 0),
+		CORR_KEY("decoy_sources", decoy_sources, 0),
+		CORR_KEY("trace_probes", trace_probes, 0),
+		CORR_KEY("smurf_sources", smurf_sources, 0),
+		CORR_KEY("fraggle_packets", fraggle_packets, 0),
+		CORR_KEY("noise_packets", noise_packets, 0),
+		CORR_KEY("heartbeat_sources", heartbeat_sources, 0),
+		CORR_KEY("ipid_sources", ipid_sources, 0), CORR_KEY("ttl_jump", ttl_jump, 0),
+		CORR_KEY("max_sources", max_sources, 0),
+#undef CORR_KEY
+	};
+	const char *eq = strchr(arg, '=');
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; eq && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strlen(keys[i].key) != (size_t)(eq - arg) ||
+		    strncmp(arg, keys[i].key, (size_t)(eq - arg)))
+			continue;
+		if (opts_uint(eq + 1, 1, keys[i].secs ? 86400 : 1u << 24, &v) < 0) {
+			log_msg(LOG_ERR, "--corr %s: want a number 1..%u", arg,
+				keys[i].secs ? 86400 : 1u << 24);
+			return -1;
+		}
+		if (keys[i].secs)
+			*(uint64_t *)(void *)((char *)c + keys[i].off) = v * 1000000000ull;
+		else
+			*(uint32_t *)(void *)((char *)c + keys[i].off) = (uint32_t)v;
+		return 0;
+	}
+	log_msg(LOG_ERR, "--corr %s: unknown key (see doc/correlation.md)", arg);
+	return -1;
+}
+
 static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 {
 	enum { O_PERCPU = 256, O_RING, O_RINGSIZE, O_COPY, O_QTH, O_TIMEOUT,
-	       O_NLBUF, O_RCVBUF, O_USER, O_PIDFILE, O_LOCALKB };
+	       O_NLBUF, O_RCVBUF, O_USER, O_PIDFILE, O_LOCALKB, O_CORR };
 	static const struct option lopts[] = {
 		{ "daemon",	   no_argument,	      NULL, 'd' },
 		{ "groups",	   required_argument, NULL, 'g' },
@@ -127,6 +178,7 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 		{ "user",	   required_argument, NULL, O_USER },
 		{ "pidfile",	   required_argument, NULL, O_PIDFILE },
 		{ "local-kb",	   required_argument, NULL, O_LOCALKB },
+		{ "corr",	   required_argument, NULL, O_CORR },
 		{ NULL, 0, NULL, 0 }
 	};
 	char err[256];
@@ -136,6 +188,7 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 
 	o->ring_path = NFLOGD_RING_DEFAULT;
 	o->local_kb = NFLOGD_LOCAL_KB;
+	corr_cfg_default(&o->corr);
 	o->ring_size = NFLOGD_RING_SIZE;
 	o->cap = (struct capture_cfg){
 		.copy_range = CAPTURE_COPY_RANGE, .qthresh = CAPTURE_QTHRESH,
@@ -214,6 +267,10 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 		case O_LOCALKB:
 			o->local_kb = optarg;
 			o->local_kb_given = 1;
+			break;
+		case O_CORR:
+			if (nflogd_corr_set(&o->corr, optarg) < 0)
+				return -1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -315,6 +372,8 @@ int main(int argc, char **argv)
 	static struct worker *workers[RING_SEG_MAX];
 	struct kb *local = NULL;
 	struct classify *cls = NULL;
+	struct corrthread *corr = NULL;
+	struct ring_reader *rr;
 	static int stop;
 	struct ring_open_opts ro = { 0 };
 	struct signalfd_siginfo si;
@@ -346,7 +405,7 @@ int main(int argc, char **argv)
 	nflogd_mkdir_default(o.ring_path);
 	ro.path = o.ring_path;
 	ro.size = o.ring_size;
-	ro.nsegs = (uint32_t)o.ngroups;
+	ro.nsegs = (uint32_t)o.ngroups + 1;	/* the last one takes alerts */
 	ro.moved_to = moved;
 	ro.moved_to_len = sizeof(moved);
 	ring = ring_open(&ro, err, sizeof(err));
@@ -378,6 +437,15 @@ int main(int argc, char **argv)
 		}
 	}
 	nflogd_ifaces(ring);
+	/* The correlator reads the file like any reader; open it while the
+	 * file is still ours to open. */
+	rr = ringread_open(o.ring_path, err, sizeof(err));
+	corr = rr ? corrthread_new(ring, rr, &o.corr, local ? local : kb_builtin(),
+				   ring_epoch(ring) << 24, &stop) : NULL;
+	if (!corr) {
+		log_msg(LOG_ERR, "correlator: %s", rr ? strerror(errno) : err);
+		goto out;
+	}
 
 	if (o.user && nflogd_drop_privs(o.user) < 0)
 		goto out;
@@ -412,6 +480,10 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (corrthread_start(corr) < 0) {
+		log_msg(LOG_ERR, "cannot start the correlator thread");
+		goto out;
+	}
 	nflogd_groups_str(&o, groups, sizeof(groups));
 	log_msg(LOG_INFO, "ready: groups %s, ring %s", groups, o.ring_path);
 
@@ -442,6 +514,7 @@ out:
 		else
 			worker_free(workers[i]);
 	}
+	corrthread_join(corr);	/* after the workers: it takes their last records */
 	ring_close(ring);
 	classify_free(cls);
 	kb_free(local);

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "classify.h"
+#include "correlate.h"
 #include "decode.h"
 #include "kb.h"
 #include "recfmt.h"
@@ -74,7 +75,7 @@ out_chr(struct out *o, char ch)
 static void __attribute__((format(printf, 2, 3)))
 out_fmt(struct out *o, const char *fmt, ...)
 {
-	char tmp[64];
+	char tmp[256];	/* one formatted piece; longer ones are a bug (o->err) */
 	va_list ap;
 	int n;
 
@@ -875,6 +876,195 @@ recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct recfm
 		json_l4(&o, r);
 	if (c->kb)
 		json_kb(&o, r, c->kb);
+	out_str(&o, "}}");
+	return out_finish(&o);
+}
+
+/* ---- alerts ---- */
+
+static const char *const alert_evidence[] = {
+	"ttl-mismatch", "ipid-sequence", "ipid-sequence-byteswapped", "constant-ipid",
+	"ttl-rising", "consecutive-ports", "broadcast", "regular-interval", "random-ttl",
+};
+
+static const char *
+alert_state_str(unsigned state)
+{
+	return state == RING_ALERT_OPEN ? "open" : state == RING_ALERT_UPDATE ? "update" :
+	    state == RING_ALERT_CLOSED ? "closed" : "unknown";
+}
+
+static const char *
+alert_type_str(unsigned type)
+{
+	const char *name = corr_alert_type_name(type);
+
+	return name ? name : "unknown";
+}
+
+/* A kb row explains an incident aimed at one port (sweep, heartbeat, noise,
+ * fraggle); a scan of many ports is not "about" its first port. */
+static const struct kb_port *
+alert_kb_row(const struct ring_alert *a, const struct recfmt_ctx *c)
+{
+	if (a == NULL || c == NULL || c->kb == NULL || a->ports > 1 ||
+	    a->proto == IPPROTO_ICMP || a->proto == IPPROTO_ICMPV6)
+		return NULL;
+	return kb_port_by_id(c->kb, a->kb_id);
+}
+
+/* For ICMP incidents (smurf, ICMP traceroute) kb_id names an ICMP row. */
+static const struct kb_icmp *
+alert_kb_icmp(const struct ring_alert *a, const struct recfmt_ctx *c)
+{
+	if (a == NULL || c == NULL || c->kb == NULL ||
+	    (a->proto != IPPROTO_ICMP && a->proto != IPPROTO_ICMPV6))
+		return NULL;
+	return kb_icmp_by_id(c->kb, a->kb_id);
+}
+
+/* The alert's view of a record: checks do not depend on the kind byte. */
+static int
+out_init_alert(struct out *o, char *buf, size_t size, const struct ring_alert *a,
+    const struct recfmt_ctx *c)
+{
+	o->buf = buf;
+	o->size = size;
+	o->len = 0;
+	o->err = 0;
+	if (a == NULL || c == NULL || (buf == NULL && size > 0))
+		return -1;
+	if (size > 0)
+		buf[0] = '\0';
+	return 0;
+}
+
+int
+recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
+    const struct recfmt_ctx *c)
+{
+	char sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
+	const struct kb_port *row = alert_kb_row(a, c);
+	unsigned i, n = 0;
+	double secs;
+
+	struct out o;
+
+	if (out_init_alert(&o, buf, size, a, c) < 0)
+		return -1;
+	out_time(&o, a->ts_ns, 6);
+	out_fmt(&o, " ALERT #%" PRIu32 " %s %s ", a->alert_id, alert_type_str(a->type),
+	    alert_state_str(a->state));
+	out_str(&o, addr_str(sa, a->family, a->saddr));
+	if (a->targets == 1) {
+		out_str(&o, " > ");
+		out_str(&o, addr_str(da, a->family, a->daddr));
+	} else if (a->targets > 1) {
+		out_fmt(&o, " > %" PRIu32 " hosts", a->targets);
+	}
+	secs = a->last_seen > a->first_seen ?
+	    (double)(a->last_seen - a->first_seen) / 1e9 : 0.0;
+	out_fmt(&o, ": %" PRIu32 " packets in %.1f s", a->packets, secs);
+	if (a->ports > 1)
+		out_fmt(&o, ", %" PRIu32 " ports %u-%u", a->ports, a->port_lo, a->port_hi);
+	else if (a->ports == 1)
+		out_fmt(&o, ", port %u", a->port_lo);
+	if (a->sources > 1)
+		out_fmt(&o, ", %" PRIu32 " sources", a->sources);
+	if (a->interval_ms)
+		out_fmt(&o, ", every %.1f s", (double)a->interval_ms / 1000.0);
+	out_fmt(&o, " -- %s", kb_verdict_name(a->verdict));
+	if (row) {
+		out_chr(&o, ' ');
+		out_text_str(&o, row->service, SIZE_MAX, 0);
+	} else if (alert_kb_icmp(a, c)) {
+		out_chr(&o, ' ');
+		out_text_str(&o, alert_kb_icmp(a, c)->name, SIZE_MAX, 0);
+	}
+	for (i = 0; i < 32; i++) {
+		const char *tag = classify_tag_name(i);
+
+		if ((a->scan_tags & (1u << i)) && tag) {
+			out_str(&o, n++ ? "," : " {");
+			out_str(&o, tag);
+		}
+	}
+	for (i = 0; i < sizeof(alert_evidence) / sizeof(alert_evidence[0]); i++) {
+		if (a->evidence & (1u << i)) {
+			out_str(&o, n++ ? "," : " {");
+			out_str(&o, alert_evidence[i]);
+		}
+	}
+	if (n)
+		out_chr(&o, '}');
+	return out_finish(&o);
+}
+
+int
+recfmt_alert_json(char *buf, size_t size, const struct ring_alert *a,
+    const struct recfmt_ctx *c)
+{
+	char sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
+	const struct kb_port *row;
+	unsigned i, n;
+	struct out o;
+
+	if (out_init_alert(&o, buf, size, a, c) < 0)
+		return -1;
+	row = alert_kb_row(a, c);
+	out_str(&o, "{\"@timestamp\":\"");
+	out_time(&o, a->ts_ns, 9);
+	out_fmt(&o, "\",\"event\":{\"kind\":\"alert\",\"action\":\"%s\",\"sequence\":%" PRIu64
+	    "}", alert_type_str(a->type), c->pos);
+	if (a->family == 4 || a->family == 6) {
+		out_fmt(&o, ",\"source\":{\"ip\":\"%s\"}", addr_str(sa, a->family, a->saddr));
+		if (a->targets == 1)
+			out_fmt(&o, ",\"destination\":{\"ip\":\"%s\"}",
+			    addr_str(da, a->family, a->daddr));
+	}
+	out_fmt(&o, ",\"nflog\":{\"alert\":{\"type\":\"%s\",\"id\":%" PRIu32
+	    ",\"state\":\"%s\",\"first_seen\":\"", alert_type_str(a->type), a->alert_id,
+	    alert_state_str(a->state));
+	out_time(&o, a->first_seen, 9);
+	out_str(&o, "\",\"last_seen\":\"");
+	out_time(&o, a->last_seen, 9);
+	out_fmt(&o, "\",\"packets\":%" PRIu32 ",\"ports\":[", a->packets);
+	for (i = 0, n = 0; i < RING_ALERT_PORTS && i < a->ports; i++)
+		out_fmt(&o, "%s%u", n++ ? "," : "", a->port_sample[i]);
+	out_fmt(&o, "],\"port_count\":%" PRIu32 ",\"port_range\":[%u,%u]", a->ports,
+	    a->port_lo, a->port_hi);
+	out_fmt(&o, ",\"targets\":%" PRIu32 ",\"sources\":%" PRIu32, a->targets, a->sources);
+	if (a->interval_ms)
+		out_fmt(&o, ",\"interval_ms\":%" PRIu32, a->interval_ms);
+	out_fmt(&o, ",\"ttl\":[%u,%u],\"evidence\":[", a->ttl_min, a->ttl_max);
+	for (i = 0, n = 0; i < sizeof(alert_evidence) / sizeof(alert_evidence[0]); i++)
+		if (a->evidence & (1u << i))
+			out_fmt(&o, "%s\"%s\"", n++ ? "," : "", alert_evidence[i]);
+	out_str(&o, "],\"scan_style\":[");
+	for (i = 0, n = 0; i < 32; i++) {
+		const char *tag = classify_tag_name(i);
+
+		if ((a->scan_tags & (1u << i)) && tag)
+			out_fmt(&o, "%s\"%s\"", n++ ? "," : "", tag);
+	}
+	out_str(&o, "]}");
+	if (row) {
+		out_fmt(&o, ",\"kb\":{\"id\":%u,\"service\":", row->id);
+		out_json_str(&o, row->service, SIZE_MAX);
+		out_str(&o, ",\"summary\":");
+		out_json_str(&o, row->summary, SIZE_MAX);
+		out_chr(&o, '}');
+	} else if (alert_kb_icmp(a, c)) {
+		const struct kb_icmp *ic = alert_kb_icmp(a, c);
+
+		out_fmt(&o, ",\"kb\":{\"id\":%u,\"service\":", ic->id);
+		out_json_str(&o, ic->name, SIZE_MAX);
+		out_str(&o, ",\"summary\":");
+		out_json_str(&o, ic->summary, SIZE_MAX);
+		out_chr(&o, '}');
+	}
+	out_str(&o, ",\"verdict\":");
+	out_json_str(&o, kb_verdict_name(a->verdict), SIZE_MAX);
 	out_str(&o, "}}");
 	return out_finish(&o);
 }

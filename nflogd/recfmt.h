@@ -46,6 +46,15 @@ struct recfmt_ctx {
 int recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct recfmt_ctx *c);
 int recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct recfmt_ctx *c);
 
+/*
+ * recfmt_alert_text, recfmt_alert_json - the same for an alert record
+ * (kind RING_KIND_ALERT) of the correlator's segment; doc/json-schema.md.
+ */
+int recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
+		      const struct recfmt_ctx *c);
+int recfmt_alert_json(char *buf, size_t size, const struct ring_alert *a,
+		      const struct recfmt_ctx *c);
+
 /* recfmt_status_str - "ok", "truncated", "invalid", or "unknown" (never NULL). */
 const char *recfmt_status_str(unsigned status);
 

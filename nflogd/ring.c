@@ -388,6 +388,17 @@ void ring_writer_init(struct ring *r, struct ring_writer *w, uint32_t seg,
 	w->hdr->cpu = cpu;
 }
 
+void ring_writer_init_alerts(struct ring *r, struct ring_writer *w, uint32_t seg)
+{
+	ring_writer_init(r, w, seg, 0, -1);
+	w->hdr->role = RING_SEG_ALERT;
+}
+
+uint32_t ring_epoch(const struct ring *r)
+{
+	return r->hdr->epoch;
+}
+
 uint64_t ring_slots(const struct ring *r)
 {
 	return r->hdr->slots;

@@ -51,6 +51,12 @@ void ring_close(struct ring *r);
 void ring_writer_init(struct ring *r, struct ring_writer *w, uint32_t seg,
 		      uint32_t group, int cpu);
 
+/* ring_writer_init_alerts - bind w to segment seg as the correlator's. */
+void ring_writer_init_alerts(struct ring *r, struct ring_writer *w, uint32_t seg);
+
+/* ring_epoch - how many times a writer has opened this file (1 = first). */
+uint32_t ring_epoch(const struct ring *r);
+
 /* ring_slots - records per segment. */
 uint64_t ring_slots(const struct ring *r);
 

@@ -107,6 +107,9 @@ enum ring_ctr {
 	RING_CTR_V_SUSPICIOUS	= 26,
 	RING_CTR_V_HOSTILE	= 27,
 	RING_CTR_KB_FULL	= 28,	/* records whose kb row had no counter slot */
+	RING_CTR_CORR_LAPPED	= 29,	/* alert segment: records the correlator missed */
+	RING_CTR_CORR_EVICTED	= 30,	/* alert segment: per-source states evicted */
+	RING_CTR_ALERTS		= 31,	/* alert segment: alert records written */
 	__RING_CTR_MAX,
 };
 #define RING_CTR_SLOTS		128u	/* counters reserved per segment */
@@ -287,7 +290,94 @@ struct ring_rec {
 	uint8_t	 raw[RING_RAW_LEN];	/* 184 first bytes of the L3 packet */
 };
 
+/* ring_alert.type: what the correlator found. Stored on disk: never renumber. */
+enum ring_alert_type {
+	RING_ALERT_PORTSCAN	= 1,	/* one source, many ports of one host */
+	RING_ALERT_SWEEP	= 2,	/* one source, one port, many hosts */
+	RING_ALERT_DECOY	= 3,	/* one port set probed from several sources at once */
+	RING_ALERT_TRACEROUTE	= 4,	/* UDP 33434+ or ICMP echo with rising TTL */
+	RING_ALERT_SMURF	= 5,	/* unsolicited echo replies from many sources */
+	RING_ALERT_FRAGGLE	= 6,	/* UDP 7/19 to broadcast, or floods from 7/19 */
+	RING_ALERT_NOISE	= 7,	/* NetBIOS/broadcast chatter, one line per source */
+	RING_ALERT_HEARTBEAT	= 8,	/* many sources retrying one port regularly */
+	RING_ALERT_IPID		= 9,	/* several claimed sources, one IP ID sequence */
+	RING_ALERT_TTL		= 10,	/* one source whose hop count jumps */
+	RING_ALERT_STATE_FULL	= 11,	/* too many distinct sources: state evicted */
+	__RING_ALERT_MAX,
+};
+
+/* ring_alert.state */
+enum ring_alert_state {
+	RING_ALERT_OPEN		= 1,	/* first record of an incident */
+	RING_ALERT_UPDATE	= 2,	/* it grew */
+	RING_ALERT_CLOSED	= 3,	/* quiet for the close timeout: final figures */
+};
+
+/* ring_alert.evidence bits */
+#define RING_EV_TTL_MISMATCH	0x0001	/* sources' hop counts disagree (decoys) */
+#define RING_EV_IPID_SEQ	0x0002	/* IP IDs continue one sequence across sources */
+#define RING_EV_IPID_SEQ_SWAP	0x0004	/* ... in little-endian byte order (+256 steps) */
+#define RING_EV_IPID_CONST	0x0008	/* the same IP ID on every probe: crafted */
+#define RING_EV_TTL_RISING	0x0010	/* TTL grows probe by probe (traceroute) */
+#define RING_EV_PORTS_CONSEC	0x0020	/* destination ports consecutive */
+#define RING_EV_BROADCAST	0x0040	/* aimed at broadcast addresses */
+#define RING_EV_REGULAR		0x0080	/* retries at a regular interval */
+#define RING_EV_TTL_RANDOM	0x0100	/* TTL varies packet to packet */
+
+/* ring_alert.scan_tags holds RING_TAG_* bits (numbered up from bit 0) plus
+ * two styles that no single-packet tag names, numbered down from bit 31 so
+ * the two sets never meet. Plain SYN and UDP probes are normal one at a
+ * time; only the correlator can call them a scan style. */
+#define RING_ALERT_SCAN_SYN	(1u << 31)	/* SYN alone: half-open or connect() scan */
+#define RING_ALERT_SCAN_UDP	(1u << 30)	/* UDP probes */
+_Static_assert(__RING_TAG_COUNT <= 30, "tag bits run into RING_ALERT_SCAN_*");
+
+#define RING_ALERT_PORTS	16	/* destination ports kept as a sample */
+
+/*
+ * An alert record (kind == RING_KIND_ALERT) in the correlator's segment. The
+ * first 24 bytes and the seqlock/CRC rules are those of struct ring_rec; the
+ * rest is laid out for alerts. An incident is written when it opens, when it
+ * grows and when it closes, always with the same alert_id: readers show the
+ * latest state per id.
+ */
+struct ring_alert {
+	uint64_t commit;		/*   0 as ring_rec */
+	uint32_t crc;			/*   8 as ring_rec */
+	uint32_t alert_id;		/*  12 stable per incident */
+	uint64_t ts_ns;			/*  16 time of this state (= last_seen) */
+	uint8_t	 kind;			/*  24 RING_KIND_ALERT */
+	uint8_t	 family;		/*  25 of source/target */
+	uint8_t	 proto;			/*  26 transport probed (6, 17, 1, 58), 0 = mixed */
+	uint8_t	 type;			/*  27 enum ring_alert_type */
+	uint8_t	 state;			/*  28 enum ring_alert_state */
+	uint8_t	 verdict;		/*  29 enum kb_verdict */
+	uint8_t	 ttl_min;		/*  30 */
+	uint8_t	 ttl_max;		/*  31 */
+	uint32_t scan_tags;		/*  32 RING_TAG_* seen (scan styles) */
+	uint16_t evidence;		/*  36 RING_EV_* */
+	uint16_t kb_id;			/*  38 port row that explains the target port */
+	uint64_t first_seen;		/*  40 ns */
+	uint64_t last_seen;		/*  48 ns */
+	uint32_t packets;		/*  56 */
+	uint32_t ports;			/*  60 distinct destination ports */
+	uint32_t targets;		/*  64 distinct destination hosts */
+	uint32_t sources;		/*  68 distinct sources */
+	uint16_t port_lo;		/*  72 */
+	uint16_t port_hi;		/*  74 */
+	uint32_t interval_ms;		/*  76 typical gap between retries (heartbeat) */
+	uint8_t	 saddr[16];		/*  80 the source (the likely real one for decoys) */
+	uint8_t	 daddr[16];		/*  96 the target (first one for sweeps) */
+	uint16_t port_sample[RING_ALERT_PORTS]; /* 112 first distinct ports seen */
+	uint8_t	 reserved[112];		/* 144 zero */
+};
+
 _Static_assert(sizeof(struct ring_iface) == 20, "ring_iface size");
+_Static_assert(sizeof(struct ring_alert) == RING_REC_SIZE, "ring_alert size");
+_Static_assert(offsetof(struct ring_alert, ts_ns) == offsetof(struct ring_rec, ts_ns),
+	       "alert and drop share ts_ns");
+_Static_assert(offsetof(struct ring_alert, kind) == offsetof(struct ring_rec, kind),
+	       "alert and drop share kind");
 _Static_assert(sizeof(struct ring_file_hdr) == RING_HDR_SIZE, "ring_file_hdr size");
 _Static_assert(offsetof(struct ring_file_hdr, ifaces) == 96 + 160, "ifaces offset");
 _Static_assert(sizeof(struct ring_seg_hdr) == RING_SEGHDR_SIZE, "ring_seg_hdr size");

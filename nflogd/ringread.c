@@ -57,6 +57,9 @@ static const char *const ringread_ctr_names[__RING_CTR_MAX] = {
 	[RING_CTR_V_SUSPICIOUS]	  = "verdict_suspicious",
 	[RING_CTR_V_HOSTILE]	  = "verdict_hostile",
 	[RING_CTR_KB_FULL]	  = "kb_full",
+	[RING_CTR_CORR_LAPPED]	  = "corr_lapped",
+	[RING_CTR_CORR_EVICTED]	  = "corr_evicted",
+	[RING_CTR_ALERTS]	  = "alerts",
 };
 
 const char *ringread_ctr_name(unsigned c)

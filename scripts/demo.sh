@@ -117,6 +117,9 @@ send(src, 17, l4_udp(dict(sport=5353, dport=5353, data=20), pseudo(src)), hlim=1
 PY
 pids+=($!)
 wait "${pids[@]}"
+# A port scan of 100 ports from one (forged) source: the correlator makes it one alert.
+ip netns exec "$NS_SRC" hping3 -q -S -a 198.51.100.66 -p ++20 -c 100 -i u2000 "$TGT4" \
+	>/dev/null 2>&1
 
 # Wait until everything the ruleset counted is in the ring (the kernel batches messages
 # for up to --flush-timeout, 10 ms by default).
@@ -128,6 +131,11 @@ done
 
 section "Dropped packets: nflogctl read --ring $RING"
 nl_ctl read
+section "Alerts: nflogctl alerts"
+sleep 1.2	# the correlator reads the ring every 100 ms and updates incidents each second
+nl_ctl alerts
+section "Explained: nflogctl explain 27374/tcp"
+"$NFLOGCTL" explain 27374/tcp
 section "Counters: nflogctl stats"
 nl_ctl stats
 echo "(the nft rule counted $want packets)"

@@ -7,7 +7,7 @@
 set -eu
 
 PKGS="build-essential pkg-config nftables libnetfilter-log-dev libmnl-dev libnftnl-dev
-libcmocka-dev iproute2 hping3 python3 kmod procps"
+libcmocka-dev iproute2 iputils-ping hping3 nmap traceroute python3 kmod procps"
 
 missing=
 for p in $PKGS; do

@@ -1283,7 +1283,8 @@ test_ctr_names(void **state)
 		"seq_reset", "ipv4", "ipv6", "l3_other", "tcp", "udp", "icmp",
 		"icmpv6", "l4_other", "fragment", "prefix_full", "batches",
 		"drops_pending", "verdict_unknown", "verdict_expected", "verdict_noise",
-		"verdict_suspicious", "verdict_hostile", "kb_full",
+		"verdict_suspicious", "verdict_hostile", "kb_full", "corr_lapped",
+		"corr_evicted", "alerts",
 	};
 	unsigned c, d;
 

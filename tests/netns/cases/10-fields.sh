@@ -62,7 +62,8 @@ nl_eq "stats lost_seq" 0 "$(nl_stat lost_seq)"
 nl_eq "stats ipv6" 6 "$(nl_stat ipv6)"
 
 # The text form: one line per record, tcpdump-like.
-nl_ctl read >"$NL_TMP/records.txt"
+# Drops only: alerts of the correlator are shown inline too.
+nl_ctl read | grep -v " ALERT #" >"$NL_TMP/records.txt"
 nl_eq "text lines" "$NPROBES" "$(grep -c . "$NL_TMP/records.txt")"
 nl_eq "text lines naming group, interface and prefix" "$NPROBES" \
 	"$(grep -c "g$GROUP.* in=$IF_TGT \"$PREFIX\" IP6\? " "$NL_TMP/records.txt")"

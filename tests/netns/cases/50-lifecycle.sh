@@ -24,7 +24,8 @@ send() {	# send N UDP probes to port 7777
 state() { nl_ctl stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])'; }
 seqs() { nl_ctl read --json | python3 -c '
 import json, sys
-print(" ".join(str(json.loads(l)["event"]["sequence"]) for l in sys.stdin))'; }
+recs = (json.loads(l) for l in sys.stdin)
+print(" ".join(str(r["event"]["sequence"]) for r in recs if r["event"]["kind"] != "alert"))'; }
 
 # --- clean stop ---
 nl_start_nflogd -g 10 --ring-size 1M || nl_die "nflogd did not start"
