@@ -69,7 +69,8 @@
 #define CORR_TRACE_STEP_MAX	2	/* TTL rise between probes (one round lost) */
 #define CORR_HOPS_PLAUSIBLE	30	/* more hops: a wrong start guess, or crafted */
 #define CORR_TTL_RANDOM		4	/* distinct hop estimates of a source: random TTL */
-#define CORR_TTL_BASE		3	/* packets that make (or move) a hop baseline */
+#define CORR_TTL_BASE		5	/* packets that make (or move) a hop baseline: enough
+					 * that a random-TTL scanner does not settle by luck */
 #define CORR_SRC_KEEP		4	/* sources are forgotten after this many windows idle */
 
 /* Styles of a scan, as in ring_alert.scan_tags. */
