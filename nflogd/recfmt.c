@@ -100,7 +100,7 @@ out_finish(struct out *o)
 }
 
 static int
-out_init(struct out *o, char *buf, size_t size, const struct ring_rec *r,
+out_init(struct out *o, char *buf, size_t size, const void *r,
     const struct recfmt_ctx *c)
 {
 	o->buf = buf;
@@ -923,22 +923,6 @@ alert_kb_icmp(const struct ring_alert *a, const struct recfmt_ctx *c)
 	return kb_icmp_by_id(c->kb, a->kb_id);
 }
 
-/* The alert's view of a record: checks do not depend on the kind byte. */
-static int
-out_init_alert(struct out *o, char *buf, size_t size, const struct ring_alert *a,
-    const struct recfmt_ctx *c)
-{
-	o->buf = buf;
-	o->size = size;
-	o->len = 0;
-	o->err = 0;
-	if (a == NULL || c == NULL || (buf == NULL && size > 0))
-		return -1;
-	if (size > 0)
-		buf[0] = '\0';
-	return 0;
-}
-
 int
 recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
     const struct recfmt_ctx *c)
@@ -950,7 +934,7 @@ recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
 
 	struct out o;
 
-	if (out_init_alert(&o, buf, size, a, c) < 0)
+	if (out_init(&o, buf, size, a, c) < 0)
 		return -1;
 	out_time(&o, a->ts_ns, 6);
 	out_fmt(&o, " ALERT #%" PRIu32 " %s %s ", a->alert_id, alert_type_str(a->type),
@@ -1009,7 +993,7 @@ recfmt_alert_json(char *buf, size_t size, const struct ring_alert *a,
 	unsigned i, n;
 	struct out o;
 
-	if (out_init_alert(&o, buf, size, a, c) < 0)
+	if (out_init(&o, buf, size, a, c) < 0)
 		return -1;
 	row = alert_kb_row(a, c);
 	out_str(&o, "{\"@timestamp\":\"");
