@@ -106,15 +106,16 @@ static int ring_geometry(uint64_t size, uint32_t nsegs, uint64_t *slots_out,
 	return 0;
 }
 
+/* The mapping is page-aligned and every offset below is a multiple of the
+ * record size, so these casts keep the structs' alignment (hence via void *). */
 static struct ring_seg_hdr *ring_seghdr(struct ring *r, uint32_t seg)
 {
-	return (struct ring_seg_hdr *)(r->base + RING_HDR_SIZE + (size_t)seg * RING_SEGHDR_SIZE);
+	return (void *)(r->base + RING_HDR_SIZE + (size_t)seg * RING_SEGHDR_SIZE);
 }
 
 static struct ring_rec *ring_segrecs(struct ring *r, uint32_t seg)
 {
-	return (struct ring_rec *)(r->base + r->hdr->data_off +
-				   (size_t)seg * r->hdr->slots * RING_REC_SIZE);
+	return (void *)(r->base + r->hdr->data_off + (size_t)seg * r->hdr->slots * RING_REC_SIZE);
 }
 
 static int ring_map(struct ring *r, size_t len, char *err, size_t errlen)

@@ -107,7 +107,8 @@ static void test_bad_attribute_lengths(void **state)
 
 	(void)state;
 	nlh = build(buf, 1);
-	last = (struct nlattr *)((char *)nlh + nlh->nlmsg_len - MNL_ALIGN(sizeof(struct nlattr) + sizeof(test_payload)));
+	last = (void *)((char *)nlh + nlh->nlmsg_len -
+			MNL_ALIGN(sizeof(struct nlattr) + sizeof(test_payload)));
 	assert_int_equal(mnl_attr_get_type(last), NFULA_PAYLOAD);
 	last->nla_len = 200;		/* past the end of the message */
 	assert_int_equal(nflogmsg_parse(nlh, &m), -EBADMSG);
