@@ -200,12 +200,10 @@ static bool classify_is_bcast4(const uint8_t *a)
 }
 
 static unsigned classify_addr(const struct classify *c, unsigned family, const uint8_t *addr,
-			      uint16_t *id)
+			      const struct kb_addr **row)
 {
-	const struct kb_addr *row = kb_addr_lookup(c->kb, family, addr);
-
-	*id = row ? row->id : 0;
-	return row ? c->addr_kind[row - c->addrs] : ADDR_ORDINARY;
+	*row = kb_addr_lookup(c->kb, family, addr);
+	return *row ? c->addr_kind[*row - c->addrs] : ADDR_ORDINARY;
 }
 
 static uint8_t classify_max(uint8_t a, uint8_t b)
@@ -217,7 +215,7 @@ int classify_packet(const struct classify *c, const struct pkt *p, struct ring_k
 {
 	const struct kb_port *dport = NULL, *sport = NULL, *row = NULL;
 	const struct kb_icmp *icmp = NULL;
-	const struct kb_addr *dst_row;
+	const struct kb_addr *src_row, *dst_row;
 	bool ports = false, tcp = p->proto == 6, udp = p->proto == 17;
 	unsigned src_kind, dst_kind;
 	uint8_t verdict = KB_VERDICT_UNKNOWN;
@@ -227,8 +225,10 @@ int classify_packet(const struct classify *c, const struct pkt *p, struct ring_k
 	memset(k, 0, sizeof(*k));
 	if (p->family != 4 && p->family != 6)
 		return -1;
-	src_kind = classify_addr(c, p->family, p->saddr, &k->src_class);
-	dst_kind = classify_addr(c, p->family, p->daddr, &k->dst_class);
+	src_kind = classify_addr(c, p->family, p->saddr, &src_row);
+	dst_kind = classify_addr(c, p->family, p->daddr, &dst_row);
+	k->src_class = src_row ? src_row->id : 0;
+	k->dst_class = dst_row ? dst_row->id : 0;
 
 	k->ttl_initial = c->ttl_start[p->ttl];
 	k->ttl_hops = k->ttl_initial ? (uint8_t)(k->ttl_initial - p->ttl) : 0;
@@ -295,18 +295,13 @@ int classify_packet(const struct classify *c, const struct pkt *p, struct ring_k
 		verdict = row->verdict;
 		slot = (int)(row - c->ports);
 	} else if (icmp) {
-		k->kb_icmp = icmp->id;
-		k->kb_id = 0;
 		verdict = icmp->verdict;
 		slot = (int)(c->nports + (size_t)(icmp - c->icmps));
 	}
 	if (icmp)
 		k->kb_icmp = icmp->id;
-	if (verdict == KB_VERDICT_UNKNOWN && k->dst_class) {
-		dst_row = kb_addr_lookup(c->kb, p->family, p->daddr);
-		if (dst_row)
-			verdict = dst_row->verdict;
-	}
+	if (verdict == KB_VERDICT_UNKNOWN && dst_row)
+		verdict = dst_row->verdict;
 
 	/* Tags only ever raise the verdict: a row says what the port usually
 	 * means, the tags say what this packet is. */

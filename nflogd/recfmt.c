@@ -534,6 +534,48 @@ text_ip(struct out *o, const struct ring_rec *r)
 		out_fmt(o, " frag %u", r->frag_off);
 }
 
+/*
+ * The names of the bits set in mask, name(i) each (an unnamed bit prints as
+ * "tagN"): text form " {a,b" (the caller closes the brace when *n > 0), or
+ * JSON strings "a","b" inside the caller's brackets. *n counts names so far.
+ */
+static void
+out_bit_names(struct out *o, uint32_t mask, const char *(*name)(unsigned), int json,
+    unsigned *n)
+{
+	unsigned i;
+
+	for (i = 0; i < 32; i++) {
+		const char *s = name(i);
+
+		if (!(mask & (1u << i)))
+			continue;
+		if (json)
+			out_str(o, (*n)++ ? ",\"" : "\"");
+		else
+			out_str(o, (*n)++ ? "," : " {");
+		if (s)
+			out_str(o, s);
+		else
+			out_fmt(o, "tag%u", i);
+		if (json)
+			out_chr(o, '"');
+	}
+}
+
+/* Scan styles of an alert: the packet tags, plus the two the correlator adds. */
+static const char *
+alert_style_name(unsigned i)
+{
+	if ((1u << i) == RING_ALERT_SCAN_SYN)
+		return "scan-syn";
+	if ((1u << i) == RING_ALERT_SCAN_UDP)
+		return "scan-udp";
+	return classify_tag_name(i);
+}
+
+static const char *alert_evidence_name(unsigned i);
+
 /* " -- hostile sub7: SubSeven's default port {scan-xmas}" */
 static void
 text_kb(struct out *o, const struct ring_rec *r, const struct kb *kb)
@@ -541,7 +583,7 @@ text_kb(struct out *o, const struct ring_rec *r, const struct kb *kb)
 	const struct ring_klass *k = &r->klass;
 	const struct kb_port *port = kb_port_by_id(kb, k->kb_id);
 	const struct kb_icmp *icmp = port ? NULL : kb_icmp_by_id(kb, k->kb_icmp);
-	unsigned i, n = 0;
+	unsigned n = 0;
 
 	out_fmt(o, " -- %s", kb_verdict_name(k->verdict));
 	if (port) {
@@ -554,17 +596,7 @@ text_kb(struct out *o, const struct ring_rec *r, const struct kb *kb)
 		out_str(o, ": ");
 		out_text_str(o, icmp->summary, SIZE_MAX, 1);
 	}
-	for (i = 0; i < 32; i++) {
-		const char *tag = classify_tag_name(i);
-
-		if (!(k->tags & (1u << i)))
-			continue;
-		out_str(o, n++ ? "," : " {");
-		if (tag)
-			out_str(o, tag);
-		else
-			out_fmt(o, "tag%u", i);
-	}
+	out_bit_names(o, k->tags, classify_tag_name, 0, &n);
 	if (n)
 		out_chr(o, '}');
 }
@@ -775,7 +807,7 @@ json_kb(struct out *o, const struct ring_rec *r, const struct kb *kb)
 	const struct kb_port *sport = kb_port_by_id(kb, k->kb_sport);
 	const struct kb_icmp *icmp = kb_icmp_by_id(kb, k->kb_icmp);
 	const struct kb_ttl *ttl = kb_ttl_by_id(kb, k->os_hint);
-	unsigned i, n = 0;
+	unsigned n = 0;
 
 	if (port) {
 		json_port_row(o, "kb", port, kb);
@@ -806,18 +838,7 @@ json_kb(struct out *o, const struct ring_rec *r, const struct kb *kb)
 		out_json_str(o, ttl->os, SIZE_MAX);
 	}
 	out_str(o, ",\"tags\":[");
-	for (i = 0; i < 32; i++) {
-		const char *tag = classify_tag_name(i);
-
-		if (!(k->tags & (1u << i)))
-			continue;
-		if (n++)
-			out_chr(o, ',');
-		if (tag)
-			out_fmt(o, "\"%s\"", tag);
-		else
-			out_fmt(o, "\"tag%u\"", i);
-	}
+	out_bit_names(o, k->tags, classify_tag_name, 1, &n);
 	out_chr(o, ']');
 }
 
@@ -888,6 +909,12 @@ static const char *const alert_evidence[] = {
 };
 
 static const char *
+alert_evidence_name(unsigned i)
+{
+	return i < sizeof(alert_evidence) / sizeof(alert_evidence[0]) ? alert_evidence[i] : NULL;
+}
+
+static const char *
 alert_state_str(unsigned state)
 {
 	return state == RING_ALERT_OPEN ? "open" : state == RING_ALERT_UPDATE ? "update" :
@@ -929,7 +956,7 @@ recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
 {
 	char sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
 	const struct kb_port *row = alert_kb_row(a, c);
-	unsigned i, n = 0;
+	unsigned n = 0;
 	double secs;
 
 	struct out o;
@@ -965,20 +992,8 @@ recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
 		out_chr(&o, ' ');
 		out_text_str(&o, alert_kb_icmp(a, c)->name, SIZE_MAX, 0);
 	}
-	for (i = 0; i < 32; i++) {
-		const char *tag = classify_tag_name(i);
-
-		if ((a->scan_tags & (1u << i)) && tag) {
-			out_str(&o, n++ ? "," : " {");
-			out_str(&o, tag);
-		}
-	}
-	for (i = 0; i < sizeof(alert_evidence) / sizeof(alert_evidence[0]); i++) {
-		if (a->evidence & (1u << i)) {
-			out_str(&o, n++ ? "," : " {");
-			out_str(&o, alert_evidence[i]);
-		}
-	}
+	out_bit_names(&o, a->scan_tags, alert_style_name, 0, &n);
+	out_bit_names(&o, a->evidence, alert_evidence_name, 0, &n);
 	if (n)
 		out_chr(&o, '}');
 	return out_finish(&o);
@@ -1021,16 +1036,11 @@ recfmt_alert_json(char *buf, size_t size, const struct ring_alert *a,
 	if (a->interval_ms)
 		out_fmt(&o, ",\"interval_ms\":%" PRIu32, a->interval_ms);
 	out_fmt(&o, ",\"ttl\":[%u,%u],\"evidence\":[", a->ttl_min, a->ttl_max);
-	for (i = 0, n = 0; i < sizeof(alert_evidence) / sizeof(alert_evidence[0]); i++)
-		if (a->evidence & (1u << i))
-			out_fmt(&o, "%s\"%s\"", n++ ? "," : "", alert_evidence[i]);
+	n = 0;
+	out_bit_names(&o, a->evidence, alert_evidence_name, 1, &n);
 	out_str(&o, "],\"scan_style\":[");
-	for (i = 0, n = 0; i < 32; i++) {
-		const char *tag = classify_tag_name(i);
-
-		if ((a->scan_tags & (1u << i)) && tag)
-			out_fmt(&o, "%s\"%s\"", n++ ? "," : "", tag);
-	}
+	n = 0;
+	out_bit_names(&o, a->scan_tags, alert_style_name, 1, &n);
 	out_str(&o, "]}");
 	if (row) {
 		out_fmt(&o, ",\"kb\":{\"id\":%u,\"service\":", row->id);

@@ -73,9 +73,9 @@ def check(what, ok, detail=""):
 for a in alerts:
     check("alert is closed at shutdown", a["nflog"]["alert"]["state"] == "closed",
           a["nflog"]["alert"]["type"])
-for src, style, ports in (("198.51.100.11", None, 1000), ("198.51.100.12", "scan-fin", 200),
+for src, style, ports in (("198.51.100.11", "scan-syn", 1000), ("198.51.100.12", "scan-fin", 200),
                           ("198.51.100.13", "scan-xmas", 200), ("198.51.100.14", "scan-null", 200),
-                          ("198.51.100.15", None, 100)):
+                          ("198.51.100.15", "scan-udp", 100)):
     scans = by(src, "port-scan")
     check(f"one port-scan alert from {src}", len(scans) == 1, f"(got {len(scans)})")
     if scans:
