@@ -301,6 +301,9 @@ static int ring_open_existing(struct ring *r, int fd, uint32_t nsegs, uint64_t s
 	}
 	for (s = 0; s < nsegs; s++)
 		ring_recover_head(r, s);
+	/* An older minor's reserved bytes are zero, which is where its newer
+	 * fields start counting from. */
+	r->hdr->version_minor = RING_VERSION_MINOR;
 	return 0;
 }
 
@@ -419,6 +422,9 @@ void ring_append(struct ring_writer *w, struct ring_rec *rec)
 	/* Pairs with the acquire load of commit in ringread_get(). */
 	__atomic_store_n(&slot->commit, 2 * w->pos + 2, __ATOMIC_RELEASE);
 	w->pos++;
+	if (rec->kind == RING_KIND_DROP && rec->prefix_id < RING_PREFIXES)
+		__atomic_store_n(&w->hdr->prefix_count[rec->prefix_id],
+				 w->hdr->prefix_count[rec->prefix_id] + 1, __ATOMIC_RELAXED);
 }
 
 uint8_t ring_prefix_id(struct ring_writer *w, const char *prefix, size_t len)

@@ -21,7 +21,7 @@
 
 #define RING_MAGIC		"NFLOGRNG"	/* 8 bytes, no NUL stored */
 #define RING_VERSION_MAJOR	1		/* bumped on any incompatible change */
-#define RING_VERSION_MINOR	0		/* bumped when reserved (zero) bytes gain meaning */
+#define RING_VERSION_MINOR	1		/* bumped when reserved (zero) bytes gain meaning */
 
 #define RING_HDR_SIZE		4096u		/* bytes: file header page */
 #define RING_SEGHDR_SIZE	16384u		/* bytes: four pages per segment header */
@@ -130,7 +130,10 @@ struct ring_seg_hdr {
 	uint64_t ctr[RING_CTR_SLOTS];	/*  64 .. 1088 */
 	uint8_t	 pad1[64];		/* 1088 */
 	char	 prefix[RING_PREFIXES][RING_PREFIX_LEN]; /* 1152 .. 3072 */
-	uint8_t	 pad2[1024];		/* 3072 */
+	/* Records per prefix table entry (minor 1): with the group, what an
+	 * nftables log rule is known by, so drops can be counted per rule. */
+	uint64_t prefix_count[RING_PREFIXES]; /* 3072 .. 3192 */
+	uint8_t	 pad2[904];		/* 3192 */
 	/* Records per knowledge-base row: kb_ids[i] names the row whose count
 	 * is kb_count[i]; the writer fills kb_ids before its first record, so
 	 * a reader needs no copy of the writer's kb to know what was counted. */
@@ -383,6 +386,7 @@ _Static_assert(offsetof(struct ring_file_hdr, ifaces) == 96 + 160, "ifaces offse
 _Static_assert(sizeof(struct ring_seg_hdr) == RING_SEGHDR_SIZE, "ring_seg_hdr size");
 _Static_assert(offsetof(struct ring_seg_hdr, ctr) == 64, "counters offset");
 _Static_assert(offsetof(struct ring_seg_hdr, prefix) == 1152, "prefix offset");
+_Static_assert(offsetof(struct ring_seg_hdr, prefix_count) == 3072, "prefix_count offset");
 _Static_assert(offsetof(struct ring_seg_hdr, nkb) == 4096, "kb counters offset");
 _Static_assert(offsetof(struct ring_seg_hdr, kb_count) == 6152, "kb_count offset");
 _Static_assert(sizeof(struct ring_klass) == 32, "ring_klass size");

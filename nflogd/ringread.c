@@ -213,6 +213,13 @@ const char *ringread_prefix(const struct ring_reader *r, uint32_t seg, uint8_t i
 	return buf;
 }
 
+uint64_t ringread_prefix_count(const struct ring_reader *r, uint32_t seg, uint8_t id)
+{
+	if (seg >= r->nsegs || id >= RING_PREFIXES)
+		return 0;
+	return __atomic_load_n(&ringread_seg(r, seg)->prefix_count[id], __ATOMIC_RELAXED);
+}
+
 const char *ringread_ifname(const struct ring_reader *r, uint32_t ifindex,
 			    char *buf, size_t len)
 {

@@ -50,6 +50,10 @@ const char *ringread_ctr_name(unsigned c);
 const char *ringread_prefix(const struct ring_reader *r, uint32_t seg, uint8_t id,
 			    char *buf, size_t len);
 
+/* ringread_prefix_count - drop records written with prefix id in segment
+ * seg (format 1.1; 0 for a 1.0 file or an id out of range). */
+uint64_t ringread_prefix_count(const struct ring_reader *r, uint32_t seg, uint8_t id);
+
 /* ringread_ifname - interface name for ifindex from the file's table, copied
  * into buf; returns buf, or NULL when unknown. */
 const char *ringread_ifname(const struct ring_reader *r, uint32_t ifindex,

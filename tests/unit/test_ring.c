@@ -471,7 +471,7 @@ test_roundtrip(void **state)
 	assert_int_equal(stat(f->path, &st), 0);
 	assert_memory_equal(h->magic, RING_MAGIC, 8);
 	assert_int_equal(h->version_major, 1);
-	assert_int_equal(h->version_minor, 0);
+	assert_int_equal(h->version_minor, RING_VERSION_MINOR);
 	assert_int_equal(h->hdr_size, RING_HDR_SIZE);
 	assert_int_equal(h->seghdr_size, RING_SEGHDR_SIZE);
 	assert_int_equal(h->rec_size, RING_REC_SIZE);
@@ -1142,6 +1142,28 @@ test_prefix_table(void **state)
 	assert_int_equal(ring_prefix_id(&w1, long2, 200), 0);	/* same first 127 */
 	assert_int_equal(ring_prefix_id(&w1, long1, RING_PREFIX_LEN - 1), 0);
 	assert_int_equal(ring_prefix_id(&w1, long1, 126), 1);
+
+	/* Drop records count per prefix; alerts and prefix-less records do not. */
+	{
+		struct ring_rec rec;
+		uint8_t ids[] = { 1, 1, 0, RING_PREFIX_NONE, 1 };
+
+		for (i = 0; i < sizeof(ids); i++) {
+			memset(&rec, 0, sizeof(rec));
+			rec.kind = RING_KIND_DROP;
+			rec.prefix_id = ids[i];
+			ring_append(&w1, &rec);
+		}
+		rec.kind = RING_KIND_ALERT;
+		rec.prefix_id = 0;
+		ring_append(&w1, &rec);
+	}
+	assert_int_equal(ringread_prefix_count(rr, 1, 0), 1);
+	assert_int_equal(ringread_prefix_count(rr, 1, 1), 3);
+	assert_int_equal(ringread_prefix_count(rr, 1, 2), 0);
+	assert_int_equal(ringread_prefix_count(rr, 0, 1), 0);
+	assert_int_equal(ringread_prefix_count(rr, 1, RING_PREFIX_NONE), 0);
+	assert_int_equal(ringread_prefix_count(rr, 9, 0), 0);
 	ringread_close(rr);
 	ring_close(r);
 }
