@@ -47,7 +47,9 @@ endif
 # Library modules: everything in nflogd/ except the two programs, plus the
 # knowledge base that kb/genkb compiles from $(KBDIR)/*.tsv (KBDIR=dir builds
 # another set, e.g. tests/data/kb; remove $(BUILD)/kb_data.c when switching).
-LIB_SRCS := $(filter-out nflogd/nflogd.c nflogd/nflogctl.c,$(wildcard nflogd/*.c))
+LIB_SRCS := $(filter-out nflogd/nflogd.c nflogd/nflogctl%.c,$(wildcard nflogd/*.c))
+# nflogctl is its main file plus one file per group of commands.
+CTL_OBJS := $(patsubst nflogd/%.c,$(BUILD)/obj/%.o,$(wildcard nflogd/nflogctl_*.c))
 LIB_OBJS := $(LIB_SRCS:nflogd/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/kb_data.o
 KBDIR	 ?= kb
 # genkb is a host tool built from sources, not from $(LIB): the library
@@ -92,6 +94,10 @@ $(BUILD)/obj/kb_data.o: $(BUILD)/kb_data.c
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/nflogctl: $(BUILD)/obj/nflogctl.o $(CTL_OBJS) $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CTL_OBJS) $(LIB) $(PKG_LIBS)
 
 $(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
 	$(call msg,LD,$@)

@@ -15,12 +15,11 @@
 #include <arpa/inet.h>
 
 #include "kb.h"
+#include "nflogctl.h"
 #include "opts.h"
 #include "recfmt.h"
 #include "ringread.h"
 
-#define NFLOGCTL_RING_DEFAULT	"/var/lib/nflogd/drops.ring"
-#define NFLOGCTL_LOCAL_KB	"/etc/nflogd/local.kb"
 #define NFLOGCTL_TOP		10	/* kb rows shown by stats */
 #define NFLOGCTL_FOLLOW_MS	100	/* ms between polls of the segment heads */
 #define NFLOGCTL_FOLLOW_TAIL	10	/* records shown before following, like tail -f */
@@ -50,6 +49,13 @@ static void ctl_usage(FILE *f)
 "       nflogctl alerts  [--ring PATH] [-n N] [-f|--follow] [--json]\n"
 "       nflogctl stats   [--ring PATH] [--json]\n"
 "       nflogctl explain PORT[/tcp|/udp] | icmp TYPE[/CODE] | icmpv6 TYPE[/CODE] | ADDRESS\n"
+"       nflogctl suggest [--ring PATH] [--since DURATION] [--format nft|json] [--apply]\n"
+"                        [--allow FILE] [--table NAME]\n"
+"       nflogctl rules   print [--table [FAMILY] NAME] [--groups BASE] [--per-cpu [--cpus N]]\n"
+"                              [--own]\n"
+"       nflogctl rules   install [--table NAME] [--groups BASE] [--per-cpu [--cpus N]]\n"
+"       nflogctl rules   remove [--table NAME]\n"
+"       nflogctl rules   list\n"
 "       nflogctl help\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
 "  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
@@ -267,7 +273,6 @@ static const char *ctl_state_str(uint32_t state)
 	       state == RING_STATE_OFFLINE ? "offline" : "unknown";
 }
 
-static void ctl_json_str(const char *str);
 static void ctl_stats_top_json(const struct ring_reader *rr, const struct kb *kb);
 
 static void ctl_stats_json(struct ring_reader *rr, const char *path, const struct kb *kb)
@@ -303,6 +308,7 @@ static void ctl_stats_json(struct ring_reader *rr, const char *path, const struc
 		       (unsigned long long)total[c]);
 	putchar('}');
 	ctl_stats_top_json(rr, kb);
+	ctl_stats_rules(rr, true);
 	printf("}\n");
 }
 
@@ -422,7 +428,7 @@ static void ctl_stats_top_text(const struct ring_reader *rr, const struct kb *kb
 	free(top);
 }
 
-static void ctl_json_str(const char *str)
+void ctl_json_str(const char *str)
 {
 	putchar('"');
 	for (const char *p = str; *p; p++) {
@@ -476,6 +482,7 @@ static int ctl_stats(const char *path, const struct kb *kb, bool json)
 	} else {
 		ctl_stats_text(rr, path);
 		ctl_stats_top_text(rr, kb);
+		ctl_stats_rules(rr, false);
 	}
 	ringread_close(rr);
 	return fflush(stdout) == EOF ? 1 : 0;
@@ -665,9 +672,7 @@ int main(int argc, char **argv)
 	const char *cmd, *path = NFLOGCTL_RING_DEFAULT, *local_path = NFLOGCTL_LOCAL_KB;
 	bool json = false, follow = false, local_given = false;
 	const struct kb *kb;
-	struct kb *local = NULL;
 	uint64_t last = 0;
-	char err[512];
 	int c, rc;
 
 	if (argc < 2) {
@@ -679,10 +684,14 @@ int main(int argc, char **argv)
 		ctl_usage(stdout);
 		return 0;
 	}
+	if (!strcmp(cmd, "rules"))
+		return ctl_rules_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "suggest"))
+		return ctl_suggest_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "read") && strcmp(cmd, "alerts") && strcmp(cmd, "stats") &&
 	    strcmp(cmd, "explain")) {
 		fprintf(stderr, "nflogctl: unknown command '%s' (try: read, alerts, stats, "
-			"explain)\n", cmd);
+			"explain, suggest, rules)\n", cmd);
 		return 2;
 	}
 	opterr = 0;
@@ -729,20 +738,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nflogctl: -n and -f belong to read and alerts\n");
 		return 2;
 	}
-	if (local_given || access(local_path, R_OK) == 0) {
-		local = kb_load(local_path, err, sizeof(err));
-		if (!local) {
-			fprintf(stderr, "nflogctl: local kb: %s\n", err);
-			return 1;
-		}
-	}
-	kb = local ? local : kb_builtin();
+	if (!(kb = ctl_load_kb(local_path, local_given)))
+		return 1;
 	if (!strcmp(cmd, "explain"))
 		rc = ctl_explain(kb, argc - optind, argv + optind);
 	else if (!strcmp(cmd, "stats"))
 		rc = ctl_stats(path, kb, json);
 	else
 		rc = ctl_read(path, kb, last, follow, json, !strcmp(cmd, "alerts"));
-	kb_free(local);
+	kb_free((struct kb *)kb);
 	return rc;
+}
+
+const struct kb *ctl_load_kb(const char *path, bool given)
+{
+	struct kb *local;
+	char err[512];
+
+	if (!given && access(path, R_OK) != 0)
+		return kb_builtin();
+	local = kb_load(path, err, sizeof(err));
+	if (!local)
+		fprintf(stderr, "nflogctl: local kb: %s\n", err);
+	return local;
 }

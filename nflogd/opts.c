@@ -67,6 +67,36 @@ int opts_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+int opts_duration(const char *s, uint64_t max, uint64_t *out)
+{
+	const char *p = s, *end;
+	uint64_t v, mul, total = 0;
+	int rc;
+
+	if (!s || !*s)
+		return -EINVAL;
+	while (*p) {
+		if ((rc = opts_digits(p, &end, &v)) < 0)
+			return rc;
+		switch (*end) {
+		case '\0':	mul = 1; break;	/* bare number: seconds, only at the end */
+		case 's':	mul = 1; end++; break;
+		case 'm':	mul = 60; end++; break;
+		case 'h':	mul = 3600; end++; break;
+		case 'd':	mul = 86400; end++; break;
+		default:	return -EINVAL;
+		}
+		if (v > (UINT64_MAX - total) / mul)
+			return -ERANGE;
+		total += v * mul;
+		p = end;
+	}
+	if (total > max)
+		return -ERANGE;
+	*out = total;
+	return 0;
+}
+
 int opts_groups(const char *s, uint16_t *groups, size_t max, size_t *n,
 		char *err, size_t errlen)
 {

@@ -39,9 +39,17 @@ NFT
 	nl_start_nflogd -g 10 --ring-size 512M ${NFLOGD_ARGS:-} || nl_die "nflogd did not start"
 	;;
 percpu)
-	"$NL_ROOT/scripts/nft-percpu.sh" 10 "$NCPU" nflogd_flood |
-		sed 's/^\([[:space:]]*\)meta cpu vmap/\1udp dport 9 counter comment "flood"\n&/' |
-		nl_load_ruleset -
+	{
+		"$NFLOGCTL" rules print --per-cpu --cpus "$NCPU" --groups 10 --table nflogd_flood
+		cat <<'NFT'
+table inet nflogd_flood {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		udp dport 9 counter jump nflogd_drop comment "flood"
+	}
+}
+NFT
+	} | nl_load_ruleset -
 	# shellcheck disable=SC2086
 	nl_start_nflogd --per-cpu 10 --ring-size 512M ${NFLOGD_ARGS:-} || nl_die "nflogd did not start"
 	;;

@@ -115,6 +115,51 @@ test_size(void **state)
 	run_num(opts_size, t, sizeof(t) / sizeof(t[0]));
 }
 
+static void
+test_duration(void **state)
+{
+	static const struct {
+		const char *s;
+		uint64_t max;
+		int rc;
+		uint64_t want;
+	} t[] = {
+		{ "90", UINT64_MAX, 0, 90 },
+		{ "90s", UINT64_MAX, 0, 90 },
+		{ "30m", UINT64_MAX, 0, 1800 },
+		{ "2h", UINT64_MAX, 0, 7200 },
+		{ "7d", UINT64_MAX, 0, 604800 },
+		{ "1h30m", UINT64_MAX, 0, 5400 },
+		{ "1d12h", UINT64_MAX, 0, 129600 },
+		{ "0s", UINT64_MAX, 0, 0 },
+		{ "2h", 3600, -ERANGE, 0 },
+		{ "213503982334602d", UINT64_MAX, -ERANGE, 0 },	/* > 2^64 s */
+		{ "99999999999999999999", UINT64_MAX, -ERANGE, 0 },
+		{ "", UINT64_MAX, -EINVAL, 0 },
+		{ NULL, UINT64_MAX, -EINVAL, 0 },
+		{ "h", UINT64_MAX, -EINVAL, 0 },
+		{ "1w", UINT64_MAX, -EINVAL, 0 },
+		{ "-1h", UINT64_MAX, -EINVAL, 0 },
+		{ "1h ", UINT64_MAX, -EINVAL, 0 },
+		{ "1.5h", UINT64_MAX, -EINVAL, 0 },
+		{ "1hh", UINT64_MAX, -EINVAL, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint64_t v = 12345;
+		int rc = opts_duration(t[i].s, t[i].max, &v);
+
+		if (rc != t[i].rc || (rc == 0 && v != t[i].want))
+			fail_msg("opts_duration(\"%s\") = %d, %llu; want %d, %llu",
+				 t[i].s ? t[i].s : "(null)", rc, (unsigned long long)v, t[i].rc,
+				 (unsigned long long)t[i].want);
+		if (rc != 0 && v != 12345)
+			fail_msg("opts_duration(\"%s\") wrote its output on failure", t[i].s);
+	}
+}
+
 struct grp_case {
 	const char	*s;
 	size_t		 max;
@@ -239,6 +284,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uint),
 		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_groups_all),
 		cmocka_unit_test(test_groups_err_buffer),

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 40-percpu.sh - per-CPU mode: the ruleset from scripts/nft-percpu.sh sends drops on CPU n
+# 40-percpu.sh - per-CPU mode: the chain from `nflogctl rules print --per-cpu` sends drops on CPU n
 # to group BASE+n, `nflogd --per-cpu BASE` records each group in its own segment, and
 # `nflogctl read` merges the segments in time order.
 #
@@ -16,12 +16,22 @@ nl_init
 BASE=20
 NCPU=$(getconf _NPROCESSORS_ONLN)
 [ "$NCPU" -ge 2 ] || nl_skip "needs 2 CPUs, have $NCPU"
-# The shipped file must be what the generator prints.
-nl_check "nft/nflogd-percpu.nft is scripts/nft-percpu.sh 10 2" \
-	cmp -s "$NL_ROOT/nft/nflogd-percpu.nft" <("$NL_ROOT/scripts/nft-percpu.sh" 10 2)
+# The shipped snippet must be what the generator prints.
+nl_check "nft/nflogd-drop.nft is nflogctl rules print --per-cpu --cpus 2" \
+	cmp -s "$NL_ROOT/nft/nflogd-drop.nft" <("$NFLOGCTL" rules print --per-cpu --cpus 2)
 
 nl_setup_pair
-"$NL_ROOT/scripts/nft-percpu.sh" "$BASE" "$NCPU" nflogd_percpu >"$NL_TMP/percpu.nft"
+"$NFLOGCTL" rules print --per-cpu --cpus "$NCPU" --groups "$BASE" --table nflogd_percpu \
+	>"$NL_TMP/percpu.nft"
+cat >>"$NL_TMP/percpu.nft" <<'NFT'
+table inet nflogd_percpu {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, mld2-listener-report } accept
+		jump nflogd_drop
+	}
+}
+NFT
 nl_load_ruleset "$NL_TMP/percpu.nft"
 nl_start_nflogd --per-cpu "$BASE" || exit 1
 nl_check "ready line names groups $BASE..$((BASE + NCPU - 1))" \
@@ -46,10 +56,10 @@ done
 total=$((NCPU * PER * ROUNDS))
 hits=0
 for cpu in $(seq 0 $((NCPU - 1))); do
-	hits=$((hits + $(nl_nft_counter "nflogd-cpu$cpu")))
+	hits=$((hits + $(nl_nft_counter "nflogd cpu $cpu")))
 done
 nl_eq "packets logged by the per-CPU chains" "$total" "$hits"
-nl_eq "packets on a CPU outside the map" 0 "$(nl_nft_counter nflogd-cpu-other)"
+nl_eq "packets on a CPU outside the map" 0 "$(nl_nft_counter "nflogd other CPUs")"
 nl_wait_recorded "$total" 5
 
 nl_ctl stats --json >"$NL_TMP/stats.json"

@@ -1,0 +1,34 @@
+/* nflogctl.h - what nflogctl's command files share. nflogctl.c reads the ring
+ * (read, alerts, stats, explain); nflogctl_rules.c speaks nftables (rules,
+ * per-rule stats); nflogctl_suggest.c turns the ring into suggested rules.
+ */
+#ifndef NFLOGD_NFLOGCTL_H
+#define NFLOGD_NFLOGCTL_H
+
+#include <stdbool.h>
+
+#include "kb.h"
+#include "ringread.h"
+
+#define NFLOGCTL_RING_DEFAULT	"/var/lib/nflogd/drops.ring"
+#define NFLOGCTL_LOCAL_KB	"/etc/nflogd/local.kb"
+#define NFLOGCTL_ALLOW		"/etc/nflogd/allow"
+
+/* ctl_json_str - str as a JSON string literal on stdout. */
+void ctl_json_str(const char *str);
+
+/* ctl_load_kb - the built-in kb, plus local.kb at path when given or present.
+ * NULL after printing why. Free with kb_free() (a no-op for the built-in). */
+const struct kb *ctl_load_kb(const char *path, bool given);
+
+/* nflogctl rules ...: argv[0] is "rules". Returns the exit status. */
+int ctl_rules_main(int argc, char **argv);
+
+/* nflogctl suggest ...: argv[0] is "suggest". Returns the exit status. */
+int ctl_suggest_main(int argc, char **argv);
+
+/* ctl_stats_rules - drops per NFLOG group and prefix, attributed to the live
+ * ruleset's log rules when it can be read (text or a JSON member). */
+void ctl_stats_rules(const struct ring_reader *rr, bool json);
+
+#endif
