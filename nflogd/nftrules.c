@@ -1,17 +1,13 @@
-/* nftrules.c - nflogd's own table, log-rule attribution and timed blocks,
+/* nftrules.c - nflogd's own table and its timed blocks,
  * through libnftnl over libmnl: no `nft` process, one atomic batch per change.
  */
 #include <errno.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
@@ -22,6 +18,7 @@
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
+#include "nftio.h"
 #include "nftnames.h"
 #include "nftrules.h"
 
@@ -32,189 +29,8 @@
 #define NFT_DTYPE_IP6ADDR	8
 #define NFT_BYTEORDER_HOST	1
 #define NFT_BYTEORDER_BIG	2
-
-#define NFTRULES_BUF		(256 * 1024)	/* batch limit; the buffer is twice that */
 #define NFTRULES_ELEMS_MSG	128	/* set elements per message: far below the limit */
 #define NFTRULES_ELEMS_MAX	2048	/* per --apply: well inside one batch */
-#define NFTRULES_ACK_MS		5000	/* the kernel answers a batch at once */
-
-struct nftrules_nl {
-	struct mnl_socket	*sock;
-	uint32_t		 portid;
-	uint32_t		 seq;
-	char			*buf;
-};
-
-static void nftrules_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void nftrules_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* The one message an admin needs when the kernel says EPERM. */
-static int nftrules_errno(int e, const char *what, char *err, size_t errlen)
-{
-	if (e == EPERM || e == EACCES)
-		nftrules_err(err, errlen, "%s: permission denied: changing or reading the "
-			     "nftables ruleset needs CAP_NET_ADMIN (run as root)", what);
-	else
-		nftrules_err(err, errlen, "%s: %s", what, strerror(e));
-	return -e;
-}
-
-static int nftrules_open(struct nftrules_nl *nl, char *err, size_t errlen)
-{
-	memset(nl, 0, sizeof(*nl));
-	/* libmnl's batch lets the last message run past the limit. */
-	nl->buf = malloc(2 * NFTRULES_BUF);
-	if (!nl->buf)
-		return nftrules_errno(ENOMEM, "nftables", err, errlen);
-	nl->sock = mnl_socket_open(NETLINK_NETFILTER);
-	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int e = errno;
-
-		if (nl->sock)
-			mnl_socket_close(nl->sock);
-		free(nl->buf);
-		nl->sock = NULL;
-		return nftrules_errno(e, "nftables netlink socket", err, errlen);
-	}
-	nl->portid = mnl_socket_get_portid(nl->sock);
-	nl->seq = (uint32_t)time(NULL);
-	return 0;
-}
-
-static void nftrules_close(struct nftrules_nl *nl)
-{
-	if (nl->sock)
-		mnl_socket_close(nl->sock);
-	free(nl->buf);
-}
-
-/* Send a dump request and feed every answer to cb until NLMSG_DONE. */
-static int nftrules_dump(struct nftrules_nl *nl, uint16_t type, uint16_t family,
-			 mnl_cb_t cb, void *data, char *err, size_t errlen)
-{
-	uint32_t seq = ++nl->seq;
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(nl->buf, type, family, NLM_F_DUMP, seq);
-	ssize_t n;
-	int rc;
-
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
-		return nftrules_errno(errno, "nftables dump", err, errlen);
-	for (;;) {
-		n = mnl_socket_recvfrom(nl->sock, nl->buf, NFTRULES_BUF);
-		if (n < 0)
-			return nftrules_errno(errno, "nftables dump", err, errlen);
-		rc = mnl_cb_run(nl->buf, (size_t)n, seq, nl->portid, cb, data);
-		if (rc == MNL_CB_STOP)
-			return 0;
-		if (rc < 0)
-			return nftrules_errno(errno ? errno : EIO, "nftables dump", err, errlen);
-	}
-}
-
-/* A batch under construction: begin, messages with NLM_F_ACK, end. */
-struct nftrules_batch {
-	struct mnl_nlmsg_batch	*b;
-	struct nftrules_nl	*nl;
-	unsigned		 nmsg;
-	int			 overflow;
-};
-
-static void nftrules_batch_start(struct nftrules_batch *bt, struct nftrules_nl *nl)
-{
-	bt->nl = nl;
-	bt->nmsg = 0;
-	bt->overflow = 0;
-	bt->b = mnl_nlmsg_batch_start(nl->buf, NFTRULES_BUF);
-	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), ++nl->seq);
-	mnl_nlmsg_batch_next(bt->b);
-}
-
-static struct nlmsghdr *nftrules_batch_msg(struct nftrules_batch *bt, uint16_t type,
-					   uint16_t family, uint16_t flags)
-{
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
-						     family, flags | NLM_F_ACK, ++bt->nl->seq);
-
-	bt->nmsg++;
-	return nlh;
-}
-
-static void nftrules_batch_next(struct nftrules_batch *bt)
-{
-	/* false: this message went past the buffer's reserve; the batch is
-	 * refused at send time rather than sent short. */
-	if (!mnl_nlmsg_batch_next(bt->b))
-		bt->overflow = 1;
-}
-
-/* Send, then collect one ack per message; the first error wins. The kernel
- * applies all of the batch or none of it. */
-static int nftrules_batch_send(struct nftrules_batch *bt, const char *what,
-			       char *err, size_t errlen)
-{
-	struct nftrules_nl *nl = bt->nl;
-	unsigned acks = 0;
-	int first = 0;
-	char *rx;
-
-	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), ++nl->seq);
-	mnl_nlmsg_batch_next(bt->b);
-	if (bt->overflow) {
-		mnl_nlmsg_batch_stop(bt->b);
-		return nftrules_errno(EMSGSIZE, what, err, errlen);
-	}
-	if (mnl_socket_sendto(nl->sock, mnl_nlmsg_batch_head(bt->b),
-			      mnl_nlmsg_batch_size(bt->b)) < 0) {
-		int e = errno;
-
-		mnl_nlmsg_batch_stop(bt->b);
-		return nftrules_errno(e, what, err, errlen);
-	}
-	mnl_nlmsg_batch_stop(bt->b);
-	rx = nl->buf;	/* the batch is sent: its buffer receives the acks */
-	while (acks < bt->nmsg) {
-		struct pollfd p = { .fd = mnl_socket_get_fd(nl->sock), .events = POLLIN };
-		const struct nlmsghdr *h;
-		ssize_t n;
-		int left;
-
-		if (poll(&p, 1, NFTRULES_ACK_MS) <= 0)
-			break;
-		n = mnl_socket_recvfrom(nl->sock, rx, NFTRULES_BUF);
-		if (n < 0)
-			return nftrules_errno(errno, what, err, errlen);
-		left = (int)n;
-		for (h = (const struct nlmsghdr *)rx; mnl_nlmsg_ok(h, left);
-		     h = mnl_nlmsg_next(h, &left)) {
-			const struct nlmsgerr *e;
-
-			if (h->nlmsg_type != NLMSG_ERROR)
-				continue;
-			if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
-				continue;
-			e = mnl_nlmsg_get_payload(h);
-			acks++;
-			if (e->error < 0 && !first)
-				first = -e->error;
-		}
-	}
-	if (first)
-		return nftrules_errno(first, what, err, errlen);
-	if (acks < bt->nmsg)
-		return nftrules_errno(ETIMEDOUT, what, err, errlen);
-	return 0;
-}
 
 /* ---- reading tables ---- */
 
@@ -224,33 +40,6 @@ struct nftrules_find {
 	char		*comment;
 	size_t		 len;
 };
-
-static int nftrules_udata_cb(const struct nftnl_udata *attr, void *data)
-{
-	const struct nftnl_udata **tb = data;
-	uint8_t type = nftnl_udata_type(attr);
-
-	/* Table and rule comments share type 0 in their own spaces. */
-	if (type == 0 && nftnl_udata_len(attr) > 0)
-		tb[0] = attr;
-	return 0;
-}
-
-/* Comment TLV (type 0) of a table's or rule's userdata, into buf. */
-static void nftrules_comment(const void *ud, uint32_t len, char *buf, size_t buflen)
-{
-	const struct nftnl_udata *tb[1] = { NULL };
-	const char *s;
-	uint32_t n;
-
-	buf[0] = '\0';
-	if (!ud || !len || nftnl_udata_parse(ud, len, nftrules_udata_cb, tb) < 0 || !tb[0])
-		return;
-	s = nftnl_udata_get(tb[0]);
-	n = nftnl_udata_len(tb[0]);
-	snprintf(buf, buflen, "%.*s", (int)strnlen(s, n), s);
-}
-
 static int nftrules_table_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nftrules_find *f = data;
@@ -265,33 +54,33 @@ static int nftrules_table_cb(const struct nlmsghdr *nlh, void *data)
 		const void *ud = nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &len);
 
 		f->found = 1;
-		nftrules_comment(ud, len, f->comment, f->len);
+		nftio_comment(ud, len, f->comment, f->len);
 	}
 	nftnl_table_free(t);
 	return MNL_CB_OK;
 }
 
-static int nftrules_marker_nl(struct nftrules_nl *nl, const char *table, char *buf, size_t len,
+static int nftrules_marker_nl(struct nftio *nl, const char *table, char *buf, size_t len,
 			      char *err, size_t errlen)
 {
 	struct nftrules_find f = { .table = table, .comment = buf, .len = len };
 	int rc;
 
 	buf[0] = '\0';
-	rc = nftrules_dump(nl, NFT_MSG_GETTABLE, NFPROTO_INET, nftrules_table_cb, &f,
+	rc = nftio_dump(nl, NFT_MSG_GETTABLE, NFPROTO_INET, nftrules_table_cb, &f,
 			   err, errlen);
 	return rc < 0 ? rc : f.found;
 }
 
 int nftrules_own_marker(const char *table, char *buf, size_t len, char *err, size_t errlen)
 {
-	struct nftrules_nl nl;
+	struct nftio nl;
 	int rc;
 
-	if ((rc = nftrules_open(&nl, err, errlen)) < 0)
+	if ((rc = nftio_open(&nl, err, errlen)) < 0)
 		return rc;
 	rc = nftrules_marker_nl(&nl, table, buf, len, err, errlen);
-	nftrules_close(&nl);
+	nftio_close(&nl);
 	return rc;
 }
 
@@ -390,13 +179,13 @@ static int nftrules_add_cpu_vmap(struct nftnl_rule *r, const char *map, uint32_t
 	return nftrules_expr(r, e);
 }
 
-static int nftrules_put_rule(struct nftrules_batch *bt, struct nftnl_rule *r)
+static int nftrules_put_rule(struct nftio_batch *bt, struct nftnl_rule *r)
 {
-	struct nlmsghdr *nlh = nftrules_batch_msg(bt, NFT_MSG_NEWRULE, NFPROTO_INET,
+	struct nlmsghdr *nlh = nftio_batch_msg(bt, NFT_MSG_NEWRULE, NFPROTO_INET,
 						  NLM_F_CREATE | NLM_F_APPEND);
 
 	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftrules_batch_next(bt);
+	nftio_batch_next(bt);
 	nftnl_rule_free(r);
 	return 0;
 }
@@ -413,7 +202,7 @@ static struct nftnl_rule *nftrules_rule(const char *table, const char *chain)
 	return r;
 }
 
-static int nftrules_put_chain(struct nftrules_batch *bt, const char *table, const char *name,
+static int nftrules_put_chain(struct nftio_batch *bt, const char *table, const char *name,
 			      int base)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
@@ -430,19 +219,19 @@ static int nftrules_put_chain(struct nftrules_batch *bt, const char *table, cons
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
-	nlh = nftrules_batch_msg(bt, NFT_MSG_NEWCHAIN, NFPROTO_INET, NLM_F_CREATE);
+	nlh = nftio_batch_msg(bt, NFT_MSG_NEWCHAIN, NFPROTO_INET, NLM_F_CREATE);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftrules_batch_next(bt);
+	nftio_batch_next(bt);
 	nftnl_chain_free(c);
 	return 0;
 }
 
-static int nftrules_put_set(struct nftrules_batch *bt, struct nftnl_set *s)
+static int nftrules_put_set(struct nftio_batch *bt, struct nftnl_set *s)
 {
-	struct nlmsghdr *nlh = nftrules_batch_msg(bt, NFT_MSG_NEWSET, NFPROTO_INET, NLM_F_CREATE);
+	struct nlmsghdr *nlh = nftio_batch_msg(bt, NFT_MSG_NEWSET, NFPROTO_INET, NLM_F_CREATE);
 
 	nftnl_set_nlmsg_build_payload(nlh, s);
-	nftrules_batch_next(bt);
+	nftio_batch_next(bt);
 	return 0;
 }
 
@@ -472,7 +261,7 @@ static struct nftnl_set *nftrules_addr_set(const char *table, const char *name, 
 }
 
 /* The anonymous `meta cpu` verdict map: CPU n -> jump chain_cpuN. */
-static int nftrules_put_cpu_map(struct nftrules_batch *bt, const char *table, const char *chain,
+static int nftrules_put_cpu_map(struct nftio_batch *bt, const char *table, const char *chain,
 				uint32_t ncpus, uint32_t id)
 {
 	/* What nft stores for a `meta cpu` key (host-order integer, typeof
@@ -515,15 +304,15 @@ static int nftrules_put_cpu_map(struct nftrules_batch *bt, const char *table, co
 		nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, target);
 		nftnl_set_elem_add(s, e);
 	}
-	nlh = nftrules_batch_msg(bt, NFT_MSG_NEWSETELEM, NFPROTO_INET, NLM_F_CREATE);
+	nlh = nftio_batch_msg(bt, NFT_MSG_NEWSETELEM, NFPROTO_INET, NLM_F_CREATE);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
-	nftrules_batch_next(bt);
+	nftio_batch_next(bt);
 	nftnl_set_free(s);
 	return 0;
 }
 
 /* The logging chains of nftgen_log_chains(), in the same order. */
-static int nftrules_put_log_chains(struct nftrules_batch *bt, const struct nftgen_opts *o,
+static int nftrules_put_log_chains(struct nftio_batch *bt, const struct nftgen_opts *o,
 				   const char *chain, const char *prefix, uint32_t *id)
 {
 	char name[300], comment[NFTGEN_COMMENT_MAX];
@@ -566,7 +355,7 @@ static int nftrules_put_log_chains(struct nftrules_batch *bt, const struct nftge
 	return nftrules_put_rule(bt, r);
 }
 
-static int nftrules_put_table(struct nftrules_batch *bt, const struct nftgen_opts *o)
+static int nftrules_put_table(struct nftio_batch *bt, const struct nftgen_opts *o)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(NFTNL_UDATA_COMMENT_MAXLEN + 8);
@@ -587,9 +376,9 @@ static int nftrules_put_table(struct nftrules_batch *bt, const struct nftgen_opt
 	nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(ud),
 			     nftnl_udata_buf_len(ud));
 	/* NLM_F_EXCL: if the table appeared since we looked, fail, don't merge. */
-	nlh = nftrules_batch_msg(bt, NFT_MSG_NEWTABLE, NFPROTO_INET, NLM_F_CREATE | NLM_F_EXCL);
+	nlh = nftio_batch_msg(bt, NFT_MSG_NEWTABLE, NFPROTO_INET, NLM_F_CREATE | NLM_F_EXCL);
 	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftrules_batch_next(bt);
+	nftio_batch_next(bt);
 
 	s4 = nftrules_addr_set(o->table, NFT_OWN_SET4, 4, id++);
 	s6 = nftrules_addr_set(o->table, NFT_OWN_SET6, 6, id++);
@@ -626,14 +415,14 @@ out:
 
 int nftrules_install(const struct nftgen_opts *o, char *err, size_t errlen)
 {
-	struct nftrules_batch bt;
-	struct nftrules_nl nl;
+	struct nftio_batch bt;
+	struct nftio nl;
 	char want[64], have[NFTNL_UDATA_COMMENT_MAXLEN + 1];
 	int rc;
 
 	if ((rc = nftgen_check(o, err, errlen)) < 0)
 		return rc;
-	if ((rc = nftrules_open(&nl, err, errlen)) < 0)
+	if ((rc = nftio_open(&nl, err, errlen)) < 0)
 		return rc;
 	nftgen_marker(o, want, sizeof(want));
 	rc = nftrules_marker_nl(&nl, o->table, have, sizeof(have), err, errlen);
@@ -641,12 +430,12 @@ int nftrules_install(const struct nftgen_opts *o, char *err, size_t errlen)
 		if (!strcmp(have, want))
 			rc = 0;
 		else if (nftgen_marker_is_ours(have)) {
-			nftrules_err(err, errlen, "table inet %s is installed with other settings "
+			nftio_err(err, errlen, "table inet %s is installed with other settings "
 				     "(\"%s\", wanted \"%s\"): run `nflogctl rules remove` first",
 				     o->table, have, want);
 			rc = -EEXIST;
 		} else {
-			nftrules_err(err, errlen, "table inet %s exists and nflogd did not create it; "
+			nftio_err(err, errlen, "table inet %s exists and nflogd did not create it; "
 				     "not touching it (choose another name with --table)", o->table);
 			rc = -EEXIST;
 		}
@@ -654,180 +443,63 @@ int nftrules_install(const struct nftgen_opts *o, char *err, size_t errlen)
 	}
 	if (rc < 0)
 		goto out;
-	nftrules_batch_start(&bt, &nl);
+	nftio_batch_start(&bt, &nl);
 	if ((rc = nftrules_put_table(&bt, o)) < 0) {
 		mnl_nlmsg_batch_stop(bt.b);
-		nftrules_errno(-rc, "nflogd table", err, errlen);
+		nftio_errno(-rc, "nflogd table", err, errlen);
 		goto out;
 	}
-	rc = nftrules_batch_send(&bt, "installing nflogd's table", err, errlen);
+	rc = nftio_batch_send(&bt, "installing nflogd's table", err, errlen);
 	if (rc == 0)
 		rc = 1;
 out:
-	nftrules_close(&nl);
+	nftio_close(&nl);
 	return rc;
 }
 
 int nftrules_remove(const char *table, char *err, size_t errlen)
 {
-	struct nftrules_batch bt;
-	struct nftrules_nl nl;
+	struct nftio_batch bt;
+	struct nftio nl;
 	struct nftnl_table *t;
 	struct nlmsghdr *nlh;
 	char have[NFTNL_UDATA_COMMENT_MAXLEN + 1];
 	int rc;
 
-	if ((rc = nftrules_open(&nl, err, errlen)) < 0)
+	if ((rc = nftio_open(&nl, err, errlen)) < 0)
 		return rc;
 	rc = nftrules_marker_nl(&nl, table, have, sizeof(have), err, errlen);
 	if (rc <= 0)
 		goto out;
 	if (!nftgen_marker_is_ours(have)) {
-		nftrules_err(err, errlen, "table inet %s was not created by nflogd; not removing it",
+		nftio_err(err, errlen, "table inet %s was not created by nflogd; not removing it",
 			     table);
 		rc = -EEXIST;
 		goto out;
 	}
 	if (!(t = nftnl_table_alloc())) {
-		rc = nftrules_errno(ENOMEM, "nflogd table", err, errlen);
+		rc = nftio_errno(ENOMEM, "nflogd table", err, errlen);
 		goto out;
 	}
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
-	nftrules_batch_start(&bt, &nl);
-	nlh = nftrules_batch_msg(&bt, NFT_MSG_DELTABLE, NFPROTO_INET, 0);
+	nftio_batch_start(&bt, &nl);
+	nlh = nftio_batch_msg(&bt, NFT_MSG_DELTABLE, NFPROTO_INET, 0);
 	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftrules_batch_next(&bt);
+	nftio_batch_next(&bt);
 	nftnl_table_free(t);
-	rc = nftrules_batch_send(&bt, "removing nflogd's table", err, errlen);
+	rc = nftio_batch_send(&bt, "removing nflogd's table", err, errlen);
 	if (rc == 0)
 		rc = 1;
 out:
-	nftrules_close(&nl);
+	nftio_close(&nl);
 	return rc;
-}
-
-/* ---- attribution: the ruleset's log rules ---- */
-
-struct nftrules_list {
-	struct nftrules_logrule	*v;
-	size_t			 n, cap;
-	int			 enomem;
-};
-
-static const char *nftrules_family_name(uint32_t f)
-{
-	switch (f) {
-	case NFPROTO_INET:	return "inet";
-	case NFPROTO_IPV4:	return "ip";
-	case NFPROTO_IPV6:	return "ip6";
-	case NFPROTO_ARP:	return "arp";
-	case NFPROTO_BRIDGE:	return "bridge";
-	case NFPROTO_NETDEV:	return "netdev";
-	default:		return "unknown";
-	}
-}
-
-static int nftrules_rule_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nftrules_list *l = data;
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct nftrules_logrule lr;
-	struct nftnl_expr_iter *it;
-	struct nftnl_expr *e;
-	int have_log = 0;
-
-	if (!r) {
-		l->enomem = 1;
-		return MNL_CB_ERROR;
-	}
-	if (nftnl_rule_nlmsg_parse(nlh, r) < 0)
-		goto out;
-	memset(&lr, 0, sizeof(lr));
-	it = nftnl_expr_iter_create(r);
-	if (!it) {
-		l->enomem = 1;
-		goto out;
-	}
-	while ((e = nftnl_expr_iter_next(it)) != NULL) {
-		const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
-
-		if (!name)
-			continue;
-		if (!strcmp(name, "log") && !have_log) {
-			have_log = 1;
-			if (nftnl_expr_is_set(e, NFTNL_EXPR_LOG_GROUP)) {
-				lr.has_group = true;
-				lr.group = nftnl_expr_get_u16(e, NFTNL_EXPR_LOG_GROUP);
-			}
-			if (nftnl_expr_is_set(e, NFTNL_EXPR_LOG_PREFIX))
-				snprintf(lr.prefix, sizeof(lr.prefix), "%s",
-					 nftnl_expr_get_str(e, NFTNL_EXPR_LOG_PREFIX));
-		} else if (!strcmp(name, "counter") && !lr.has_counter) {
-			lr.has_counter = true;
-			lr.packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
-			lr.bytes = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
-		}
-	}
-	nftnl_expr_iter_destroy(it);
-	if (!have_log)
-		goto out;
-	snprintf(lr.family, sizeof(lr.family), "%s",
-		 nftrules_family_name(nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY)));
-	snprintf(lr.table, sizeof(lr.table), "%s", nftnl_rule_get_str(r, NFTNL_RULE_TABLE));
-	snprintf(lr.chain, sizeof(lr.chain), "%s", nftnl_rule_get_str(r, NFTNL_RULE_CHAIN));
-	lr.handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
-	if (nftnl_rule_is_set(r, NFTNL_RULE_USERDATA)) {
-		uint32_t len = 0;
-		const void *ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
-
-		nftrules_comment(ud, len, lr.comment, sizeof(lr.comment));
-	}
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct nftrules_logrule *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v) {
-			l->enomem = 1;
-			goto out;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = lr;
-out:
-	nftnl_rule_free(r);
-	return l->enomem ? MNL_CB_ERROR : MNL_CB_OK;
-}
-
-int nftrules_list_log(struct nftrules_logrule **out, size_t *n, char *err, size_t errlen)
-{
-	struct nftrules_list l = { 0 };
-	struct nftrules_nl nl;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((rc = nftrules_open(&nl, err, errlen)) < 0)
-		return rc;
-	rc = nftrules_dump(&nl, NFT_MSG_GETRULE, NFPROTO_UNSPEC, nftrules_rule_cb, &l,
-			   err, errlen);
-	nftrules_close(&nl);
-	if (l.enomem)
-		rc = nftrules_errno(ENOMEM, "reading the ruleset", err, errlen);
-	if (rc < 0) {
-		free(l.v);
-		return rc;
-	}
-	*out = l.v;
-	*n = l.n;
-	return 0;
 }
 
 /* ---- timed blocks ---- */
 
 /* One NEWSETELEM message for up to NFTRULES_ELEMS_MSG elements of one family. */
-static int nftrules_put_elems(struct nftrules_batch *bt, const char *table, unsigned family,
+static int nftrules_put_elems(struct nftio_batch *bt, const char *table, unsigned family,
 			      const struct nftrules_elem *e, size_t n)
 {
 	struct nftnl_set *s = nftnl_set_alloc();
@@ -852,9 +524,9 @@ static int nftrules_put_elems(struct nftrules_batch *bt, const char *table, unsi
 		nftnl_set_elem_set_u64(el, NFTNL_SET_ELEM_TIMEOUT, (uint64_t)e[i].timeout_s * 1000);
 		nftnl_set_elem_add(s, el);
 	}
-	nlh = nftrules_batch_msg(bt, NFT_MSG_NEWSETELEM, NFPROTO_INET, NLM_F_CREATE);
+	nlh = nftio_batch_msg(bt, NFT_MSG_NEWSETELEM, NFPROTO_INET, NLM_F_CREATE);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
-	nftrules_batch_next(bt);
+	nftio_batch_next(bt);
 	nftnl_set_free(s);
 	return 0;
 }
@@ -862,8 +534,8 @@ static int nftrules_put_elems(struct nftrules_batch *bt, const char *table, unsi
 int nftrules_add_elems(const char *table, const struct nftrules_elem *e, size_t n,
 		       char *err, size_t errlen)
 {
-	struct nftrules_batch bt;
-	struct nftrules_nl nl;
+	struct nftio_batch bt;
+	struct nftio nl;
 	char have[NFTNL_UDATA_COMMENT_MAXLEN + 1];
 	unsigned family;
 	size_t i, j;
@@ -872,31 +544,31 @@ int nftrules_add_elems(const char *table, const struct nftrules_elem *e, size_t 
 	if (n == 0)
 		return 0;
 	if (n > NFTRULES_ELEMS_MAX) {
-		nftrules_err(err, errlen, "%zu set elements at once: at most %u", n,
+		nftio_err(err, errlen, "%zu set elements at once: at most %u", n,
 			     NFTRULES_ELEMS_MAX);
 		return -E2BIG;
 	}
 	for (i = 0; i < n; i++)
 		if (e[i].family != 4 && e[i].family != 6) {
-			nftrules_err(err, errlen, "set element %zu: family %u", i, e[i].family);
+			nftio_err(err, errlen, "set element %zu: family %u", i, e[i].family);
 			return -EINVAL;
 		}
-	if ((rc = nftrules_open(&nl, err, errlen)) < 0)
+	if ((rc = nftio_open(&nl, err, errlen)) < 0)
 		return rc;
 	rc = nftrules_marker_nl(&nl, table, have, sizeof(have), err, errlen);
 	if (rc == 0) {
-		nftrules_err(err, errlen, "nflogd's table inet %s is not installed: run "
+		nftio_err(err, errlen, "nflogd's table inet %s is not installed: run "
 			     "`nflogctl rules install` first", table);
 		rc = -ENOENT;
 	} else if (rc > 0 && !nftgen_marker_is_ours(have)) {
-		nftrules_err(err, errlen, "table inet %s was not created by nflogd; not adding "
+		nftio_err(err, errlen, "table inet %s was not created by nflogd; not adding "
 			     "to it", table);
 		rc = -EEXIST;
 	}
 	if (rc < 0)
 		goto out;
 	/* One batch, so the kernel adds all of them or none. */
-	nftrules_batch_start(&bt, &nl);
+	nftio_batch_start(&bt, &nl);
 	rc = 0;
 	for (family = 4; family <= 6 && rc == 0; family += 2) {
 		for (i = 0; i < n && rc == 0; i = j) {
@@ -911,11 +583,11 @@ int nftrules_add_elems(const char *table, const struct nftrules_elem *e, size_t 
 	}
 	if (rc < 0) {
 		mnl_nlmsg_batch_stop(bt.b);
-		rc = nftrules_errno(-rc, "set elements", err, errlen);
+		rc = nftio_errno(-rc, "set elements", err, errlen);
 		goto out;
 	}
-	rc = nftrules_batch_send(&bt, "adding set elements", err, errlen);
+	rc = nftio_batch_send(&bt, "adding set elements", err, errlen);
 out:
-	nftrules_close(&nl);
+	nftio_close(&nl);
 	return rc;
 }
