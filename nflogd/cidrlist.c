@@ -122,6 +122,7 @@ int cidrlist_parse(const char *text, unsigned *family, uint8_t addr[16], unsigne
 	uint8_t a[16], masked[16];
 	unsigned fam, len, max;
 	size_t hlen, tlen;
+	int show;
 
 	while (cidr_space(*p))
 		p++;
@@ -129,6 +130,8 @@ int cidrlist_parse(const char *text, unsigned *family, uint8_t addr[16], unsigne
 	while (end > p && cidr_space(end[-1]))
 		end--;
 	tlen = (size_t)(end - p);
+	/* errors quote the entry, trimmed, and only its start if it is long */
+	show = tlen > CIDRLIST_SHOW_MAX ? CIDRLIST_SHOW_MAX : (int)tlen;
 	if (tlen == 0) {
 		snprintf(err, errlen, "empty entry");
 		return -EINVAL;
@@ -136,8 +139,7 @@ int cidrlist_parse(const char *text, unsigned *family, uint8_t addr[16], unsigne
 	for (tok = p; tok < end && !cidr_space(*tok); tok++)
 		;
 	if (tok != end) {
-		snprintf(err, errlen, "%.*s: trailing junk after the address", CIDRLIST_SHOW_MAX,
-			 p);
+		snprintf(err, errlen, "%.*s: trailing junk after the address", show, p);
 		return -EINVAL;
 	}
 	slash = memchr(p, '/', tlen);
@@ -156,21 +158,20 @@ int cidrlist_parse(const char *text, unsigned *family, uint8_t addr[16], unsigne
 		const char *d = slash + 1;
 
 		if (d == end) {
-			snprintf(err, errlen, "%.*s: prefix length missing after '/'",
-				 (int)tlen > CIDRLIST_SHOW_MAX ? CIDRLIST_SHOW_MAX : (int)tlen, p);
+			snprintf(err, errlen, "%.*s: prefix length missing after '/'", show, p);
 			return -EINVAL;
 		}
-		for (len = 0; d < end && *d >= '0' && *d <= '9' && len <= 999; d++)
-			len = len * 10 + (unsigned)(*d - '0');
+		/* saturate: any length past 999 is out of range all the same */
+		for (len = 0; d < end && *d >= '0' && *d <= '9'; d++)
+			if (len < 1000)
+				len = len * 10 + (unsigned)(*d - '0');
 		if (d != end) {
-			snprintf(err, errlen, "%.*s: prefix length is not a number (0-%u)",
-				 (int)tlen > CIDRLIST_SHOW_MAX ? CIDRLIST_SHOW_MAX : (int)tlen, p,
+			snprintf(err, errlen, "%.*s: prefix length is not a number (0-%u)", show, p,
 				 max);
 			return -EINVAL;
 		}
 		if (len > max) {
-			snprintf(err, errlen, "%.*s: prefix length out of range (0-%u)",
-				 (int)tlen > CIDRLIST_SHOW_MAX ? CIDRLIST_SHOW_MAX : (int)tlen, p,
+			snprintf(err, errlen, "%.*s: prefix length out of range (0-%u)", show, p,
 				 max);
 			return -EINVAL;
 		}
@@ -189,8 +190,7 @@ int cidrlist_parse(const char *text, unsigned *family, uint8_t addr[16], unsigne
 	memcpy(addr, a, 16);
 	return 0;
 bad_addr:
-	snprintf(err, errlen, "%.*s: not an IPv4 or IPv6 address",
-		 (int)tlen > CIDRLIST_SHOW_MAX ? CIDRLIST_SHOW_MAX : (int)tlen, p);
+	snprintf(err, errlen, "%.*s: not an IPv4 or IPv6 address", show, p);
 	return -EINVAL;
 }
 

@@ -47,7 +47,9 @@ struct suggest_cfg {
 	const struct kb		*kb;		/* for names and meanings */
 	const struct cidrlist	*allow;		/* never blocked; NULL = none */
 	const struct cidrlist	*own;		/* host's addresses and broadcasts; NULL = none */
-	const struct suggest_logrule *logrules;	/* the live ruleset's log rules */
+	const struct suggest_logrule *logrules;	/* the live ruleset's log rules, in
+						 * ruleset order (the first of a chain
+						 * is where inserts go) */
 	size_t			 nlogrules;
 	bool			 ruleset_known;	/* false: could not read it (no privilege) */
 	bool			 own_table_installed; /* nflogd's table exists */
@@ -78,24 +80,26 @@ void suggest_free(struct suggest *s);
 
 /* suggest_add_alert - one alert record (any state; the latest per id wins).
  * Add every alert before the first drop: decoy membership is decided as
- * drops arrive. 0 or -ENOMEM. */
+ * drops arrive. 0 or -ENOMEM; -EINVAL once suggest_finish ran. */
 int suggest_add_alert(struct suggest *s, const struct ring_alert *a);
 
 /* suggest_add_drop - one drop record, with the prefix it was logged under
  * (NULL or "" for none). Records of any status; malformed ones count but
- * never become suggestions. 0 or -ENOMEM. */
+ * never become suggestions. 0 or -ENOMEM; -EINVAL once suggest_finish ran. */
 int suggest_add_drop(struct suggest *s, const struct ring_rec *r, const char *prefix);
 
-/* suggest_finish - decide, after the last add. 0 or -ENOMEM. */
+/* suggest_finish - decide, after the last add. 0 or -ENOMEM (then only
+ * suggest_free is left); -EINVAL when called again. */
 int suggest_finish(struct suggest *s);
 
 /* Output, after suggest_finish(). The nft script passes `nft -c -f` against
- * the ruleset it was made from; JSON is one document (doc/json-schema.md).
- * 0, or -EIO when writing failed. */
+ * the ruleset it was made from; JSON is one document (doc/suggest.md).
+ * 0, or -EIO when writing failed; -EINVAL before a successful finish. */
 int suggest_write_nft(const struct suggest *s, FILE *out);
 int suggest_write_json(const struct suggest *s, FILE *out);
 
-/* suggest_blocks - the block suggestions (array valid until suggest_free). */
+/* suggest_blocks - the block suggestions, in script order (array valid until
+ * suggest_free; 0 and NULL before a successful finish). */
 size_t suggest_blocks(const struct suggest *s, const struct suggest_block **out);
 
 /* suggest_count - suggestions of one kind, and sources skipped for safety. */

@@ -62,7 +62,7 @@ struct suggest_pair {
 
 /* suggest_src.flags */
 #define SUGGEST_SRC_SPOOFED	0x01	/* a drop had a bogon or martian source tag */
-#define SUGGEST_SRC_DECOY	0x02	/* member of a decoy scan other than its likely source */
+#define SUGGEST_SRC_DECOY	0x02	/* decoy scan member, not its likely source */
 #define SUGGEST_SRC_IPID	0x04	/* claimed source of an ipid-sequence alert */
 #define SUGGEST_SRC_DECOY_UNID	0x08	/* likely decoy source, no TTL evidence */
 
@@ -85,7 +85,7 @@ struct suggest_src {
 	uint32_t	unicast;	/* ... to unicast destinations */
 	uint32_t	suspicious;	/* ... with verdict suspicious or hostile */
 	uint32_t	hostile;	/* ... hostile, forged-source kinds aside */
-	uint32_t	forged;		/* hostile drops whose source is the victim (fraggle, land) */
+	uint32_t	forged;		/* hostile, from a victim's address: fraggle, land */
 	uint32_t	decoy_id;	/* alert ids behind the flags */
 	uint32_t	ipid_id;
 	uint32_t	unid_id;
@@ -100,6 +100,7 @@ struct suggest_src {
  * port for DHCP, whose two directions mean different things). */
 struct suggest_noise {
 	uint8_t		proto;
+	uint8_t		families;	/* bit 0: IPv4 drops seen, bit 1: IPv6 */
 	bool		dhcp;
 	uint16_t	sport;		/* DHCP only */
 	uint16_t	dport;
@@ -123,12 +124,10 @@ struct suggest_icmp {
 /* One decision, worded. */
 struct suggest_item {
 	uint8_t		kind;		/* enum suggest_kind */
-	uint8_t		family;		/* 4/6: the expression only fits that family; 0 any */
-	uint8_t		sort_family;	/* tie-break after drops */
-	uint8_t		sort_addr[16];
-	uint32_t	sort_extra;
+	uint8_t		family;		/* 4/6: all drops behind it are; 0 both */
 	uint32_t	drops, sources;
 	uint32_t	src;		/* index into suggest.srcs, or SUGGEST_NONE */
+	uint32_t	noise;		/* silence: suggest.noise index; icmp: 0 v4, 1 v6 */
 	uint32_t	timeout_s, incidents; /* block */
 	const struct suggest_pairs *pairs; /* placement; NULL for block and anti-spoof */
 	uint32_t	*ids;		/* alert ids behind it, ascending */
@@ -149,7 +148,8 @@ struct suggest {
 	struct suggest_cfg	 cfg;	/* defaults filled in */
 	const struct kb		*kb;
 	uint64_t		 seed;	/* source hash key */
-	bool			 finished;
+	bool			 finishing;	/* suggest_finish ran: no more input */
+	bool			 finished;	/* ... and succeeded: output allowed */
 
 	uint64_t		 drops;		/* records considered (after since) */
 	uint64_t		 bad;		/* ... malformed or not IP: counted only */
@@ -167,6 +167,7 @@ struct suggest {
 	struct suggest_map	 alert_idx;	/* id -> index */
 	uint32_t		*decoys;	/* indices of decoy-scan alerts */
 	size_t			 ndecoys, cdecoys;
+	bool			 decoys_sorted;	/* by target, for suggest_decoy_check */
 
 	struct suggest_pair	*pairs;
 	size_t			 npairs;
@@ -182,7 +183,7 @@ struct suggest {
 	struct suggest_item	*items;		/* in script order */
 	size_t			 nitems;
 	size_t			 count[SUGGEST_ICMP + 1];
-	size_t			 more[SUGGEST_ICMP + 1]; /* past SUGGEST_LIST_MAX, not listed */
+	size_t			 more[SUGGEST_ICMP + 1]; /* past SUGGEST_LIST_MAX: unlisted */
 	struct suggest_skip	*skips;
 	size_t			 nskips;
 	size_t			 more_skips;
@@ -195,5 +196,9 @@ const char *suggest_addr_text(unsigned family, const uint8_t addr[16], char *buf
 
 /* suggest_duration - seconds in nft's duration syntax: "12h", "1d12h", "7d". */
 const char *suggest_duration(uint32_t secs, char *buf, size_t len);
+
+/* suggest_word - fill an item's texts (why, detail, change, expr, note)
+ * from its figures and the engine's state; suggest_out.c. */
+void suggest_word(const struct suggest *s, struct suggest_item *it);
 
 #endif

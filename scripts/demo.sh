@@ -120,6 +120,9 @@ wait "${pids[@]}"
 # A port scan of 100 ports from one (forged) source: the correlator makes it one alert.
 ip netns exec "$NS_SRC" hping3 -q -S -a 198.51.100.66 -p ++20 -c 100 -i u2000 "$TGT4" \
 	>/dev/null 2>&1
+# A neighbour's NetBIOS name-service broadcasts: harmless noise the log need not keep.
+ip netns exec "$NS_SRC" hping3 -q -2 -s 137 -k -p 137 -c 12 -i u5000 -d 50 "${TGT4%.*}.255" \
+	>/dev/null 2>&1
 
 # Wait until everything the ruleset counted is in the ring (the kernel batches messages
 # for up to --flush-timeout, 10 ms by default).
@@ -136,9 +139,19 @@ sleep 1.2	# the correlator reads the ring every 100 ms and updates incidents eac
 nl_ctl alerts
 section "Explained: nflogctl explain 27374/tcp"
 "$NFLOGCTL" explain 27374/tcp
-section "Counters: nflogctl stats"
-nl_ctl stats
+section "Counters: nflogctl stats (in the target namespace, so it can name the log rule)"
+nl_tgt "$NFLOGCTL" stats --ring "$RING"
 echo "(the nft rule counted $want packets)"
+section "Suggested rules: nflogctl suggest (a script to review; nothing is changed)"
+nl_tgt "$NFLOGCTL" suggest --ring "$RING" >"$NL_TMP/suggest.nft"
+cat "$NL_TMP/suggest.nft"
+if nl_tgt nft -c -f "$NL_TMP/suggest.nft"; then
+	echo "(nft -c -f accepts it against the target's ruleset)"
+fi
+section "Applying the blocks: nflogctl rules install; nflogctl suggest --apply"
+nl_tgt "$NFLOGCTL" rules install
+nl_tgt "$NFLOGCTL" suggest --ring "$RING" --apply >/dev/null
+nl_tgt nft list set inet nflogd block4 | sed 's/^/  /'
 section "The ring file"
 ls -l "$RING" | sed 's/^/  /'
 nl_stop_nflogd || echo "nflogd exited with status $?"
