@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 
+#include "explainarg.h"
 #include "kb.h"
 #include "nflogctl.h"
 #include "opts.h"
@@ -529,32 +530,18 @@ static void ctl_explain_port(const struct kb *kb, const struct kb_port *r)
 	printf("  source: %s; kb id %u\n", r->source, r->id);
 }
 
-static int ctl_explain_ports(const struct kb *kb, const char *arg)
+static int ctl_explain_ports(const struct kb *kb, const struct explainarg *ea)
 {
 	const struct kb_port *seen[4] = { NULL };
-	const char *slash = strchr(arg, '/');
-	char num[16];
-	uint64_t port;
-	unsigned protos = KB_PROTO_TCP | KB_PROTO_UDP, dir, n = 0, i, j;
+	unsigned dir, n = 0, i, j;
 
-	if (slash) {
-		if (!strcmp(slash + 1, "tcp"))
-			protos = KB_PROTO_TCP;
-		else if (!strcmp(slash + 1, "udp"))
-			protos = KB_PROTO_UDP;
-		else
-			return -1;
-	}
-	snprintf(num, sizeof(num), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
-	if ((slash && slash - arg >= (long)sizeof(num)) || opts_uint(num, 0, 65535, &port) < 0)
-		return -1;
 	for (dir = KB_DIR_DST; dir <= KB_DIR_SRC; dir++) {
 		for (i = 0; i < 2; i++) {
 			const struct kb_port *r;
 
-			if (!(protos & (i ? KB_PROTO_UDP : KB_PROTO_TCP)))
+			if (!(ea->protos & (i ? KB_PROTO_UDP : KB_PROTO_TCP)))
 				continue;
-			r = kb_port_lookup(kb, (enum kb_dir)dir, i ? 17 : 6, (uint16_t)port);
+			r = kb_port_lookup(kb, (enum kb_dir)dir, i ? 17 : 6, ea->port);
 			for (j = 0; r && j < n; j++)
 				if (seen[j] == r)
 					r = NULL;
@@ -569,17 +556,12 @@ static int ctl_explain_ports(const struct kb *kb, const char *arg)
 	return n ? 1 : 0;
 }
 
-static int ctl_explain_icmp(const struct kb *kb, unsigned family, const char *arg)
+static int ctl_explain_icmp(const struct kb *kb, const struct explainarg *ea)
 {
-	const char *slash = strchr(arg, '/');
-	char num[16];
-	uint64_t type, code = 0;
+	unsigned family = ea->family;
 	const struct kb_icmp *r;
 
-	snprintf(num, sizeof(num), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
-	if (opts_uint(num, 0, 255, &type) < 0 || (slash && opts_uint(slash + 1, 0, 255, &code) < 0))
-		return -1;
-	r = kb_icmp_lookup(kb, family, (uint8_t)type, (uint8_t)code);
+	r = kb_icmp_lookup(kb, family, ea->type, ea->code);
 	if (!r)
 		return 0;
 	if (r->code < 0)
@@ -594,24 +576,16 @@ static int ctl_explain_icmp(const struct kb *kb, unsigned family, const char *ar
 	return 1;
 }
 
-static int ctl_explain_addr(const struct kb *kb, const char *arg)
+static int ctl_explain_addr(const struct kb *kb, const struct explainarg *ea)
 {
-	uint8_t a[16] = { 0 };
 	char net[INET6_ADDRSTRLEN];
-	unsigned family;
 	const struct kb_addr *r;
 
-	if (inet_pton(AF_INET, arg, a) == 1)
-		family = 4;
-	else if (inet_pton(AF_INET6, arg, a) == 1)
-		family = 6;
-	else
-		return -1;
-	r = kb_addr_lookup(kb, family, a);
+	r = kb_addr_lookup(kb, ea->family, ea->addr);
 	if (!r)
 		return 0;
-	inet_ntop(family == 4 ? AF_INET : AF_INET6, r->prefix, net, sizeof(net));
-	printf("%s is in %s/%u: %s (verdict %s)\n", arg, net, r->plen, r->cls,
+	inet_ntop(ea->family == 4 ? AF_INET : AF_INET6, r->prefix, net, sizeof(net));
+	printf("%s is in %s/%u: %s (verdict %s)\n", ea->what, net, r->plen, r->cls,
 	       kb_verdict_name(r->verdict));
 	ctl_wrap(r->summary, "  ");
 	ctl_wrap(r->explain, "  ");
@@ -619,40 +593,38 @@ static int ctl_explain_addr(const struct kb *kb, const char *arg)
 	return 1;
 }
 
-/* explain PORT[/PROTO] | icmp T[/C] | icmpv6 T[/C] | ADDRESS: 0 known, 1 unknown, 2 bad. */
+/* explain PORT[/PROTO] | icmp T[/C] | icmpv6 T[/C] | ADDRESS: 0 known, 1 unknown, 2 bad.
+ * The words are parsed by explainarg_parse(); the lookups and the text are here. */
 static int ctl_explain(const struct kb *kb, int argc, char **argv)
 {
-	const char *what;
+	struct explainarg ea;
 	int rc;
 
-	if (argc < 1 || argc > 2) {
+	switch (explainarg_parse(argc, argv, &ea)) {
+	case EXPLAINARG_OK:
+		break;
+	case EXPLAINARG_E_COUNT:
 		fprintf(stderr, "nflogctl: explain wants one thing: PORT[/tcp|/udp], "
 			"icmp TYPE[/CODE], icmpv6 TYPE[/CODE] or an address\n");
 		return 2;
-	}
-	if (argc == 2) {
-		if (strcmp(argv[0], "icmp") && strcmp(argv[0], "icmpv6")) {
-			fprintf(stderr, "nflogctl: explain: expected icmp or icmpv6, not '%s'\n",
-				argv[0]);
-			return 2;
-		}
-		what = argv[1];
-		rc = ctl_explain_icmp(kb, argv[0][4] ? 6 : 4, what);
-	} else {
-		what = argv[0];
-		if (strchr(what, '.') || strchr(what, ':'))
-			rc = ctl_explain_addr(kb, what);
-		else
-			rc = ctl_explain_ports(kb, what);
-	}
-	if (rc < 0) {
+	case EXPLAINARG_E_KEYWORD:
+		fprintf(stderr, "nflogctl: explain: expected icmp or icmpv6, not '%s'\n",
+			ea.what);
+		return 2;
+	default:
 		fprintf(stderr, "nflogctl: explain: cannot parse '%s' (try 137, 31337/udp, "
-			"icmp 3/4, 169.254.1.1, fe80::1)\n", what);
+			"icmp 3/4, 169.254.1.1, fe80::1)\n", ea.what);
 		return 2;
 	}
+	if (ea.kind == EXPLAINARG_ICMP)
+		rc = ctl_explain_icmp(kb, &ea);
+	else if (ea.kind == EXPLAINARG_ADDR)
+		rc = ctl_explain_addr(kb, &ea);
+	else
+		rc = ctl_explain_ports(kb, &ea);
 	if (rc == 0) {
 		fprintf(stderr, "nflogctl: the knowledge base knows nothing about %s%s%s\n",
-			argc == 2 ? argv[0] : "", argc == 2 ? " " : "", what);
+			argc == 2 ? argv[0] : "", argc == 2 ? " " : "", ea.what);
 		return 1;
 	}
 	return fflush(stdout) == EOF ? 1 : 0;
@@ -722,18 +694,12 @@ int main(int argc, char **argv)
 		case 'h':
 			ctl_usage(stdout);
 			return 0;
-		case ':':
-			fprintf(stderr, "nflogctl: option %s needs an argument\n", argv[optind - 1]);
-			return 2;
 		default:
-			fprintf(stderr, "nflogctl: unknown option '%s'\n", argv[optind - 1]);
-			return 2;
+			return ctl_bad_option(c, argv);
 		}
 	}
-	if (optind < argc && strcmp(cmd, "explain")) {
-		fprintf(stderr, "nflogctl: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
+	if (optind < argc && strcmp(cmd, "explain"))
+		return ctl_extra_argument(argv);
 	if (strcmp(cmd, "read") && strcmp(cmd, "alerts") && (follow || last)) {
 		fprintf(stderr, "nflogctl: -n and -f belong to read and alerts\n");
 		return 2;
@@ -748,6 +714,21 @@ int main(int argc, char **argv)
 		rc = ctl_read(path, kb, last, follow, json, !strcmp(cmd, "alerts"));
 	kb_free((struct kb *)kb);
 	return rc;
+}
+
+int ctl_bad_option(int c, char **argv)
+{
+	if (c == ':')
+		fprintf(stderr, "nflogctl: option %s needs an argument\n", argv[optind - 1]);
+	else
+		fprintf(stderr, "nflogctl: unknown option '%s'\n", argv[optind - 1]);
+	return 2;
+}
+
+int ctl_extra_argument(char **argv)
+{
+	fprintf(stderr, "nflogctl: unexpected argument '%s'\n", argv[optind]);
+	return 2;
 }
 
 const struct kb *ctl_load_kb(const char *path, bool given)

@@ -17,6 +17,12 @@
 /* ctl_json_str - str as a JSON string literal on stdout. */
 void ctl_json_str(const char *str);
 
+/* ctl_bad_option - getopt_long returned c (':' or '?'): say why, return 2. */
+int ctl_bad_option(int c, char **argv);
+
+/* ctl_extra_argument - argv[optind] was not expected: say so, return 2. */
+int ctl_extra_argument(char **argv);
+
 /* ctl_load_kb - the built-in kb, plus local.kb at path when given or present.
  * NULL after printing why. Free with kb_free() (a no-op for the built-in). */
 const struct kb *ctl_load_kb(const char *path, bool given);

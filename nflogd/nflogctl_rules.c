@@ -163,18 +163,12 @@ int ctl_rules_main(int argc, char **argv)
 		case 'h':
 			ctl_rules_usage(stdout);
 			return 0;
-		case ':':
-			fprintf(stderr, "nflogctl: option %s needs an argument\n", argv[optind - 1]);
-			return 2;
 		default:
-			fprintf(stderr, "nflogctl: unknown option '%s'\n", argv[optind - 1]);
-			return 2;
+			return ctl_bad_option(c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "nflogctl: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
+	if (optind < argc)
+		return ctl_extra_argument(argv);
 	if (cpus && !per_cpu) {
 		fprintf(stderr, "nflogctl: --cpus goes with --per-cpu\n");
 		return 2;

@@ -275,18 +275,12 @@ int ctl_suggest_main(int argc, char **argv)
 		case 'h':
 			ctl_suggest_usage(stdout);
 			return 0;
-		case ':':
-			fprintf(stderr, "nflogctl: option %s needs an argument\n", argv[optind - 1]);
-			return 2;
 		default:
-			fprintf(stderr, "nflogctl: unknown option '%s'\n", argv[optind - 1]);
-			return 2;
+			return ctl_bad_option(c, argv);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "nflogctl: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
+	if (optind < argc)
+		return ctl_extra_argument(argv);
 	if (!(kb = ctl_load_kb(local_path, local_given)))
 		return 1;
 	own = cidrlist_new();

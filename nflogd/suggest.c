@@ -580,7 +580,6 @@ static int suggest_noise_add(struct suggest *s, uint32_t si, uint32_t pi, const 
 	return suggest_pairs_add(&n->pairs, pi);
 }
 
-
 /* A probe worth a block on its own: a hostile verdict, or a knock on a
  * trojan's door (the kb rates those suspicious, since they harm only a host
  * already infected, but nobody has a reason to send them). */
@@ -876,6 +875,18 @@ static struct suggest_item *suggest_item_new(struct suggest *s, enum suggest_kin
 	return it;
 }
 
+/* Append an alert id to an item's list. */
+static int suggest_item_id(struct suggest_item *it, size_t *cap, uint32_t id)
+{
+	uint32_t *v = suggest_grow(it->ids, cap, (size_t)it->nids + 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	it->ids = v;
+	it->ids[it->nids++] = id;
+	return 0;
+}
+
 /* Alert ids of the noise alerts about the sources of a map. */
 static int suggest_noise_ids(struct suggest *s, const struct suggest_map *m,
 			     struct suggest_item *it)
@@ -885,18 +896,15 @@ static int suggest_noise_ids(struct suggest *s, const struct suggest_map *m,
 
 	for (i = 0; i < s->nalerts; i++) {
 		const struct ring_alert *a = &s->alerts[i];
-		uint32_t si, *v;
+		uint32_t si;
 
 		if (a->type != RING_ALERT_NOISE || (a->family != 4 && a->family != 6))
 			continue;
 		si = suggest_src_get(s, a->family, a->saddr, false, &rc);
 		if (si == SUGGEST_NONE || !suggest_map_find(m, si))
 			continue;
-		v = suggest_grow(it->ids, &cap, (size_t)it->nids + 1, sizeof(*v));
-		if (!v)
+		if (suggest_item_id(it, &cap, a->alert_id) < 0)
 			return -ENOMEM;
-		it->ids = v;
-		it->ids[it->nids++] = a->alert_id;
 	}
 	if (it->nids)
 		qsort(it->ids, it->nids, sizeof(*it->ids), suggest_u32_cmp);
@@ -978,15 +986,11 @@ static int suggest_item_antispoof(struct suggest *s)
 	it->drops = s->spoof_drops;
 	for (i = 0; i < s->nalerts; i++) {
 		const struct ring_alert *a = &s->alerts[i];
-		uint32_t *v;
 
 		if (a->type != RING_ALERT_IPID && a->type != RING_ALERT_STATE_FULL)
 			continue;
-		v = suggest_grow(it->ids, &cap, (size_t)it->nids + 1, sizeof(*v));
-		if (!v)
+		if (suggest_item_id(it, &cap, a->alert_id) < 0)
 			return -ENOMEM;
-		it->ids = v;
-		it->ids[it->nids++] = a->alert_id;
 	}
 	if (it->nids)
 		qsort(it->ids, it->nids, sizeof(*it->ids), suggest_u32_cmp);
