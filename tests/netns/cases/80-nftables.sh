@@ -126,7 +126,8 @@ nl_check "unprivileged attempts changed nothing" \
 # --- bad input ---
 for bad in "rules print --groups 70000" "rules print --table 1abc" "rules print --cpus 2" \
 	"rules print --per-cpu --cpus 0" "rules frobnicate" "rules install --table 'ip x'" \
-	"rules print --per-cpu --cpus 2 --groups 65535"; do
+	"rules print --per-cpu --cpus 2 --groups 65535" "suggest --since 5x" "suggest --since 0s" \
+	"suggest --format xml" "suggest --bogus" "suggest extra"; do
 	eval "set -- $bad"
 	"$NFLOGCTL" "$@" >/dev/null 2>"$NL_TMP/bad.err"
 	rc=$?
@@ -136,5 +137,15 @@ for bad in "rules print --groups 70000" "rules print --table 1abc" "rules print 
 		nl_fail "nflogctl $bad: exit $rc, stderr: $(head -c 200 "$NL_TMP/bad.err")"
 	fi
 done
+
+"$NFLOGCTL" suggest --ring "$NL_TMP/no-such.ring" >/dev/null 2>"$NL_TMP/bad.err"
+nl_eq "suggest on a missing ring exit status" 1 "$?"
+nl_check "  ... with a message naming it" grep -q "no-such.ring" "$NL_TMP/bad.err"
+printf '192.0.2.0/24\n192.0.2.1/24\n' >"$NL_TMP/allow.bad"
+"$NFLOGCTL" suggest --allow "$NL_TMP/allow.bad" >/dev/null 2>"$NL_TMP/bad.err"
+nl_eq "suggest with a bad allowlist exit status" 1 "$?"
+nl_check "  ... names file and line" grep -q "allow.bad:2:" "$NL_TMP/bad.err"
+"$NFLOGCTL" suggest --allow "$NL_TMP/no-such-allow" >/dev/null 2>"$NL_TMP/bad.err"
+nl_eq "suggest with a missing --allow file exit status" 1 "$?"
 
 nl_summary
