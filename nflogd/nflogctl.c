@@ -17,6 +17,7 @@
 #include "explainarg.h"
 #include "kb.h"
 #include "nflogctl.h"
+#include "nflogctl_outputs.h"
 #include "opts.h"
 #include "recfmt.h"
 #include "ringread.h"
@@ -47,8 +48,14 @@ static void ctl_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json]\n"
+"       nflogctl read    [--ring PATH] [-n N] [-f|--follow] --syslog [--syslog-socket PATH]\n"
+"                        [--syslog-facility NAME]\n"
 "       nflogctl alerts  [--ring PATH] [-n N] [-f|--follow] [--json]\n"
 "       nflogctl stats   [--ring PATH] [--json]\n"
+"       nflogctl stats   [--ring PATH] --prometheus [-o FILE]\n"
+"       nflogctl top     [--ring PATH] [--interval SECONDS] [--once]\n"
+"       nflogctl report  -o FILE [--ring PATH] [--since DURATION]\n"
+"       nflogctl pcap    -o FILE [--ring PATH] [--since DURATION]\n"
 "       nflogctl explain PORT[/tcp|/udp] | icmp TYPE[/CODE] | icmpv6 TYPE[/CODE] | ADDRESS\n"
 "       nflogctl suggest [--ring PATH] [--since DURATION] [--format nft|json] [--apply]\n"
 "                        [--allow FILE] [--table NAME]\n"
@@ -62,7 +69,12 @@ static void ctl_usage(FILE *f)
 "  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
 "  -n N          only the last N drops\n"
 "  -f, --follow  keep printing drops as they arrive\n"
-"  --json        JSON Lines (doc/json-schema.md) instead of text\n");
+"  --json        JSON Lines (doc/json-schema.md) instead of text\n"
+"  --syslog      send RFC 5424 messages to /dev/log (or --syslog-socket) instead\n"
+"  --prometheus  Prometheus text format, for node_exporter's textfile collector\n"
+"  -o FILE       write FILE (complete, then renamed into place); - is stdout\n"
+"  nflogctl top|report|pcap|suggest --help: more. Shipping to a central store:\n"
+"  doc/shipping.md.\n");
 }
 
 static int ctl_item_cmp(const void *a, const void *b)
@@ -660,10 +672,22 @@ int main(int argc, char **argv)
 		return ctl_rules_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "suggest"))
 		return ctl_suggest_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "top"))
+		return ctl_top_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return ctl_report_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "pcap"))
+		return ctl_pcap_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "stats") && ctl_has_option(argc - 1, argv + 1, "--prometheus"))
+		return ctl_prom_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "read") && (ctl_has_option(argc - 1, argv + 1, "--syslog") ||
+				     ctl_has_option(argc - 1, argv + 1, "--syslog-socket") ||
+				     ctl_has_option(argc - 1, argv + 1, "--syslog-facility")))
+		return ctl_syslog_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "read") && strcmp(cmd, "alerts") && strcmp(cmd, "stats") &&
 	    strcmp(cmd, "explain")) {
 		fprintf(stderr, "nflogctl: unknown command '%s' (try: read, alerts, stats, "
-			"explain, suggest, rules)\n", cmd);
+			"explain, suggest, rules, top, report, pcap)\n", cmd);
 		return 2;
 	}
 	opterr = 0;

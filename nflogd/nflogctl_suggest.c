@@ -17,6 +17,7 @@
 
 #include "cidrlist.h"
 #include "nflogctl.h"
+#include "nflogctl_outputs.h"
 #include "nftgen.h"
 #include "nftnames.h"
 #include "nftrules.h"
@@ -204,6 +205,115 @@ static int ctl_apply(const struct suggest *sg, const char *table)
 	return 0;
 }
 
+/* What one run of the suggestion engine reads and where its script goes. */
+struct ctl_suggest_opts {
+	const char	*path;		/* ring */
+	const char	*allow_path;
+	const char	*table;		/* nflogd's own table */
+	bool		 allow_given;	/* a missing allowlist is then an error */
+	bool		 json;
+	bool		 apply;
+	bool		 quiet;		/* no dry-run note (the script is embedded elsewhere) */
+	uint64_t	 since;		/* seconds, 0 = everything */
+};
+
+/* Read the ring and everything the engine needs, write the script (or JSON)
+ * to out, apply the blocks when asked. The exit status. */
+static int ctl_suggest_run(FILE *out, const struct ctl_suggest_opts *o, const struct kb *kb)
+{
+	struct suggest_logrule *logrules = NULL;
+	struct cidrlist *own = NULL, *allow = NULL;
+	struct ring_reader *rr = NULL;
+	struct suggest *sg = NULL;
+	struct suggest_cfg cfg;
+	uint64_t skipped = 0;
+	struct timespec now;
+	char err[512], marker[256];
+	size_t nlogrules = 0;
+	int rc = 1;
+
+	own = cidrlist_new();
+	allow = cidrlist_new();
+	if (!own || !allow) {
+		fprintf(stderr, "nflogctl: out of memory\n");
+		goto out;
+	}
+	if ((o->allow_given || access(o->allow_path, F_OK) == 0) &&
+	    cidrlist_load(allow, o->allow_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "nflogctl: allowlist: %s\n", err);
+		goto out;
+	}
+	if ((rc = ctl_own_addrs(own)) < 0) {
+		fprintf(stderr, "nflogctl: cannot list this host's addresses (%s): refusing to "
+			"suggest blocks without them\n", strerror(-rc));
+		rc = 1;
+		goto out;
+	}
+	rc = 1;
+	rr = ringread_open(o->path, err, sizeof(err));
+	if (!rr) {
+		fprintf(stderr, "nflogctl: %s\n", err);
+		goto out;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.kb = kb;
+	cfg.allow = allow;
+	cfg.own = own;
+	cfg.ruleset_known = ctl_logrules(&logrules, &nlogrules);
+	cfg.logrules = logrules;
+	cfg.nlogrules = nlogrules;
+	cfg.own_table_installed = cfg.ruleset_known &&
+		nftrules_own_marker(o->table, marker, sizeof(marker), err, sizeof(err)) == 1 &&
+		nftgen_marker_is_ours(marker);
+	cfg.own_table = o->table;
+	cfg.log_group = ctl_first_group(rr);
+	cfg.now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	cfg.since_ns = o->since ? cfg.now_ns - o->since * 1000000000ull : 0;
+	cfg.ring_path = o->path;
+	sg = suggest_new(&cfg);
+	if (!sg || ctl_feed(rr, sg, &skipped) < 0 || suggest_finish(sg) < 0) {
+		fprintf(stderr, "nflogctl: out of memory\n");
+		goto out;
+	}
+	if (skipped)
+		fprintf(stderr, "nflogctl: skipped %llu records overwritten or damaged while "
+			"reading\n", (unsigned long long)skipped);
+	if ((o->json ? suggest_write_json(sg, out) : suggest_write_nft(sg, out)) < 0 ||
+	    fflush(out) == EOF) {
+		fprintf(stderr, "nflogctl: writing the suggestions failed\n");
+		goto out;
+	}
+	if (o->apply) {
+		rc = ctl_apply(sg, o->table);
+	} else {
+		const struct suggest_block *b;
+		size_t n = suggest_blocks(sg, &b);
+
+		if (n && !o->quiet)
+			fprintf(stderr, "nflogctl: dry run: `nflogctl suggest --apply` would add "
+				"%zu block%s to table inet %s\n", n, n == 1 ? "" : "s", o->table);
+		rc = 0;
+	}
+out:
+	suggest_free(sg);
+	ringread_close(rr);
+	free(logrules);
+	cidrlist_free(own);
+	cidrlist_free(allow);
+	return rc;
+}
+
+int ctl_suggest_script(FILE *out, const char *ring, const struct kb *kb, uint64_t since_s)
+{
+	struct ctl_suggest_opts o = {
+		.path = ring, .allow_path = NFLOGCTL_ALLOW, .table = NFT_OWN_TABLE,
+		.quiet = true, .since = since_s,
+	};
+
+	return ctl_suggest_run(out, &o, kb);
+}
+
 int ctl_suggest_main(int argc, char **argv)
 {
 	enum { O_RING = 256, O_SINCE, O_FORMAT, O_APPLY, O_ALLOW, O_TABLE, O_LOCALKB };
@@ -218,30 +328,23 @@ int ctl_suggest_main(int argc, char **argv)
 		{ "help",     no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = NFLOGCTL_RING_DEFAULT, *allow_path = NFLOGCTL_ALLOW;
-	const char *local_path = NFLOGCTL_LOCAL_KB, *table = NFT_OWN_TABLE;
-	bool json = false, apply = false, allow_given = false, local_given = false;
-	struct suggest_logrule *logrules = NULL;
-	struct cidrlist *own = NULL, *allow = NULL;
-	struct ring_reader *rr = NULL;
-	struct suggest *sg = NULL;
-	struct suggest_cfg cfg;
-	const struct kb *kb = NULL;
-	uint64_t since = 0, skipped = 0;
-	struct timespec now;
-	char err[512], marker[256];
-	size_t nlogrules = 0;
-	int c, rc = 1;
+	struct ctl_suggest_opts o = {
+		.path = NFLOGCTL_RING_DEFAULT, .allow_path = NFLOGCTL_ALLOW, .table = NFT_OWN_TABLE,
+	};
+	const char *local_path = NFLOGCTL_LOCAL_KB;
+	bool local_given = false;
+	const struct kb *kb;
+	int c, rc;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", lopts, NULL)) != -1) {
 		switch (c) {
 		case O_RING:
-			path = optarg;
+			o.path = optarg;
 			break;
 		case O_SINCE:
-			if (opts_duration(optarg, 100ull * 365 * 86400, &since) < 0 || !since) {
+			if (opts_duration(optarg, 100ull * 365 * 86400, &o.since) < 0 || !o.since) {
 				fprintf(stderr, "nflogctl: bad --since '%s': want a duration such as "
 					"90s, 30m, 2h or 7d\n", optarg);
 				return 2;
@@ -249,9 +352,9 @@ int ctl_suggest_main(int argc, char **argv)
 			break;
 		case O_FORMAT:
 			if (!strcmp(optarg, "json"))
-				json = true;
+				o.json = true;
 			else if (!strcmp(optarg, "nft"))
-				json = false;
+				o.json = false;
 			else {
 				fprintf(stderr, "nflogctl: bad --format '%s': want nft or json\n",
 					optarg);
@@ -259,14 +362,14 @@ int ctl_suggest_main(int argc, char **argv)
 			}
 			break;
 		case O_APPLY:
-			apply = true;
+			o.apply = true;
 			break;
 		case O_ALLOW:
-			allow_path = optarg;
-			allow_given = true;
+			o.allow_path = optarg;
+			o.allow_given = true;
 			break;
 		case O_TABLE:
-			table = optarg;
+			o.table = optarg;
 			break;
 		case O_LOCALKB:
 			local_path = optarg;
@@ -283,75 +386,7 @@ int ctl_suggest_main(int argc, char **argv)
 		return ctl_extra_argument(argv);
 	if (!(kb = ctl_load_kb(local_path, local_given)))
 		return 1;
-	own = cidrlist_new();
-	allow = cidrlist_new();
-	if (!own || !allow) {
-		fprintf(stderr, "nflogctl: out of memory\n");
-		goto out;
-	}
-	if ((allow_given || access(allow_path, F_OK) == 0) &&
-	    cidrlist_load(allow, allow_path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "nflogctl: allowlist: %s\n", err);
-		goto out;
-	}
-	if ((rc = ctl_own_addrs(own)) < 0) {
-		fprintf(stderr, "nflogctl: cannot list this host's addresses (%s): refusing to "
-			"suggest blocks without them\n", strerror(-rc));
-		rc = 1;
-		goto out;
-	}
-	rc = 1;
-	rr = ringread_open(path, err, sizeof(err));
-	if (!rr) {
-		fprintf(stderr, "nflogctl: %s\n", err);
-		goto out;
-	}
-	clock_gettime(CLOCK_REALTIME, &now);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.kb = kb;
-	cfg.allow = allow;
-	cfg.own = own;
-	cfg.ruleset_known = ctl_logrules(&logrules, &nlogrules);
-	cfg.logrules = logrules;
-	cfg.nlogrules = nlogrules;
-	cfg.own_table_installed = cfg.ruleset_known &&
-		nftrules_own_marker(table, marker, sizeof(marker), err, sizeof(err)) == 1 &&
-		nftgen_marker_is_ours(marker);
-	cfg.own_table = table;
-	cfg.log_group = ctl_first_group(rr);
-	cfg.now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-	cfg.since_ns = since ? cfg.now_ns - since * 1000000000ull : 0;
-	cfg.ring_path = path;
-	sg = suggest_new(&cfg);
-	if (!sg || ctl_feed(rr, sg, &skipped) < 0 || suggest_finish(sg) < 0) {
-		fprintf(stderr, "nflogctl: out of memory\n");
-		goto out;
-	}
-	if (skipped)
-		fprintf(stderr, "nflogctl: skipped %llu records overwritten or damaged while "
-			"reading\n", (unsigned long long)skipped);
-	if ((json ? suggest_write_json(sg, stdout) : suggest_write_nft(sg, stdout)) < 0 ||
-	    fflush(stdout) == EOF) {
-		fprintf(stderr, "nflogctl: writing the suggestions failed\n");
-		goto out;
-	}
-	if (apply) {
-		rc = ctl_apply(sg, table);
-	} else {
-		const struct suggest_block *b;
-		size_t n = suggest_blocks(sg, &b);
-
-		if (n)
-			fprintf(stderr, "nflogctl: dry run: `nflogctl suggest --apply` would add "
-				"%zu block%s to table inet %s\n", n, n == 1 ? "" : "s", table);
-		rc = 0;
-	}
-out:
-	suggest_free(sg);
-	ringread_close(rr);
-	free(logrules);
-	cidrlist_free(own);
-	cidrlist_free(allow);
+	rc = ctl_suggest_run(stdout, &o, kb);
 	kb_free((struct kb *)kb);
 	return rc;
 }
