@@ -1,6 +1,8 @@
 /* nflogctl.h - what nflogctl's command files share. nflogctl.c reads the ring
  * (read, alerts, stats, explain); nflogctl_rules.c speaks nftables (rules,
- * per-rule stats); nflogctl_suggest.c turns the ring into suggested rules.
+ * per-rule stats); nflogctl_suggest.c turns the ring into suggested rules;
+ * nflogctl_top.c, _report.c, _export.c (pcap, Prometheus) and _syslog.c are
+ * the operators' views, sharing nflogctl_outputs.c.
  */
 #ifndef NFLOGD_NFLOGCTL_H
 #define NFLOGD_NFLOGCTL_H
