@@ -1,16 +1,17 @@
 /* nflogd.c - the daemon: options, start-up order, signal loop.
  *
  * Start-up acquires everything that needs privilege first (the ring file,
- * every NFLOG group), then drops to --user, then starts one capture thread per
- * group. Any start-up problem is fatal and says why; at run time nothing is.
+ * every NFLOG group, the pidfile), then drops to the service user, clears
+ * every capability and installs the seccomp filter (sandbox.h,
+ * doc/SECURITY.md), and only then starts one capture thread per group and
+ * the correlator. Any start-up problem is fatal and says why; at run time
+ * nothing is.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -29,14 +30,17 @@
 #include "opts.h"
 #include "ring.h"
 #include "ringread.h"
+#include "sandbox.h"
 #include "worker.h"
 
 #define NFLOGD_VERSION		"0.1"
-#define NFLOGD_RING_DEFAULT	"/var/lib/nflogd/drops.ring"
+#define NFLOGD_RING_DIR		"/var/lib/nflogd"
+#define NFLOGD_RING_DEFAULT	NFLOGD_RING_DIR "/drops.ring"
 #define NFLOGD_RING_SIZE	(64ull << 20)	/* bytes */
 #define NFLOGD_LOCAL_KB		"/etc/nflogd/local.kb"
 #define NFLOGD_TICK_MS		1000		/* ms between housekeeping rounds */
 #define NFLOGD_SYNC_TICKS	5		/* rounds between ring write-backs */
+#define NFLOGD_SELFTEST_ENV	"NFLOGD_SECCOMP_SELFTEST"	/* test hook, SECURITY.md */
 
 struct nflogd_opts {
 	uint16_t		 groups[RING_SEG_MAX];
@@ -45,7 +49,10 @@ struct nflogd_opts {
 	const char		*ring_path;
 	uint64_t		 ring_size;
 	struct capture_cfg	 cap;
-	const char		*user;
+	const char		*user;		/* NULL: sandbox.h's default */
+	const char		*ring_group;	/* NULL: the user's group */
+	int			 no_sandbox;	/* no seccomp filter */
+	int			 selftest;	/* NFLOGD_SECCOMP_SELFTEST=1 */
 	const char		*pidfile;
 	const char		*local_kb;
 	int			 local_kb_given;
@@ -58,18 +65,25 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: nflogd [-dhV] [-g LIST | --per-cpu BASE] [--ring PATH] [--ring-size BYTES]\n"
 "              [--copy-range BYTES] [--qthreshold N] [--flush-timeout CS]\n"
-"              [--nlbufsiz BYTES] [--rcvbuf BYTES] [--user USER] [--pidfile PATH]\n"
-"              [--local-kb PATH] [--corr KEY=VALUE]...\n"
+"              [--nlbufsiz BYTES] [--rcvbuf BYTES] [--user USER] [--ring-group GROUP]\n"
+"              [--no-sandbox] [--pidfile PATH] [--local-kb PATH] [--corr KEY=VALUE]...\n"
 "  -g, --groups LIST     NFLOG groups to bind: 0 | 10-13 | 1,5 (default 0)\n"
 "      --per-cpu BASE    bind groups BASE..BASE+ncpu-1, one thread pinned per CPU\n"
-"      --ring PATH       ring file (default " NFLOGD_RING_DEFAULT ")\n"
+"      --ring PATH       ring file (default " NFLOGD_RING_DEFAULT "); its directory\n"
+"                        must not be world-writable\n"
 "      --ring-size BYTES ring file size, K/M/G suffixes (default 64M)\n"
 "      --copy-range N    bytes of each packet the kernel copies (default %d)\n"
 "      --qthreshold N    messages per kernel batch (default %d)\n"
 "      --flush-timeout N batch flush timeout in 1/100 s (default %d)\n"
 "      --nlbufsiz N      kernel batch buffer, bytes (default %d)\n"
 "      --rcvbuf BYTES    socket receive buffer per group (default 32M)\n"
-"      --user USER       drop privileges to USER after start-up\n"
+"      --user USER       run as USER once the groups are bound and the ring is\n"
+"                        open (default " SANDBOX_USER_DEFAULT ", or " SANDBOX_USER_FALLBACK " when it does not exist)\n"
+"      --ring-group GROUP\n"
+"                        group that may read the ring file, name or number\n"
+"                        (default: USER's primary group); the file is mode 0640\n"
+"      --no-sandbox      no seccomp filter, for debugging (privileges are still\n"
+"                        dropped); see doc/SECURITY.md\n"
 "      --pidfile PATH    write the daemon's pid to PATH\n"
 "      --local-kb PATH   site knowledge added to kb/ (default " NFLOGD_LOCAL_KB ",\n"
 "                        used when present)\n"
@@ -161,7 +175,8 @@ static int nflogd_corr_set(struct corr_cfg *c, const char *arg)
 static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 {
 	enum { O_PERCPU = 256, O_RING, O_RINGSIZE, O_COPY, O_QTH, O_TIMEOUT,
-	       O_NLBUF, O_RCVBUF, O_USER, O_PIDFILE, O_LOCALKB, O_CORR };
+	       O_NLBUF, O_RCVBUF, O_USER, O_RINGGROUP, O_NOSANDBOX, O_PIDFILE, O_LOCALKB,
+	       O_CORR };
 	static const struct option lopts[] = {
 		{ "daemon",	   no_argument,	      NULL, 'd' },
 		{ "groups",	   required_argument, NULL, 'g' },
@@ -176,6 +191,8 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 		{ "nlbufsiz",	   required_argument, NULL, O_NLBUF },
 		{ "rcvbuf",	   required_argument, NULL, O_RCVBUF },
 		{ "user",	   required_argument, NULL, O_USER },
+		{ "ring-group",	   required_argument, NULL, O_RINGGROUP },
+		{ "no-sandbox",	   no_argument,	      NULL, O_NOSANDBOX },
 		{ "pidfile",	   required_argument, NULL, O_PIDFILE },
 		{ "local-kb",	   required_argument, NULL, O_LOCALKB },
 		{ "corr",	   required_argument, NULL, O_CORR },
@@ -261,6 +278,12 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 		case O_USER:
 			o->user = optarg;
 			break;
+		case O_RINGGROUP:
+			o->ring_group = optarg;
+			break;
+		case O_NOSANDBOX:
+			o->no_sandbox = 1;
+			break;
 		case O_PIDFILE:
 			o->pidfile = optarg;
 			break;
@@ -303,11 +326,14 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 	return 0;
 }
 
-/* The default ring lives in a directory packages do not always create. */
-static void nflogd_mkdir_default(const char *path)
+/* The default ring lives in a directory packages do not always create; the
+ * ring's group must be able to enter it. */
+static void nflogd_mkdir_default(const char *path, gid_t gid)
 {
-	if (strcmp(path, NFLOGD_RING_DEFAULT) == 0)
-		mkdir("/var/lib/nflogd", 0750);
+	if (strcmp(path, NFLOGD_RING_DEFAULT) == 0 && mkdir(NFLOGD_RING_DIR, 0750) == 0 &&
+	    chown(NFLOGD_RING_DIR, (uid_t)-1, gid) < 0)
+		log_msg(LOG_WARNING, "cannot give %s to group %u: %s", NFLOGD_RING_DIR,
+			(unsigned)gid, strerror(errno));
 }
 
 static void nflogd_ifaces(struct ring *ring)
@@ -327,20 +353,51 @@ static void nflogd_ifaces(struct ring *ring)
 	ring_set_ifaces(ring, tab, n);
 }
 
-static int nflogd_drop_privs(const char *user)
+/* Who to become and which group reads the ring: resolved first, while name
+ * services still work, so that a typo fails before anything is bound. */
+static int nflogd_ids(const struct nflogd_opts *o, struct sandbox_user *u, gid_t *ring_gid)
 {
-	struct passwd *pw = getpwnam(user);
+	char err[256];
+	int rc = sandbox_user_lookup(o->user, u, err, sizeof(err));
 
-	if (!pw) {
-		log_msg(LOG_ERR, "--user %s: no such user", user);
+	if (rc < 0) {
+		if (o->user)
+			log_msg(LOG_ERR, "--user: %s", err);
+		else
+			log_msg(LOG_ERR, "no user to run as (%s): create user %s or give --user",
+				err, SANDBOX_USER_DEFAULT);
 		return -1;
 	}
-	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		log_msg(LOG_ERR, "cannot drop privileges to %s: %s", user, strerror(errno));
+	if (rc == 1)
+		log_msg(LOG_WARNING, "user %s does not exist (make install creates it); "
+			"running as %s", SANDBOX_USER_DEFAULT, u->name);
+	*ring_gid = u->gid;
+	if (o->ring_group && sandbox_group_lookup(o->ring_group, ring_gid, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "--ring-group: %s", err);
 		return -1;
 	}
-	if (pw->pw_uid != 0 && setuid(0) == 0) {
-		log_msg(LOG_ERR, "privileges could be regained after dropping them");
+	return 0;
+}
+
+/* The drop, then the filter, then (test hook) one forbidden call. Called
+ * with one thread: the filter then covers every thread made afterwards. */
+static int nflogd_sandbox(const struct nflogd_opts *o, const struct sandbox_user *u)
+{
+	char err[256];
+
+	if (sandbox_drop(u, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "cannot drop privileges to %s: %s", u->name, err);
+		return -1;
+	}
+	if (o->no_sandbox)
+		log_msg(LOG_WARNING, "--no-sandbox: running without the seccomp filter");
+	else if (sandbox_seccomp(err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return -1;
+	}
+	if (o->selftest) {
+		sandbox_selftest();	/* under the filter: killed by SIGSYS here */
+		log_msg(LOG_ERR, NFLOGD_SELFTEST_ENV ": the forbidden call was allowed");
 		return -1;
 	}
 	return 0;
@@ -376,15 +433,22 @@ int main(int argc, char **argv)
 	struct ring_reader *rr;
 	static int stop;
 	struct ring_open_opts ro = { 0 };
+	struct sandbox_user user;
 	struct signalfd_siginfo si;
 	struct pollfd pfd;
 	struct ring *ring;
 	char err[512], moved[PATH_MAX + 64], groups[1024];
 	sigset_t sigs;
+	const char *env;
 	size_t i, started = 0;
 	int rc = 1, ticks = 0;
+	gid_t ring_gid;
 
 	if (nflogd_parse(argc, argv, &o) < 0)
+		return 1;
+	env = getenv(NFLOGD_SELFTEST_ENV);	/* read once, here */
+	o.selftest = env && strcmp(env, "1") == 0;
+	if (nflogd_ids(&o, &user, &ring_gid) < 0)
 		return 1;
 
 	/* The default local.kb is optional; one named on the command line is not. */
@@ -402,12 +466,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	nflogd_mkdir_default(o.ring_path);
+	nflogd_mkdir_default(o.ring_path, ring_gid);
 	ro.path = o.ring_path;
 	ro.size = o.ring_size;
 	ro.nsegs = (uint32_t)o.ngroups + 1;	/* the last one takes alerts */
 	ro.moved_to = moved;
 	ro.moved_to_len = sizeof(moved);
+	ro.set_group = 1;
+	ro.gid = ring_gid;
+	ro.check_dir = 1;
 	ring = ring_open(&ro, err, sizeof(err));
 	if (!ring) {
 		log_msg(LOG_ERR, "ring: %s", err);
@@ -447,8 +514,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	if (o.user && nflogd_drop_privs(o.user) < 0)
-		goto out;
+	/* Still privileged: daemon() forks (the filter allows no fork), and the
+	 * pidfile may be in a directory only root can write. */
 	if (o.daemonize) {
 		if (daemon(0, 0) < 0) {
 			log_msg(LOG_ERR, "daemon: %s", strerror(errno));
@@ -471,6 +538,8 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERR, "signalfd: %s", strerror(errno));
 		goto out;
 	}
+	if (nflogd_sandbox(&o, &user) < 0)
+		goto out;
 	for (i = 0; i < o.ngroups; i++, started++) {
 		int e = worker_start(workers[i]);
 
@@ -518,7 +587,9 @@ out:
 	ring_close(ring);
 	classify_free(cls);
 	kb_free(local);
-	if (o.pidfile && rc == 0)
-		unlink(o.pidfile);
+	/* As the service user now: this works when the pidfile's directory
+	 * is the user's (e.g. /run/nflogd); otherwise say so. */
+	if (o.pidfile && rc == 0 && unlink(o.pidfile) < 0)
+		log_msg(LOG_WARNING, "cannot remove pidfile %s: %s", o.pidfile, strerror(errno));
 	return rc;
 }

@@ -168,8 +168,56 @@ static int ring_move_aside(const char *path, char *moved, size_t movedlen,
 	return -EEXIST;
 }
 
+int ring_dir_check(const char *path, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	int e;
+
+	if (slash && (size_t)(slash - path) >= sizeof(dir)) {
+		ring_err(err, errlen, "ring path %s is too long", path);
+		return -ENAMETOOLONG;
+	}
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) < 0) {
+		e = errno;
+		ring_err(err, errlen, "ring directory %s: %s", dir, strerror(e));
+		return -e;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		ring_err(err, errlen, "ring directory %s is not a directory", dir);
+		return -ENOTDIR;
+	}
+	if (st.st_mode & S_IWOTH) {
+		ring_err(err, errlen, "ring directory %s is world-writable (mode %04o): any "
+			 "user could plant or swap files there; put the ring in a directory "
+			 "only root can write, such as /var/lib/nflogd", dir,
+			 (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Give the file to group gid ((gid_t)-1: leave it); the owner stays. */
+static int ring_chgrp(int fd, gid_t gid, const char *path, char *err, size_t errlen)
+{
+	int e;
+
+	if (gid == (gid_t)-1 || fchown(fd, (uid_t)-1, gid) == 0)
+		return 0;
+	e = errno;
+	ring_err(err, errlen, "cannot give %s to group %u: %s", path, (unsigned)gid, strerror(e));
+	return -e;
+}
+
 static int ring_create(struct ring *r, const char *path, uint32_t nsegs, uint64_t slots,
-		       char *err, size_t errlen)
+		       gid_t gid, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX + 32];
 	uint64_t data_off = RING_HDR_SIZE + (uint64_t)nsegs * RING_SEGHDR_SIZE;
@@ -184,13 +232,21 @@ static int ring_create(struct ring *r, const char *path, uint32_t nsegs, uint64_
 	/* Build the file under a temporary name and rename it into place only
 	 * once it is complete: a reader never sees a half-made header. */
 	snprintf(tmp, sizeof(tmp), "%s.new.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);	/* a unique name: a crashed start leaves no trap */
+	/* A unique name: a crashed start leaves no trap. mkostemp() opens with
+	 * O_CREAT | O_EXCL, which never follows a symbolic link (EEXIST), and
+	 * RENAME_NOREPLACE below never replaces one: the create path follows
+	 * no link, as open() with O_NOFOLLOW does for an existing ring. */
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
 		ring_err(err, errlen, "cannot create a file next to %s: %s", path, strerror(e));
 		return -e;
 	}
-	/* Locked before it gets its real name, so no other writer can slip in. */
+	/* mkostemp() made it 0600: only the owner can open it until both the
+	 * group and the mode are right. Locked before it gets its real name,
+	 * so no other writer can slip in. */
+	if ((e = -ring_chgrp(fd, gid, tmp, err, errlen)) != 0)
+		goto fail;
 	if (fchmod(fd, 0640) < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		e = errno;
 		ring_err(err, errlen, "cannot prepare %s: %s", tmp, strerror(e));
@@ -254,13 +310,14 @@ static void ring_recover_head(struct ring *r, uint32_t seg)
 /* Open an existing file. Returns 1 when it should be moved aside, 0 when it
  * is open and continued, -errno when it must be refused. */
 static int ring_open_existing(struct ring *r, int fd, uint32_t nsegs, uint64_t slots,
-			      const char *path, char *err, size_t errlen)
+			      gid_t gid, const char *path, char *err, size_t errlen)
 {
 	struct ring_file_hdr h;
 	const char *why;
 	struct stat st;
 	ssize_t n;
 	uint32_t s;
+	int e;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
@@ -294,6 +351,8 @@ static int ring_open_existing(struct ring *r, int fd, uint32_t nsegs, uint64_t s
 	}
 	if (h.nsegs != nsegs || h.slots != slots)
 		return 1;
+	if (st.st_gid != gid && (e = ring_chgrp(fd, gid, path, err, errlen)) < 0)
+		return e;
 	r->fd = fd;
 	if (ring_map(r, h.file_size, err, errlen) < 0) {
 		r->fd = -1;
@@ -309,6 +368,7 @@ static int ring_open_existing(struct ring *r, int fd, uint32_t nsegs, uint64_t s
 
 struct ring *ring_open(const struct ring_open_opts *o, char *err, size_t errlen)
 {
+	gid_t gid = o->set_group ? o->gid : (gid_t)-1;
 	struct ring *r;
 	uint64_t slots;
 	int fd, rc, e;
@@ -316,6 +376,8 @@ struct ring *ring_open(const struct ring_open_opts *o, char *err, size_t errlen)
 	if (o->moved_to && o->moved_to_len)
 		o->moved_to[0] = '\0';
 	rc = ring_geometry(o->size, o->nsegs, &slots, err, errlen);
+	if (rc == 0 && o->check_dir)
+		rc = ring_dir_check(o->path, err, errlen);
 	if (rc < 0) {
 		errno = -rc;
 		return NULL;
@@ -327,19 +389,19 @@ struct ring *ring_open(const struct ring_open_opts *o, char *err, size_t errlen)
 
 	fd = open(o->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {
-		rc = ring_open_existing(r, fd, o->nsegs, slots, o->path, err, errlen);
+		rc = ring_open_existing(r, fd, o->nsegs, slots, gid, o->path, err, errlen);
 		if (rc == 1) {
 			/* Still holding its lock while renaming: no writer can
 			 * be using the file we move. */
 			rc = ring_move_aside(o->path, o->moved_to, o->moved_to_len, err, errlen);
 			close(fd);
 			if (rc == 0)
-				rc = ring_create(r, o->path, o->nsegs, slots, err, errlen);
+				rc = ring_create(r, o->path, o->nsegs, slots, gid, err, errlen);
 		} else if (rc < 0) {
 			close(fd);
 		}
 	} else if (errno == ENOENT) {
-		rc = ring_create(r, o->path, o->nsegs, slots, err, errlen);
+		rc = ring_create(r, o->path, o->nsegs, slots, gid, err, errlen);
 	} else {
 		rc = -errno;
 		if (errno == ELOOP)
@@ -411,7 +473,16 @@ uint64_t ring_slots(const struct ring *r)
 void ring_append(struct ring_writer *w, struct ring_rec *rec)
 {
 	struct ring_rec *slot = &w->recs[w->pos & w->mask];
+	const char *next = (const char *)&w->recs[(w->pos + 2) & w->mask];
 
+	/* The slot two ahead is cold (written one lap ago): start fetching its
+	 * four cache lines for writing now, so that the append after next does
+	 * not wait for them (sequential but page-crossing: the hardware
+	 * prefetcher stops at every 4 KiB boundary, every 16 records). */
+	__builtin_prefetch(next, 1, 0);
+	__builtin_prefetch(next + 64, 1, 0);
+	__builtin_prefetch(next + 128, 1, 0);
+	__builtin_prefetch(next + 192, 1, 0);
 	rec->crc = ring_rec_crc(rec);
 	/* Odd commit word: "slot being rewritten". The release fence orders it
 	 * before the body stores; it pairs with the acquire fence in

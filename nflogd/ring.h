@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "ringfmt.h"
 
@@ -28,6 +29,9 @@ struct ring_open_opts {
 	uint32_t	 nsegs;
 	char		*moved_to;	/* out: where an incompatible file was moved */
 	size_t		 moved_to_len;
+	int		 set_group;	/* nonzero: the file belongs to group gid */
+	gid_t		 gid;
+	int		 check_dir;	/* nonzero: ring_dir_check() the path first */
 };
 
 /*
@@ -40,9 +44,25 @@ struct ring_open_opts {
  * the file, a symlink, not a regular file, in use by another writer) is
  * refused and left untouched.
  *
+ * A new file is created mode 0640 (never through a symbolic link); with
+ * opts->set_group it belongs to group opts->gid, and a file that is
+ * continued is given to that group too, so that the group's members can
+ * read the ring without privilege. With opts->check_dir the directory is
+ * checked first (ring_dir_check).
+ *
  * Returns the ring, or NULL with errno set and a one-line reason in err.
  */
 struct ring *ring_open(const struct ring_open_opts *opts, char *err, size_t errlen);
+
+/*
+ * ring_dir_check - refuse a ring path whose directory anyone may write to
+ * (mode o+w, sticky or not, so /tmp too): there another user could plant,
+ * swap or delete files under the daemon's feet. The last component of the
+ * directory path is followed if it is a link; its target is checked.
+ *
+ * Returns 0, or -errno with a one-line reason in err (-EPERM: world-writable).
+ */
+int ring_dir_check(const char *path, char *err, size_t errlen);
 
 /* ring_close - mark the file offline, flush it and unmap. NULL is a no-op. */
 void ring_close(struct ring *r);

@@ -1021,6 +1021,115 @@ test_refuse_busy(void **state)
 	ring_close(r);
 }
 
+/* The daemon's ring directory must not be writable by everyone (sticky or
+ * not); ring_open() checks it only when asked (opts.check_dir). */
+static void
+test_dir_check(void **state)
+{
+	struct fx *f = *state;
+	struct ring_open_opts o = { .size = RING_BYTES(2, SLOTS), .nsegs = 2, .check_dir = 1 };
+	char dir[160], path[200];
+	static const mode_t unsafe[] = { 0777, 01777, 0773, 0702 };
+	struct ring *r;
+	size_t i;
+
+	/* Safe: the fixture's own 0700 directory, 0755, the root directory. */
+	assert_int_equal(ring_dir_check(f->path, f->err, sizeof(f->err)), 0);
+	assert_int_equal(chmod(f->dir, 0755), 0);
+	assert_int_equal(ring_dir_check(f->path, f->err, sizeof(f->err)), 0);
+	assert_int_equal(ring_dir_check("/drops.ring", f->err, sizeof(f->err)), 0);
+	o.path = f->path;
+	r = ring_open(&o, f->err, sizeof(f->err));
+	if (!r)
+		fail_msg("ring_open: %s", f->err);
+	ring_close(r);
+
+	fx_name(f, dir, sizeof(dir), "ww");
+	snprintf(path, sizeof(path), "%s/drops.ring", dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	for (i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
+		/* chmod, not mkdir's mode: the umask must not weaken the test. */
+		assert_int_equal(chmod(dir, unsafe[i]), 0);
+		f->err[0] = '\0';
+		assert_int_equal(ring_dir_check(path, f->err, sizeof(f->err)), -EPERM);
+		assert_non_null(strstr(f->err, "world-writable"));
+		assert_non_null(strstr(f->err, dir));
+		o.path = path;
+		errno = 0;
+		assert_null(ring_open(&o, f->err, sizeof(f->err)));
+		assert_int_equal(errno, EPERM);
+	}
+	/* Refused before anything was made there; without check_dir it opens. */
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(chmod(dir, 01777), 0);
+	o.check_dir = 0;
+	r = ring_open(&o, f->err, sizeof(f->err));
+	if (!r)
+		fail_msg("ring_open without check_dir: %s", f->err);
+	ring_close(r);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+
+	/* A missing directory or a file in its place: a reason, no crash. */
+	snprintf(path, sizeof(path), "%s/no/such.ring", f->dir);
+	assert_int_equal(ring_dir_check(path, f->err, sizeof(f->err)), -ENOENT);
+	snprintf(path, sizeof(path), "%s/drops.ring/x.ring", f->dir);
+	assert_int_equal(ring_dir_check(path, f->err, sizeof(f->err)), -ENOTDIR);
+	assert_true(strlen(f->err) > 0);
+}
+
+/* A new ring is 0640 in the group asked for; a continued one is given to
+ * that group; without set_group the creator's group stays. */
+static void
+test_mode_group(void **state)
+{
+	struct fx *f = *state;
+	struct ring_open_opts o = {
+		.path = f->path, .size = RING_BYTES(2, SLOTS), .nsegs = 2, .set_group = 1,
+	};
+	struct ring *r;
+	struct stat st;
+	mode_t old = umask(0);	/* the mode must not depend on the umask */
+
+	/* Root may choose any group; anyone else one of their own. */
+	o.gid = geteuid() == 0 ? 4242 : getegid();
+	r = ring_open(&o, f->err, sizeof(f->err));
+	umask(old);
+	if (!r)
+		fail_msg("ring_open: %s", f->err);
+	ring_close(r);
+	assert_int_equal(lstat(f->path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_gid, o.gid);
+	assert_int_equal(st.st_uid, geteuid());
+	assert_int_equal(fx_entries(f), 1);	/* no temporary file left */
+
+	if (geteuid() == 0) {
+		o.gid = 4343;
+		r = ring_open(&o, f->err, sizeof(f->err));
+		if (!r)
+			fail_msg("ring_open (continue): %s", f->err);
+		assert_int_equal(ring_epoch(r), 2);
+		ring_close(r);
+		assert_int_equal(stat(f->path, &st), 0);
+		assert_int_equal(st.st_gid, 4343);
+		assert_int_equal(st.st_mode & 07777, 0640);
+	}
+
+	assert_int_equal(unlink(f->path), 0);
+	o.set_group = 0;
+	o.gid = 4242;
+	r = ring_open(&o, f->err, sizeof(f->err));
+	if (!r)
+		fail_msg("ring_open without set_group: %s", f->err);
+	ring_close(r);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_gid, getegid());
+}
+
 /* Random damage to the header and segment headers: the reader either
  * refuses with a reason or serves every call without crashing. */
 static void
@@ -1462,6 +1571,8 @@ main(void)
 		T(test_refuse_corrupt),
 		T(test_refuse_args),
 		T(test_refuse_busy),
+		T(test_dir_check),
+		T(test_mode_group),
 		T(test_fuzz_headers),
 		T(test_prefix_table),
 		T(test_hostile_tables),

@@ -1,6 +1,7 @@
 #!/bin/bash
 # 50-lifecycle.sh - daemon hygiene: clean stop, restart continues the same ring, kill -9
-# keeps what was published, -d detaches with a pidfile, --user drops privileges.
+# keeps what was published, -d detaches with a pidfile, --user drops privileges (all of
+# the privilege checks: 55-privilege.sh).
 
 . "$(dirname "$0")/../lib.sh"
 nl_require_root
@@ -67,9 +68,14 @@ grep -q "moved it to" "$NFLOGD_ERR" && nl_pass "daemon says where it moved the r
 	nl_fail "no 'moved it to' message: $(cat "$NFLOGD_ERR")"
 
 # --- -d detaches, writes its pidfile, stops on SIGTERM ---
+# The pidfile is written before the privilege drop and removed after it, as the service
+# user: like /run/nflogd, its directory belongs to that user (and NL_TMP must let it in).
 rm -f "$RING"
-pidfile=$NL_TMP/nflogd.pid
-ip netns exec "$NS_TGT" "$NFLOGD" -d --pidfile "$pidfile" -g 10 --ring "$RING" --ring-size 1M
+chmod 0711 "$NL_TMP"
+mkdir -m 0755 "$NL_TMP/run" && chown nobody "$NL_TMP/run"
+pidfile=$NL_TMP/run/nflogd.pid
+ip netns exec "$NS_TGT" "$NFLOGD" -d --user nobody --pidfile "$pidfile" -g 10 --ring "$RING" \
+	--ring-size 1M
 nl_eq "-d returns at once with status 0" 0 "$?"
 for i in $(seq 50); do [ -s "$pidfile" ] && break; sleep 0.1; done
 dpid=$(cat "$pidfile" 2>/dev/null)
