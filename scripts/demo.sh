@@ -22,8 +22,8 @@ done
 NL_TMP_NAME=nflogd-demo
 nl_init
 if [ "${KEEP_RING:-0}" = 1 ]; then
-	RING=$(mktemp "${TMPDIR:-/tmp}/nflogd-demo.XXXXXX.ring")
-	rm -f "$RING"	# nflogd creates it; it refuses to overwrite a file it did not make
+	# A directory of its own: nflogd refuses a ring in a world-writable one such as /tmp.
+	RING=$(mktemp -d "${TMPDIR:-/tmp}/nflogd-demo.XXXXXX")/drops.ring
 fi
 
 section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -160,7 +160,7 @@ if [ "${KEEP_RING:-0}" = 1 ]; then
 It is kept. Look at it with:
   $NFLOGCTL read --ring $RING --json
   $NFLOGCTL stats --ring $RING
-and remove it with: rm $RING
+and remove it with: rm -r $(dirname "$RING")
 EOT
 else
 	echo "It is removed now, with the namespaces; run with KEEP_RING=1 to keep it."
