@@ -966,10 +966,15 @@ recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
 	out_time(&o, a->ts_ns, 6);
 	out_fmt(&o, " ALERT #%" PRIu32 " %s %s ", a->alert_id, alert_type_str(a->type),
 	    alert_state_str(a->state));
-	out_str(&o, addr_str(sa, a->family, a->saddr));
+	/* A damaged or hostile file may hold any family: say so, don't trust it. */
+	if (addr_str(sa, a->family, a->saddr) == NULL)
+		snprintf(sa, sizeof(sa), "family-%u?", a->family);
+	out_str(&o, sa);
 	if (a->targets == 1) {
 		out_str(&o, " > ");
-		out_str(&o, addr_str(da, a->family, a->daddr));
+		if (addr_str(da, a->family, a->daddr) == NULL)
+			snprintf(da, sizeof(da), "?");
+		out_str(&o, da);
 	} else if (a->targets > 1) {
 		out_fmt(&o, " > %" PRIu32 " hosts", a->targets);
 	}

@@ -529,6 +529,28 @@ test_bad_args(void **state)
 	assert_true(recfmt_json(NULL, 0, &r, &ctx_none) > 0);
 }
 
+/* Alerts from a damaged or hostile file: any family, type or state byte. The
+ * fuzzer (tests/fuzz/fuzz_ringread.c) found a NULL address string here. */
+static void
+test_alert_hostile_fields(void **state)
+{
+	static const uint8_t families[] = { 0, 1, 5, 9, 255 };
+	char buf[RECFMT_LINE_MAX];
+	struct ring_alert a;
+	size_t i;
+
+	for (i = 0; i < sizeof(families); i++) {
+		memset(&a, 0xa5, sizeof(a));
+		a.kind = RING_KIND_ALERT;
+		a.family = families[i];
+		a.targets = 1;
+		assert_true(recfmt_alert_text(buf, sizeof(buf), &a, &ctx_none) > 0);
+		assert_non_null(strstr(buf, "family-"));
+		assert_true(recfmt_alert_json(buf, sizeof(buf), &a, &ctx_none) > 0);
+		assert_null(strstr(buf, "\"source\""));
+	}
+}
+
 static void
 test_helpers(void **state)
 {
@@ -650,6 +672,7 @@ main(void)
 		cmocka_unit_test(test_unterminated),
 		cmocka_unit_test(test_small_buffer),
 		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_alert_hostile_fields),
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_json_valid),
 	};
