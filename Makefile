@@ -3,7 +3,8 @@
 #   make check          unit tests (cmocka), no privilege needed
 #   make test           deps + build + unit tests + end-to-end tests in netns (root)
 #   make demo           deps + build + a live demo in a private network namespace (root)
-#   make bench          micro-benchmarks of the packet path (ns per operation)
+#   make bench          micro-benchmarks, then (root) nflogd vs minimal consumer,
+#                       ulogd2 and tcpdump at the kernel's limit; QUICK=1: shorter
 #   make fuzz           libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make install        PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -119,25 +120,74 @@ $(BUILD)/pktgen: scripts/pktgen.c
 
 $(BUILD)/micro: tests/bench/micro.c $(LIB)
 	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+# Bench-only programs: the packet-mix generator, the minimal NFLOG consumer
+# (receive and count) and the delay reader.
+BENCH_BINS := $(BUILD)/micro $(BUILD)/nfgen $(BUILD)/nflmin $(BUILD)/nfdelay
+
+$(BUILD)/nfgen: scripts/nfgen.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+$(BUILD)/nflmin: tests/bench/nflmin.c $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+$(BUILD)/nfdelay: tests/bench/delay.c $(LIB)
+	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-# Figures, not assertions (doc/BENCHMARKS.md).
-bench: $(BUILD)/micro
+# Figures, not assertions (doc/BENCHMARKS.md): micro-benchmarks, then (as root)
+# the end-to-end comparison in network namespaces. QUICK=1: shorter runs.
+bench: $(PROGS) $(BENCH_BINS)
 	$(Q)$(BUILD)/micro
+	$(Q)tests/bench/callgrind.sh $(BUILD)/micro $(if $(filter-out 0,$(QUICK)),crc path read)
+	$(Q)NFLOGD_BUILD=$(BUILD) QUICK=$(QUICK) scripts/bench.sh || [ $$? -eq 77 ]
 
-# libFuzzer targets: clang only, always with ASan and UBSan.
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(BUILD)/kb_data.c
+# libFuzzer targets: clang only, always with ASan and UBSan. The library is
+# compiled once for all of them (instrumented, but without libFuzzer's main).
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Inflogd -fno-sanitize-recover=all
+FUZZ_OBJS  := $(LIB_SRCS:nflogd/%.c=build/fuzz/obj/%.o) build/fuzz/obj/kb_data.o
+
+build/fuzz/obj/%.o: nflogd/%.c
 	$(call msg,FUZZCC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -Inflogd $(PKG_CFLAGS) \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(LIB_SRCS) $(BUILD)/kb_data.c $(PKG_LIBS) -pthread
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		-MMD -MP -c -o $@ $<
+
+build/fuzz/obj/kb_data.o: $(BUILD)/kb_data.c
+	$(call msg,FUZZCC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	$(call msg,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -pthread
+
+# Each target starts from a copy of its seeds (tests/fuzz/corpus/TARGET/, made by
+# tests/fuzz/mkcorpus.sh) in $(FUZZ_WORK)/TARGET/, where the fuzzer also keeps
+# what it finds: runs build on each other, and nothing is written into the tree.
+# Seeds stored as *.gz (rings: 45 KB, mostly zeros) are unpacked there.
+# tests/fuzz/TARGET.flags holds extra libFuzzer flags (-max_len=...). The full
+# log is build/fuzz/TARGET.log; a crash fails the target and leaves its input in
+# build/fuzz/TARGET-crash-*.
+FUZZ_WORK := build/fuzz/corpus-work
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
-		printf '  FUZZ    %s (%ss)\n' $$f $(FUZZ_SECONDS); \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/ 2>&1 | \
-			grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' || exit 1; \
+		n=$${f##*/}; w=$(FUZZ_WORK)/$$n; \
+		mkdir -p $$w; \
+		[ ! -d tests/fuzz/corpus/$$n ] || cp -R tests/fuzz/corpus/$$n/. $$w/ || exit 1; \
+		find $$w -name '*.gz' -exec gunzip -f {} + || exit 1; \
+		printf '  FUZZ    %s (%ss, %s inputs to start)\n' $$f $(FUZZ_SECONDS) "$$(ls $$w | wc -l)"; \
+		rc=0; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/$$n- $$(cat tests/fuzz/$$n.flags 2>/dev/null) \
+			$$w >build/fuzz/$$n.log 2>&1 || rc=$$?; \
+		grep -E '^#[0-9]+.*DONE|stat::number_of_executed_units|ERROR|SUMMARY' build/fuzz/$$n.log; \
+		[ $$rc -eq 0 ] || { tail -n 40 build/fuzz/$$n.log; echo "  FAIL    $$n (status $$rc)"; exit 1; }; \
 	done
 
 # Keep objects: they carry the -MMD dependency files.
@@ -162,17 +212,68 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)NFLOGD_BUILD=$(BUILD) scripts/demo.sh
 
+# make install: programs, man pages, kb/ and nft/ for reference, the default
+# settings file (never over an existing one), the systemd unit, the state
+# directory and, when DESTDIR is empty, the nflogd system user and group.
+# make uninstall removes what install put there but keeps $(SYSCONFDIR)/nflogd
+# (settings, local.kb), the ring in $(STATEDIR) and the user; PURGE=1 removes
+# those too. UNITDIR: where the unit goes ($(PREFIX)/lib/systemd/system is on
+# systemd's search path for /usr/local and /usr alike).
+SYSCONFDIR ?= /etc
+STATEDIR   ?= /var/lib/nflogd
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+MANDIR     ?= $(PREFIX)/share/man
+SHAREDIR   := $(PREFIX)/share/nflogd
+
 install: $(PROGS)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/nflogd/nft
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/nft \
+		$(DESTDIR)$(SHAREDIR)/kb $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/nflogd
 	install -m 0755 $(BUILD)/nflogd $(DESTDIR)$(PREFIX)/sbin/nflogd
 	install -m 0755 $(BUILD)/nflogctl $(DESTDIR)$(PREFIX)/bin/nflogctl
-	install -m 0644 nft/*.nft $(DESTDIR)$(PREFIX)/share/nflogd/nft/
+	install -m 0644 nft/*.nft $(DESTDIR)$(SHAREDIR)/nft/
+	install -m 0644 kb/*.tsv kb/README.md $(DESTDIR)$(SHAREDIR)/kb/
+	install -m 0644 doc/nflogd.8 doc/nflogctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 doc/nflogd.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' scripts/nflogd.service >$(DESTDIR)$(UNITDIR)/nflogd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/nflogd.service
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogd.conf ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogd.conf; the new default is in $(SHAREDIR)/nflogd.conf"; \
+	else \
+		install -m 0644 scripts/nflogd.conf $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogd.conf; \
+	fi
+	install -m 0644 scripts/nflogd.conf $(DESTDIR)$(SHAREDIR)/nflogd.conf
+	@if [ -n "$(DESTDIR)" ]; then \
+		echo "DESTDIR set: not creating the nflogd user and group (the package's job)"; \
+	elif id -u nflogd >/dev/null 2>&1; then \
+		echo "user nflogd exists"; \
+	else \
+		echo "useradd --system --user-group --no-create-home --home-dir $(STATEDIR) --shell /usr/sbin/nologin nflogd"; \
+		useradd --system --user-group --no-create-home --home-dir $(STATEDIR) \
+			--shell /usr/sbin/nologin nflogd; \
+	fi
+	install -d -m 0750 $(DESTDIR)$(STATEDIR)
+	@if [ -z "$(DESTDIR)" ] && getent group nflogd >/dev/null; then chgrp nflogd $(STATEDIR); fi
+	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then \
+		systemctl daemon-reload; \
+		echo "start it: systemctl enable --now nflogd (see doc/getting-started.md)"; \
+	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/nflogd $(DESTDIR)$(PREFIX)/bin/nflogctl
-	rm -rf $(DESTDIR)$(PREFIX)/share/nflogd
+	rm -f $(DESTDIR)$(PREFIX)/sbin/nflogd $(DESTDIR)$(PREFIX)/bin/nflogctl \
+		$(DESTDIR)$(MANDIR)/man8/nflogd.8 $(DESTDIR)$(MANDIR)/man8/nflogctl.8 \
+		$(DESTDIR)$(MANDIR)/man5/nflogd.conf.5 $(DESTDIR)$(UNITDIR)/nflogd.service
+	rm -rf $(DESTDIR)$(SHAREDIR)
+	@if [ "$(PURGE)" = 1 ]; then \
+		rm -rf $(DESTDIR)$(SYSCONFDIR)/nflogd $(DESTDIR)$(STATEDIR); \
+		if [ -z "$(DESTDIR)" ] && id -u nflogd >/dev/null 2>&1; then userdel nflogd; fi; \
+	else \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/nflogd, $(DESTDIR)$(STATEDIR) and the nflogd user (PURGE=1 removes them)"; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then \
+		systemctl daemon-reload; fi
 
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d build/fuzz/obj/*.d)

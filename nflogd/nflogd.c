@@ -24,9 +24,13 @@
 
 #include "capture.h"
 #include "classify.h"
+#include "clsswap.h"
+#include "config.h"
 #include "corrthread.h"
 #include "kb.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
 #include "opts.h"
 #include "ring.h"
 #include "ringread.h"
@@ -58,6 +62,13 @@ struct nflogd_opts {
 	int			 local_kb_given;
 	struct corr_cfg		 corr;
 	int			 daemonize;
+	const char		*metrics_listen;
+	int			 log_level;	/* syslog priority; messages above it dropped */
+	const char		*config_path;	/* CONFIG_DEFAULT_PATH unless --config */
+	int			 config_given;
+	struct config		*cfg;		/* the file as read at start; owns strings above */
+	uint32_t		 cli_keys;	/* 1 << enum config_key given on the command line */
+	int			 groups_from;	/* 0 default, 1 file, 2 command line */
 };
 
 static void usage(FILE *f)
@@ -67,6 +78,9 @@ static void usage(FILE *f)
 "              [--copy-range BYTES] [--qthreshold N] [--flush-timeout CS]\n"
 "              [--nlbufsiz BYTES] [--rcvbuf BYTES] [--user USER] [--ring-group GROUP]\n"
 "              [--no-sandbox] [--pidfile PATH] [--local-kb PATH] [--corr KEY=VALUE]...\n"
+"              [--config PATH] [--metrics-listen ADDR:PORT] [--log-level LEVEL]\n"
+"      --config PATH     settings file (default " CONFIG_DEFAULT_PATH ", used when\n"
+"                        present); the command line wins; nflogd.conf(5)\n"
 "  -g, --groups LIST     NFLOG groups to bind: 0 | 10-13 | 1,5 (default 0)\n"
 "      --per-cpu BASE    bind groups BASE..BASE+ncpu-1, one thread pinned per CPU\n"
 "      --ring PATH       ring file (default " NFLOGD_RING_DEFAULT "); its directory\n"
@@ -89,7 +103,12 @@ static void usage(FILE *f)
 "                        used when present)\n"
 "      --corr KEY=VALUE  correlator threshold (doc/correlation.md), e.g.\n"
 "                        scan_ports=20, window_s=60, max_sources=65536\n"
-"  -d, --daemon          detach and log to syslog\n",
+"      --metrics-listen ADDR:PORT\n"
+"                        serve Prometheus text at http://ADDR:PORT/metrics, e.g.\n"
+"                        127.0.0.1:9477 or [::1]:9477 (default: off)\n"
+"      --log-level LEVEL err, warning, notice, info (default) or debug (syslog)\n"
+"  -d, --daemon          detach and log to syslog\n"
+"  SIGHUP re-reads the settings file and local.kb (nflogd(8), SIGNALS).\n",
 		CAPTURE_COPY_RANGE, CAPTURE_QTHRESH, CAPTURE_TIMEOUT_CS, CAPTURE_NLBUFSIZ);
 }
 
@@ -127,56 +146,108 @@ static int nflogd_per_cpu(struct nflogd_opts *o, const char *arg)
 	return 0;
 }
 
-/* --corr KEY=VALUE: one correlator threshold; times in seconds. */
-static int nflogd_corr_set(struct corr_cfg *c, const char *arg)
+/* One setting, from the file (line > 0) or the command line (line 0), checked
+ * by config_check() either way so that both accept exactly the same values. */
+static int nflogd_set(struct nflogd_opts *o, enum config_key k, const char *sub,
+		      const char *val, unsigned line)
 {
-	static const struct {
-		const char *key;
-		size_t	    off;
-		int	    secs;	/* value in seconds, stored in ns */
-	} keys[] = {
-#define CORR_KEY(k, f, s) { k, offsetof(struct corr_cfg, f), s }
-		CORR_KEY("window_s", window_ns, 1), CORR_KEY("close_s", close_ns, 1),
-		CORR_KEY("update_s", update_ns, 1), CORR_KEY("scan_ports", scan_ports, 0),
-		CORR_KEY("sweep_hosts", sweep_hosts, 0),
-		CORR_KEY("decoy_sources", decoy_sources, 0),
-		CORR_KEY("trace_probes", trace_probes, 0),
-		CORR_KEY("smurf_sources", smurf_sources, 0),
-		CORR_KEY("fraggle_packets", fraggle_packets, 0),
-		CORR_KEY("noise_packets", noise_packets, 0),
-		CORR_KEY("heartbeat_sources", heartbeat_sources, 0),
-		CORR_KEY("ipid_sources", ipid_sources, 0), CORR_KEY("ttl_jump", ttl_jump, 0),
-		CORR_KEY("max_sources", max_sources, 0),
-#undef CORR_KEY
-	};
-	const char *eq = strchr(arg, '=');
+	char err[CONFIG_VALUE_MAX + 256], where[300] = "";
 	uint64_t v;
 	size_t i;
 
-	for (i = 0; eq && i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (strlen(keys[i].key) != (size_t)(eq - arg) ||
-		    strncmp(arg, keys[i].key, (size_t)(eq - arg)))
-			continue;
-		if (opts_uint(eq + 1, 1, keys[i].secs ? 86400 : 1u << 24, &v) < 0) {
-			log_msg(LOG_ERR, "--corr %s: want a number 1..%u", arg,
-				keys[i].secs ? 86400 : 1u << 24);
+	if (line)
+		snprintf(where, sizeof(where), "%s:%u: ", o->config_path, line);
+	if (config_check(k, sub, val, &v, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "%s%s%s", where,
+			line ? "" : k == CONFIG_CORR ? "--corr: " : "--", err);
+		return -1;
+	}
+	switch (k) {
+	case CONFIG_GROUPS:
+	case CONFIG_PER_CPU:
+		if (o->groups_from == (line ? 1 : 2)) {
+			log_msg(LOG_ERR, "%s%s", where, line ? "give groups or per-cpu once"
+							     : "give -g or --per-cpu once");
 			return -1;
 		}
-		if (keys[i].secs)
-			*(uint64_t *)(void *)((char *)c + keys[i].off) = v * 1000000000ull;
-		else
-			*(uint32_t *)(void *)((char *)c + keys[i].off) = (uint32_t)v;
-		return 0;
+		o->groups_from = line ? 1 : 2;
+		if (k == CONFIG_PER_CPU)
+			return nflogd_per_cpu(o, val);
+		if (opts_groups(val, o->groups, RING_SEG_MAX, &o->ngroups, err, sizeof(err)) < 0)
+			return -1;	/* cannot happen: checked above */
+		for (i = 0; i < o->ngroups; i++)
+			o->cpus[i] = -1;
+		break;
+	case CONFIG_RING:		o->ring_path = val; break;
+	case CONFIG_RING_SIZE:		o->ring_size = v; break;
+	case CONFIG_RING_GROUP:		o->ring_group = val; break;
+	case CONFIG_COPY_RANGE:		o->cap.copy_range = (uint32_t)v; break;
+	case CONFIG_QTHRESHOLD:		o->cap.qthresh = (uint32_t)v; break;
+	case CONFIG_FLUSH_TIMEOUT:	o->cap.timeout_cs = (uint32_t)v; break;
+	case CONFIG_NLBUFSIZ:		o->cap.nlbufsiz = (uint32_t)v; break;
+	case CONFIG_RCVBUF:		o->cap.rcvbuf = (uint32_t)v; break;
+	case CONFIG_USER:		o->user = val; break;
+	case CONFIG_PIDFILE:		o->pidfile = val; break;
+	case CONFIG_LOCAL_KB:
+		o->local_kb = val;
+		o->local_kb_given = 1;
+		break;
+	case CONFIG_CORR:		config_corr_set(&o->corr, sub, val); break;
+	case CONFIG_METRICS_LISTEN:	o->metrics_listen = val; break;
+	case CONFIG_LOG_LEVEL:		o->log_level = config_log_level(val); break;
+	case __CONFIG_KEY_MAX:		break;
 	}
-	log_msg(LOG_ERR, "--corr %s: unknown key (see doc/correlation.md)", arg);
-	return -1;
+	if (!line)
+		o->cli_keys |= 1u << k;
+	return 0;
+}
+
+/* --corr KEY=VALUE on the command line: corr.KEY = VALUE in the file. */
+static int nflogd_corr_arg(struct nflogd_opts *o, const char *arg)
+{
+	char name[64];
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || (size_t)(eq - arg) >= sizeof(name)) {
+		log_msg(LOG_ERR, "--corr %s: want KEY=VALUE (doc/correlation.md)", arg);
+		return -1;
+	}
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	return nflogd_set(o, CONFIG_CORR, name, eq + 1, 0);
+}
+
+/* --config before anything else: the file is applied first, the other
+ * options over it. The default file may be absent, a given one may not. */
+static int nflogd_config_read(struct nflogd_opts *o)
+{
+	char err[CONFIG_VALUE_MAX + 512];
+	size_t i;
+	int rc;
+
+	if (!o->config_path)
+		o->config_path = CONFIG_DEFAULT_PATH;
+	rc = config_load(o->config_path, &o->cfg, err, sizeof(err));
+	if (rc == -ENOENT && !o->config_given)
+		return 0;
+	if (rc < 0) {
+		log_msg(LOG_ERR, "config: %s", err);
+		return -1;
+	}
+	for (i = 0; i < o->cfg->n; i++) {
+		const struct config_item *it = &o->cfg->items[i];
+
+		if (nflogd_set(o, it->key, it->sub, it->value, it->line) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 {
 	enum { O_PERCPU = 256, O_RING, O_RINGSIZE, O_COPY, O_QTH, O_TIMEOUT,
 	       O_NLBUF, O_RCVBUF, O_USER, O_RINGGROUP, O_NOSANDBOX, O_PIDFILE, O_LOCALKB,
-	       O_CORR };
+	       O_CORR, O_CONFIG, O_METRICS, O_LOGLEVEL };
 	static const struct option lopts[] = {
 		{ "daemon",	   no_argument,	      NULL, 'd' },
 		{ "groups",	   required_argument, NULL, 'g' },
@@ -196,15 +267,27 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 		{ "pidfile",	   required_argument, NULL, O_PIDFILE },
 		{ "local-kb",	   required_argument, NULL, O_LOCALKB },
 		{ "corr",	   required_argument, NULL, O_CORR },
+		{ "config",	   required_argument, NULL, O_CONFIG },
+		{ "metrics-listen", required_argument, NULL, O_METRICS },
+		{ "log-level",	   required_argument, NULL, O_LOGLEVEL },
 		{ NULL, 0, NULL, 0 }
 	};
-	char err[256];
-	uint64_t v;
+	/* Long options that are settings: the same key in the file. */
+	static const struct { int opt; enum config_key key; } keyed[] = {
+		{ 'g', CONFIG_GROUPS }, { O_PERCPU, CONFIG_PER_CPU }, { O_RING, CONFIG_RING },
+		{ O_RINGSIZE, CONFIG_RING_SIZE }, { O_COPY, CONFIG_COPY_RANGE },
+		{ O_QTH, CONFIG_QTHRESHOLD }, { O_TIMEOUT, CONFIG_FLUSH_TIMEOUT },
+		{ O_NLBUF, CONFIG_NLBUFSIZ }, { O_RCVBUF, CONFIG_RCVBUF }, { O_USER, CONFIG_USER },
+		{ O_RINGGROUP, CONFIG_RING_GROUP }, { O_PIDFILE, CONFIG_PIDFILE },
+		{ O_LOCALKB, CONFIG_LOCAL_KB }, { O_METRICS, CONFIG_METRICS_LISTEN },
+		{ O_LOGLEVEL, CONFIG_LOG_LEVEL },
+	};
 	size_t i;
-	int c, rc, have_groups = 0;
+	int c;
 
 	o->ring_path = NFLOGD_RING_DEFAULT;
 	o->local_kb = NFLOGD_LOCAL_KB;
+	o->log_level = LOG_INFO;
 	corr_cfg_default(&o->corr);
 	o->ring_size = NFLOGD_RING_SIZE;
 	o->cap = (struct capture_cfg){
@@ -213,87 +296,12 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 		.rcvbuf = CAPTURE_RCVBUF,
 	};
 	opterr = 0;
+	/* Pass 1: syntax, --help, --version and --config only. */
 	while ((c = getopt_long(argc, argv, ":dg:hV", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			o->daemonize = 1;
-			break;
-		case 'g':
-			if (have_groups++) {
-				log_msg(LOG_ERR, "give -g or --per-cpu once");
-				return -1;
-			}
-			if (opts_groups(optarg, o->groups, RING_SEG_MAX, &o->ngroups,
-					err, sizeof(err)) < 0) {
-				log_msg(LOG_ERR, "%s", err);
-				return -1;
-			}
-			for (i = 0; i < o->ngroups; i++)
-				o->cpus[i] = -1;
-			break;
-		case O_PERCPU:
-			if (have_groups++) {
-				log_msg(LOG_ERR, "give -g or --per-cpu once");
-				return -1;
-			}
-			if (nflogd_per_cpu(o, optarg) < 0)
-				return -1;
-			break;
-		case O_RING:
-			if (!*optarg) {
-				log_msg(LOG_ERR, "empty --ring path");
-				return -1;
-			}
-			o->ring_path = optarg;
-			break;
-		case O_RINGSIZE:
-			if ((rc = opts_size(optarg, 1, 1ull << 40, &o->ring_size)) < 0)
-				return nflogd_bad("--ring-size", optarg, rc);
-			break;
-		case O_COPY:
-			if ((rc = opts_uint(optarg, 1, CAPTURE_COPY_RANGE_MAX, &v)) < 0)
-				return nflogd_bad("--copy-range", optarg, rc);
-			o->cap.copy_range = (uint32_t)v;
-			break;
-		case O_QTH:
-			if ((rc = opts_uint(optarg, 1, 1u << 20, &v)) < 0)
-				return nflogd_bad("--qthreshold", optarg, rc);
-			o->cap.qthresh = (uint32_t)v;
-			break;
-		case O_TIMEOUT:
-			if ((rc = opts_uint(optarg, 0, 6000, &v)) < 0)
-				return nflogd_bad("--flush-timeout", optarg, rc);
-			o->cap.timeout_cs = (uint32_t)v;
-			break;
-		case O_NLBUF:
-			if ((rc = opts_size(optarg, CAPTURE_NLBUFSIZ_MIN, CAPTURE_NLBUFSIZ_MAX, &v)) < 0)
-				return nflogd_bad("--nlbufsiz", optarg, rc);
-			o->cap.nlbufsiz = (uint32_t)v;
-			break;
-		case O_RCVBUF:
-			if ((rc = opts_size(optarg, 1, INT_MAX / 2, &v)) < 0)
-				return nflogd_bad("--rcvbuf", optarg, rc);
-			o->cap.rcvbuf = (uint32_t)v;
-			break;
-		case O_USER:
-			o->user = optarg;
-			break;
-		case O_RINGGROUP:
-			o->ring_group = optarg;
-			break;
-		case O_NOSANDBOX:
-			o->no_sandbox = 1;
-			break;
-		case O_PIDFILE:
-			o->pidfile = optarg;
-			break;
-		case O_LOCALKB:
-			o->local_kb = optarg;
-			o->local_kb_given = 1;
-			break;
-		case O_CORR:
-			if (nflogd_corr_set(&o->corr, optarg) < 0)
-				return -1;
+		case O_CONFIG:
+			o->config_path = optarg;
+			o->config_given = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -305,17 +313,39 @@ static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
 		case ':':
 			log_msg(LOG_ERR, "option %s needs an argument", argv[optind - 1]);
 			return -1;
-		default:
+		case '?':
 			log_msg(LOG_ERR, "unknown option '%s' (see nflogd --help)",
 				argv[optind - 1]);
 			return -1;
+		default:
+			break;
 		}
 	}
 	if (optind < argc) {
 		log_msg(LOG_ERR, "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
-	if (!have_groups) {
+	if (nflogd_config_read(o) < 0)
+		return -1;
+	/* Pass 2: the command line over the file. */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":dg:hV", lopts, NULL)) != -1) {
+		for (i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++)
+			if (keyed[i].opt == c)
+				break;
+		if (i < sizeof(keyed) / sizeof(keyed[0])) {
+			if (nflogd_set(o, keyed[i].key, NULL, optarg, 0) < 0)
+				return -1;
+		} else if (c == O_CORR) {
+			if (nflogd_corr_arg(o, optarg) < 0)
+				return -1;
+		} else if (c == 'd') {
+			o->daemonize = 1;
+		} else if (c == O_NOSANDBOX) {
+			o->no_sandbox = 1;
+		}
+	}
+	if (!o->groups_from) {
 		o->ngroups = 1;
 		o->groups[0] = 0;
 		o->cpus[0] = -1;
@@ -423,6 +453,155 @@ static int nflogd_write_pidfile(const char *path)
 	return 0;
 }
 
+/* What SIGHUP compares and applies. Everything it reads was opened or
+ * loaded by the main thread; the capture threads are never touched. */
+struct nflogd_live {
+	struct config		*cfg;		/* the file as last applied */
+	uint64_t		 kb_stamp;	/* of the local.kb the classifier uses */
+	struct metrics_stats	 stats;
+	struct clsswap		 swap;		/* what the capture threads read */
+	struct ring		*ring;
+	struct classify		*cls;		/* current: published in swap */
+	struct kb		*kb;		/* its local kb (NULL: built-in only) */
+	struct kb		*kb0;		/* the start's: the correlator keeps it */
+	struct classify		*old_cls;	/* replaced, freed once every thread */
+	struct kb		*old_kb;	/* has passed old_epoch */
+	uint64_t		 old_epoch;
+};
+
+/* Free what a reload replaced once no capture thread can still use it
+ * (clsswap.h); called every tick, never waits. */
+static void nflogd_reap(struct nflogd_live *live, int force)
+{
+	if (!live->old_cls || (!force && !clsswap_passed(&live->swap, live->old_epoch)))
+		return;
+	classify_free(live->old_cls);
+	if (live->old_kb != live->kb0)
+		kb_free(live->old_kb);
+	live->old_cls = NULL;
+	live->old_kb = NULL;
+}
+
+/* A new local kb for the capture threads: built here, published with one
+ * atomic store, the old one freed later by nflogd_reap(). 0, or -1 when the
+ * previous swap has not settled yet (kb is freed). */
+static int nflogd_swap_kb(struct nflogd_live *live, struct kb *kb)
+{
+	struct classify *c;
+
+	nflogd_reap(live, 0);
+	if (live->old_cls) {
+		kb_free(kb);
+		return -1;
+	}
+	c = classify_new(kb ? kb : kb_builtin());
+	if (!c) {
+		kb_free(kb);
+		return -1;
+	}
+	live->old_cls = live->cls;
+	live->old_kb = live->kb;
+	live->cls = c;
+	live->kb = kb;
+	live->old_epoch = clsswap_publish(&live->swap, c);
+	live->kb_stamp = kb_stamp(kb ? kb : kb_builtin());
+	ring_set_kb_stamp(live->ring, live->kb_stamp);
+	return 0;
+}
+
+static const char *nflogd_val(const struct config_item *it)
+{
+	return it ? it->value : "(unset)";
+}
+
+/* A setting that cannot change at run time: say so when the file changed it
+ * (and the command line does not fix it anyway); return 1 if it did. */
+static int nflogd_restart_note(const struct nflogd_opts *o, const struct config *old,
+			       const struct config *cur, enum config_key k, const char *sub)
+{
+	const struct config_item *a = config_find(old, k, sub), *b = config_find(cur, k, sub);
+
+	if (o->cli_keys & (1u << k) && k != CONFIG_CORR)
+		return 0;
+	if ((!a && !b) || (a && b && strcmp(a->value, b->value) == 0))
+		return 0;
+	log_msg(LOG_WARNING, "reload: %s%s%s changed (%s -> %s): needs a restart; keeping %s",
+		config_key_name(k), sub ? "." : "", sub ? sub : "", nflogd_val(a),
+		nflogd_val(b), nflogd_val(a));
+	return 1;
+}
+
+/*
+ * SIGHUP: read the file and local.kb again. A bad file (or local.kb) is
+ * reported with file:line and nothing changes. log-level and local.kb apply
+ * at once (the kb through clsswap.h: lock-free for the capture threads);
+ * every other change is named as needing a restart and the running value
+ * is kept.
+ */
+static void nflogd_reload(const struct nflogd_opts *o, struct nflogd_live *live)
+{
+	static const char *const corr_names[] = {
+		"window_s", "close_s", "update_s", "scan_ports", "sweep_hosts", "decoy_sources",
+		"trace_probes", "smurf_sources", "fraggle_packets", "noise_packets",
+		"heartbeat_sources", "ipid_sources", "ttl_jump", "max_sources",
+	};
+	char err[CONFIG_VALUE_MAX + 512];
+	const struct config_item *it;
+	struct config *cfg = NULL;
+	const char *kb_path = o->local_kb;
+	struct kb *kb = NULL;
+	int rc, level = o->log_level, restart = 0;
+	unsigned k;
+	size_t i;
+
+	rc = config_load(o->config_path, &cfg, err, sizeof(err));
+	if (rc < 0 && !(rc == -ENOENT && !o->config_given)) {
+		log_msg(LOG_ERR, "reload: %s; keeping the old settings", err);
+		__atomic_add_fetch(&live->stats.reload_errors, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	/* local.kb: the command line's, else the file's, else the default. */
+	if (!(o->cli_keys & (1u << CONFIG_LOCAL_KB)))
+		kb_path = (it = config_find(cfg, CONFIG_LOCAL_KB, NULL)) ? it->value : NFLOGD_LOCAL_KB;
+	/* No access(): the filter does not allow it. A missing default file
+	 * is no local.kb, as at start. */
+	kb = kb_load(kb_path, err, sizeof(err));
+	if (!kb && !(errno == ENOENT && strcmp(kb_path, NFLOGD_LOCAL_KB) == 0)) {
+		log_msg(LOG_ERR, "reload: local kb: %s; keeping the old settings", err);
+		__atomic_add_fetch(&live->stats.reload_errors, 1, __ATOMIC_RELAXED);
+		config_free(cfg);
+		return;
+	}
+	for (k = 0; k < __CONFIG_KEY_MAX; k++)
+		if (!config_key_reloadable((enum config_key)k) && k != CONFIG_CORR &&
+		    k != CONFIG_LOCAL_KB)
+			restart += nflogd_restart_note(o, live->cfg, cfg, (enum config_key)k, NULL);
+	for (i = 0; i < sizeof(corr_names) / sizeof(corr_names[0]); i++)
+		restart += nflogd_restart_note(o, live->cfg, cfg, CONFIG_CORR, corr_names[i]);
+	if (kb_stamp(kb ? kb : kb_builtin()) == live->kb_stamp) {
+		kb_free(kb);
+	} else if (nflogd_swap_kb(live, kb) < 0) {
+		log_msg(LOG_WARNING, "reload: local kb %s not applied: the previous one is still "
+			"in use (out of memory, or a capture thread is stuck); reload again",
+			kb_path);
+		restart++;
+	} else {
+		log_msg(LOG_INFO, "reload: local kb %s applied to the packets from now on",
+			kb_path);
+	}
+	if (!(o->cli_keys & (1u << CONFIG_LOG_LEVEL)) &&
+	    (it = config_find(cfg, CONFIG_LOG_LEVEL, NULL)) != NULL)
+		level = config_log_level(it->value);
+	setlogmask(LOG_UPTO(level));
+	if (live->cfg != o->cfg)
+		config_free(live->cfg);
+	live->cfg = cfg;
+	__atomic_add_fetch(&live->stats.reloads, 1, __ATOMIC_RELAXED);
+	log_msg(LOG_INFO, "reload: %s read, log level %d, %d setting%s need%s a restart",
+		cfg ? o->config_path : "no settings file", level, restart,
+		restart == 1 ? "" : "s", restart == 1 ? "s" : "");
+}
+
 int main(int argc, char **argv)
 {
 	static struct nflogd_opts o;
@@ -432,6 +611,9 @@ int main(int argc, char **argv)
 	struct corrthread *corr = NULL;
 	struct ring_reader *rr;
 	static int stop;
+	static struct nflogd_live live;
+	struct metrics *metrics = NULL;
+	int mfd = -1;
 	struct ring_open_opts ro = { 0 };
 	struct sandbox_user user;
 	struct signalfd_siginfo si;
@@ -448,6 +630,9 @@ int main(int argc, char **argv)
 		return 1;
 	env = getenv(NFLOGD_SELFTEST_ENV);	/* read once, here */
 	o.selftest = env && strcmp(env, "1") == 0;
+	setlogmask(LOG_UPTO(o.log_level));
+	live.cfg = o.cfg;
+	notify_send("STATUS=starting");	/* reads $NOTIFY_SOCKET while single-threaded */
 	if (nflogd_ids(&o, &user, &ring_gid) < 0)
 		return 1;
 
@@ -460,6 +645,8 @@ int main(int argc, char **argv)
 		}
 	}
 	cls = classify_new(local ? local : kb_builtin());
+	live.cls = cls;
+	live.kb = live.kb0 = local;
 	if (!cls) {
 		log_msg(LOG_ERR, "cannot prepare the classifier: %s", strerror(errno));
 		kb_free(local);
@@ -482,7 +669,9 @@ int main(int argc, char **argv)
 		kb_free(local);
 		return 1;
 	}
-	ring_set_kb_stamp(ring, kb_stamp(local ? local : kb_builtin()));
+	live.kb_stamp = kb_stamp(local ? local : kb_builtin());
+	live.ring = ring;
+	ring_set_kb_stamp(ring, live.kb_stamp);
 	if (moved[0])
 		log_msg(LOG_WARNING, "ring %s was incompatible; moved it to %s and started "
 			"a new one", o.ring_path, moved);
@@ -502,7 +691,9 @@ int main(int argc, char **argv)
 			log_msg(LOG_ERR, "out of memory");
 			goto out;
 		}
+		worker_set_swap(workers[i], &live.swap, (uint32_t)i);
 	}
+	clsswap_init(&live.swap, cls, (uint32_t)o.ngroups);
 	nflogd_ifaces(ring);
 	/* The correlator reads the file like any reader; open it while the
 	 * file is still ours to open. */
@@ -512,6 +703,26 @@ int main(int argc, char **argv)
 	if (!corr) {
 		log_msg(LOG_ERR, "correlator: %s", rr ? strerror(errno) : err);
 		goto out;
+	}
+
+	/* The endpoint: bound now (a port below 1024 would need privilege),
+	 * served by its own thread with its own read-only mapping. */
+	if (o.metrics_listen) {
+		struct ring_reader *mrr;
+
+		mfd = metrics_listen(o.metrics_listen, err, sizeof(err));
+		if (mfd < 0) {
+			log_msg(LOG_ERR, "%s", err);
+			goto out;
+		}
+		mrr = ringread_open(o.ring_path, err, sizeof(err));
+		metrics = mrr ? metrics_new(mfd, mrr, &live.stats, &stop) : NULL;
+		if (!metrics) {
+			log_msg(LOG_ERR, "metrics: %s", mrr ? strerror(errno) : err);
+			ringread_close(mrr);
+			goto out;
+		}
+		mfd = -1;	/* the endpoint's now */
 	}
 
 	/* Still privileged: daemon() forks (the filter allows no fork), and the
@@ -553,8 +764,16 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERR, "cannot start the correlator thread");
 		goto out;
 	}
+	if (metrics && (rc = metrics_start(metrics)) < 0) {
+		log_msg(LOG_ERR, "cannot start the metrics thread: %s", strerror(-rc));
+		rc = 1;
+		goto out;
+	}
 	nflogd_groups_str(&o, groups, sizeof(groups));
-	log_msg(LOG_INFO, "ready: groups %s, ring %s", groups, o.ring_path);
+	log_msg(LOG_INFO, "ready: groups %s, ring %s%s%s", groups, o.ring_path,
+		o.metrics_listen ? ", metrics on " : "",
+		o.metrics_listen ? o.metrics_listen : "");
+	notify_send("READY=1");
 
 	for (;;) {
 		int n = poll(&pfd, 1, NFLOGD_TICK_MS);
@@ -569,14 +788,21 @@ int main(int argc, char **argv)
 				rc = 0;
 				break;
 			}
-			continue;	/* SIGHUP: nothing to reload yet */
+			if (si.ssi_signo == SIGHUP)
+				nflogd_reload(&o, &live);
+			continue;
 		}
 		nflogd_ifaces(ring);
+		nflogd_reap(&live, 0);
 		if (++ticks % NFLOGD_SYNC_TICKS == 0)
 			ring_sync(ring);
 	}
 out:
+	notify_send("STOPPING=1");
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	metrics_join(metrics);
+	if (mfd >= 0)
+		close(mfd);
 	for (i = 0; i < o.ngroups; i++) {
 		if (i < started)
 			worker_join(workers[i]);
@@ -585,8 +811,14 @@ out:
 	}
 	corrthread_join(corr);	/* after the workers: it takes their last records */
 	ring_close(ring);
-	classify_free(cls);
-	kb_free(local);
+	nflogd_reap(&live, 1);	/* every thread has been joined */
+	classify_free(live.cls);
+	if (live.kb != live.kb0)
+		kb_free(live.kb);
+	kb_free(live.kb0);
+	if (live.cfg != o.cfg)
+		config_free(live.cfg);
+	config_free(o.cfg);
 	/* As the service user now: this works when the pidfile's directory
 	 * is the user's (e.g. /run/nflogd); otherwise say so. */
 	if (o.pidfile && rc == 0 && unlink(o.pidfile) < 0)

@@ -364,6 +364,9 @@ static const struct sb_rule sb_rules[] = {
 	 * fresh socket. syslog() may reconnect to /dev/log. Nothing else. */
 	SB_IN(socket, 0, AF_NETLINK, AF_UNIX),
 	SB_A(bind), SB_A(getsockname), SB_A(connect), SB_A(close),
+	/* --metrics-listen: the socket is bound and listening before the drop;
+	 * its thread only accepts (then poll, read, write, close as above). */
+	SB_A(accept4),
 	/* Ring write-back every few ticks and at exit. */
 	SB_A(msync),
 	/* stderr or syslog; thread names through /proc/self/task/N/comm;

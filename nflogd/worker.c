@@ -22,6 +22,7 @@
 #include "classify.h"
 #include "decode.h"
 #include "log.h"
+#include "clsswap.h"
 #include "nflogmsg.h"
 #include "worker.h"
 
@@ -34,6 +35,8 @@ struct worker {
 	uint16_t		 rec_cpu;
 	uint64_t		 batch_ns;	/* receive time of the current batch */
 	const struct classify	*cls;
+	struct clsswap		*swap;		/* NULL: cls never changes */
+	uint32_t		 swap_i;
 	struct capture		*cap;
 	const int		*stop;
 	uint8_t			*buf;
@@ -43,6 +46,20 @@ struct worker {
 	bool			 warned;
 	pthread_t		 tid;
 };
+
+static void worker_kb_counters(struct worker *w);
+
+/* Before a batch: the classifier published last (one acquire load). A new
+ * one renames the segment's kb counters; only this thread writes them. */
+static void worker_take_cls(struct worker *w)
+{
+	const struct classify *c = clsswap_get(w->swap);
+
+	if (c != w->cls) {
+		w->cls = c;
+		worker_kb_counters(w);
+	}
+}
 
 static uint64_t worker_now_ns(void)
 {
@@ -231,6 +248,10 @@ static int worker_recv(struct worker *w, int flags)
 		return 1;	/* not from the kernel */
 	ring_ctr_add(h, RING_CTR_BATCHES, 1);
 	w->batch_ns = worker_now_ns();
+	/* After the receive, not before it: a batch that arrives after a
+	 * reload is classified with what the reload published. */
+	if (w->swap)
+		worker_take_cls(w);
 	bad = nflogmsg_batch(w->buf, (size_t)n, worker_msg_cb, w);
 	/* A message that did not parse has no known sequence number; the next
 	 * one shows it as a gap, so it is counted there as lost and here as bad. */
@@ -249,6 +270,8 @@ static void *worker_main(void *arg)
 	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
 		if (worker_recv(w, 0) < 0)
 			nanosleep(&pause, NULL);	/* do not spin on a broken socket */
+		if (w->swap)
+			clsswap_quiescent(w->swap, w->swap_i);	/* no cls pointer held here */
 	}
 	/* Destroying the instance makes the kernel send what it still holds,
 	 * so a clean stop loses nothing that was logged before it. After
@@ -261,7 +284,15 @@ static void *worker_main(void *arg)
 			break;
 	worker_sock_drops(w);
 	ring_publish(&w->rw);
+	if (w->swap)
+		clsswap_offline(w->swap, w->swap_i);
 	return NULL;
+}
+
+void worker_set_swap(struct worker *w, struct clsswap *sw, uint32_t i)
+{
+	w->swap = sw;
+	w->swap_i = i;
 }
 
 /* Name the kb rows behind the segment's counters. A ring continued under a

@@ -9,7 +9,8 @@ set -eu
 PKGS="build-essential pkg-config nftables libnetfilter-log-dev libmnl-dev libnftnl-dev
 libcmocka-dev iproute2 iputils-ping hping3 nmap traceroute python3 kmod procps
 tcpdump tmux chromium prometheus
-clang libclang-rt-14-dev valgrind util-linux"
+clang libclang-rt-14-dev valgrind util-linux
+mandoc systemd"
 
 missing=
 for p in $PKGS; do
