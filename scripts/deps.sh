@@ -1,16 +1,24 @@
 #!/bin/sh
-# deps.sh - install the Debian 12 packages nflogd needs to build and test, only those missing.
+# deps.sh [demo|test] - install the Debian 12 packages nflogd needs, only those missing:
+# `demo` what building and the demo need, `test` (default) also what the tests use.
 #
 # Fast and quiet when everything is there (one dpkg-query); as root it runs apt-get update
 # once and installs the rest; as anyone else it names what is missing and exits 1.
 
 set -eu
 
-PKGS="build-essential pkg-config nftables libnetfilter-log-dev libmnl-dev libnftnl-dev
-libcmocka-dev iproute2 iputils-ping hping3 nmap traceroute python3 kmod procps
-tcpdump tmux chromium prometheus
-clang libclang-rt-14-dev valgrind util-linux
-mandoc systemd"
+# What building and `make demo` need.
+PKGS_DEMO="build-essential pkg-config nftables libnetfilter-log-dev libmnl-dev libnftnl-dev
+libcmocka-dev iproute2 iputils-ping hping3 nmap traceroute python3 kmod procps util-linux"
+# What `make test` adds: fuzzers and valgrind, the tools the output tests check against
+# (tcpdump, a headless browser, promtool, tmux), man page lint, systemd-analyze.
+PKGS_TEST="tcpdump tmux chromium prometheus clang libclang-rt-14-dev valgrind mandoc systemd"
+
+case ${1:-test} in
+demo) PKGS=$PKGS_DEMO ;;
+test) PKGS="$PKGS_DEMO $PKGS_TEST" ;;
+*) echo "usage: $0 [demo|test]" >&2; exit 2 ;;
+esac
 
 missing=
 for p in $PKGS; do
