@@ -199,7 +199,7 @@ check: $(UNIT_BINS)
 	done; exit $$fail
 
 deps:
-	$(Q)scripts/deps.sh
+	$(Q)scripts/deps.sh test
 
 check-netns: $(PROGS) $(TOOLS)
 	$(Q)NFLOGD_BUILD=$(BUILD) tests/netns/run.sh
@@ -208,7 +208,8 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all check
 	$(Q)$(MAKE) --no-print-directory check-netns
 
-demo: deps
+demo:
+	$(Q)scripts/deps.sh demo
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)NFLOGD_BUILD=$(BUILD) scripts/demo.sh
 
