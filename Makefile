@@ -172,23 +172,26 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 # what it finds: runs build on each other, and nothing is written into the tree.
 # Seeds stored as *.gz (rings: 45 KB, mostly zeros) are unpacked there.
 # tests/fuzz/TARGET.flags holds extra libFuzzer flags (-max_len=...). The full
-# log is build/fuzz/TARGET.log; a crash fails the target and leaves its input in
-# build/fuzz/TARGET-crash-*.
+# log is build/fuzz/TARGET.log; a crash, or an input that runs for more than
+# 25 s (a hang), fails the target and leaves its input in build/fuzz/TARGET-*;
+# the other targets still run, and `make fuzz` fails at the end.
 FUZZ_WORK := build/fuzz/corpus-work
 
 fuzz: $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do \
+	@failed=; for f in $(FUZZ_BINS); do \
 		n=$${f##*/}; w=$(FUZZ_WORK)/$$n; \
 		mkdir -p $$w; \
 		[ ! -d tests/fuzz/corpus/$$n ] || cp -R tests/fuzz/corpus/$$n/. $$w/ || exit 1; \
 		find $$w -name '*.gz' -exec gunzip -f {} + || exit 1; \
 		printf '  FUZZ    %s (%ss, %s inputs to start)\n' $$f $(FUZZ_SECONDS) "$$(ls $$w | wc -l)"; \
-		rc=0; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		rc=0; $$f -max_total_time=$(FUZZ_SECONDS) -timeout=25 -print_final_stats=1 \
 			-artifact_prefix=build/fuzz/$$n- $$(cat tests/fuzz/$$n.flags 2>/dev/null) \
 			$$w >build/fuzz/$$n.log 2>&1 || rc=$$?; \
 		grep -E '^#[0-9]+.*DONE|stat::number_of_executed_units|ERROR|SUMMARY' build/fuzz/$$n.log; \
-		[ $$rc -eq 0 ] || { tail -n 40 build/fuzz/$$n.log; echo "  FAIL    $$n (status $$rc)"; exit 1; }; \
-	done
+		[ $$rc -eq 0 ] || { tail -n 40 build/fuzz/$$n.log; echo "  FAIL    $$n (status $$rc)"; \
+			failed="$$failed $$n"; }; \
+	done; \
+	[ -z "$$failed" ] || { echo "fuzz: failed:$$failed"; exit 1; }
 
 # Keep objects: they carry the -MMD dependency files.
 .SECONDARY:

@@ -106,7 +106,11 @@ unsigned nflogmsg_batch(const void *buf, size_t len, nflogmsg_cb cb, void *arg)
 		size_t step;
 		int rc;
 
-		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len) {
+		/* libmnl walks attributes up to the aligned length: a message
+		 * whose padding would run past the datagram is cut, not parsed
+		 * (the fuzzer found a 2-byte over-read there). */
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len ||
+		    MNL_ALIGN((size_t)nlh->nlmsg_len) > len) {
 			bad++;		/* the rest of the datagram cannot be framed */
 			break;
 		}

@@ -188,6 +188,14 @@ static void test_batch_bad_framing(void **state)
 	n = 0;
 	assert_int_equal(nflogmsg_batch(buf, 10, count_cb, &n), 0);	/* shorter than a header */
 	assert_int_equal(n, 0);
+
+	/* A length that fits the datagram but whose aligned length does not:
+	 * libmnl's attribute walk would read the missing padding (fuzzer find). */
+	first = build(buf, 1);
+	first->nlmsg_len -= 2;
+	n = 0;
+	assert_int_equal(nflogmsg_batch(buf, first->nlmsg_len, count_cb, &n), 1);
+	assert_int_equal(n, 0);
 }
 
 int main(void)
