@@ -398,9 +398,6 @@ static int nflogd_ids(const struct nflogd_opts *o, struct sandbox_user *u, gid_t
 				err, SANDBOX_USER_DEFAULT);
 		return -1;
 	}
-	if (rc == 1)
-		log_msg(LOG_WARNING, "user %s does not exist (make install creates it); "
-			"running as %s", SANDBOX_USER_DEFAULT, u->name);
 	*ring_gid = u->gid;
 	if (o->ring_group && sandbox_group_lookup(o->ring_group, ring_gid, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "--ring-group: %s", err);
@@ -415,6 +412,10 @@ static int nflogd_sandbox(const struct nflogd_opts *o, const struct sandbox_user
 {
 	char err[256];
 
+	/* Said here, not at the lookup: an error before the drop is the news. */
+	if (!o->user && strcmp(u->name, SANDBOX_USER_DEFAULT))
+		log_msg(LOG_WARNING, "user %s does not exist (make install creates it); "
+			"running as %s", SANDBOX_USER_DEFAULT, u->name);
 	if (sandbox_drop(u, err, sizeof(err)) < 0) {
 		log_msg(LOG_ERR, "cannot drop privileges to %s: %s", u->name, err);
 		return -1;
