@@ -27,9 +27,11 @@ struct nflog_msg {
 };
 
 /*
- * nflogmsg_parse - parse one NFLOG packet message (attributes validated by
- * libnetfilter_log's nflog_nlmsg_parse()).
- * Returns 0, -ENOMSG when it is not a packet message, or -EBADMSG.
+ * nflogmsg_parse - parse one NFLOG packet message, accepting and refusing
+ * exactly what libnetfilter_log's nflog_nlmsg_parse() does (see nflogmsg.c).
+ * The buffer must hold NLMSG_ALIGN(nlh->nlmsg_len) bytes (nflogmsg_batch
+ * checks that). Returns 0, -ENOMSG when it is not a packet message, or
+ * -EBADMSG.
  */
 int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m);
 
@@ -37,8 +39,8 @@ int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m);
  * nflogmsg_batch - walk the netlink messages of one received datagram and
  * call cb for each NFLOG packet message (parsed into *m); other message
  * types (acks, NLMSG_DONE, noise) are skipped. The walk stops at the first
- * header whose length is below a header or beyond the datagram, which
- * mnl_cb_run() does not guard against for lengths above INT_MAX.
+ * header whose length is below a header or whose aligned length is beyond
+ * the datagram (mnl_cb_run() does not guard against lengths above INT_MAX).
  * Returns the number of messages that failed to parse (cb not called).
  */
 typedef void (*nflogmsg_cb)(const struct nflog_msg *m, void *arg);

@@ -470,7 +470,7 @@ uint64_t ring_slots(const struct ring *r)
 	return r->hdr->slots;
 }
 
-void ring_append(struct ring_writer *w, struct ring_rec *rec)
+struct ring_rec *ring_reserve(struct ring_writer *w)
 {
 	struct ring_rec *slot = &w->recs[w->pos & w->mask];
 	const char *next = (const char *)&w->recs[(w->pos + 2) & w->mask];
@@ -483,19 +483,32 @@ void ring_append(struct ring_writer *w, struct ring_rec *rec)
 	__builtin_prefetch(next + 64, 1, 0);
 	__builtin_prefetch(next + 128, 1, 0);
 	__builtin_prefetch(next + 192, 1, 0);
-	rec->crc = ring_rec_crc(rec);
 	/* Odd commit word: "slot being rewritten". The release fence orders it
 	 * before the body stores; it pairs with the acquire fence in
 	 * ringread_get() between the body copy and the second commit load. */
 	__atomic_store_n(&slot->commit, 2 * w->pos + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	memcpy((uint8_t *)slot + 8, (const uint8_t *)rec + 8, sizeof(*rec) - 8);
+	return slot;
+}
+
+void ring_commit(struct ring_writer *w, struct ring_rec *slot)
+{
+	slot->crc = ring_rec_crc(slot);
 	/* Pairs with the acquire load of commit in ringread_get(). */
 	__atomic_store_n(&slot->commit, 2 * w->pos + 2, __ATOMIC_RELEASE);
 	w->pos++;
-	if (rec->kind == RING_KIND_DROP && rec->prefix_id < RING_PREFIXES)
-		__atomic_store_n(&w->hdr->prefix_count[rec->prefix_id],
-				 w->hdr->prefix_count[rec->prefix_id] + 1, __ATOMIC_RELAXED);
+	if (slot->kind == RING_KIND_DROP && slot->prefix_id < RING_PREFIXES)
+		__atomic_store_n(&w->hdr->prefix_count[slot->prefix_id],
+				 w->hdr->prefix_count[slot->prefix_id] + 1, __ATOMIC_RELAXED);
+}
+
+void ring_append(struct ring_writer *w, struct ring_rec *rec)
+{
+	struct ring_rec *slot = ring_reserve(w);
+
+	memcpy((uint8_t *)slot + sizeof(slot->commit), (const uint8_t *)rec + sizeof(rec->commit),
+	       sizeof(*rec) - sizeof(rec->commit));
+	ring_commit(w, slot);
 }
 
 uint8_t ring_prefix_id(struct ring_writer *w, const char *prefix, size_t len)

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "ringfmt.h"
@@ -97,6 +98,23 @@ void ring_sync(struct ring *r);
  * readers poll, so one shared cache-line write per batch, not per record.
  */
 void ring_append(struct ring_writer *w, struct ring_rec *rec);
+
+/*
+ * ring_reserve / ring_commit - the same, written in place: ring_reserve()
+ * marks the next slot "being rewritten" (odd commit word) and returns it;
+ * the caller fills it and ring_commit() checksums and commits it. The slot
+ * still holds the record of one lap ago, so the caller must write every
+ * byte after the commit word (ring_rec_clear() first). Saves the capture
+ * thread a 256-byte record on its stack and the copy into the ring.
+ */
+struct ring_rec *ring_reserve(struct ring_writer *w);
+void ring_commit(struct ring_writer *w, struct ring_rec *slot);
+
+/* ring_rec_clear - zero everything after the commit word. */
+static inline void ring_rec_clear(struct ring_rec *slot)
+{
+	memset((uint8_t *)slot + sizeof(slot->commit), 0, sizeof(*slot) - sizeof(slot->commit));
+}
 
 static inline void ring_publish(struct ring_writer *w)
 {

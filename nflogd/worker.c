@@ -157,7 +157,7 @@ static void worker_msg_cb(const struct nflog_msg *m, void *data)
 {
 	struct worker *w = data;
 	struct ring_seg_hdr *h = w->rw.hdr;
-	struct ring_rec rec;
+	struct ring_rec *rec;
 	struct pkt p;
 	unsigned family;
 	int slot;
@@ -169,31 +169,33 @@ static void worker_msg_cb(const struct nflog_msg *m, void *data)
 	decode_packet(m->payload, m->payload ? m->payload_len : 0, family, &p);
 	worker_count(h, &p);
 
-	memset(&rec, 0, sizeof(rec));
-	slot = classify_packet(w->cls, &p, &rec.klass);
-	ring_ctr_add(h, (enum ring_ctr)(RING_CTR_V_UNKNOWN + rec.klass.verdict), 1);
+	/* Written in place: from here to ring_commit() readers skip the slot. */
+	rec = ring_reserve(&w->rw);
+	ring_rec_clear(rec);
+	slot = classify_packet(w->cls, &p, &rec->klass);
+	ring_ctr_add(h, (enum ring_ctr)(RING_CTR_V_UNKNOWN + rec->klass.verdict), 1);
 	if (slot >= 0 && (uint32_t)slot < h->nkb)
 		__atomic_store_n(&h->kb_count[slot], h->kb_count[slot] + 1, __ATOMIC_RELAXED);
 	else if (slot >= 0)
 		ring_ctr_add(h, RING_CTR_KB_FULL, 1);
-	rec.kind = RING_KIND_DROP;
-	rec.nflog_seq = m->seq;
-	rec.ip_flags = m->have_seq ? RING_IPF_HAVE_SEQ : 0;
-	rec.ts_ns = m->ts_ns ? m->ts_ns : w->batch_ns;
-	rec.hook = m->hook;
-	rec.group = w->group;
-	rec.cpu = w->rec_cpu;
-	rec.mark = m->mark;
-	rec.ifindex_in = m->ifindex_in;
-	rec.ifindex_out = m->ifindex_out;
-	rec.cap_len = m->payload_len;
-	rec.prefix_id = m->prefix_len ? ring_prefix_id(&w->rw, m->prefix, m->prefix_len)
-				 : RING_PREFIX_NONE;
-	worker_fill(&rec, &p);
-	rec.raw_len = m->payload_len < RING_RAW_LEN ? (uint8_t)m->payload_len : RING_RAW_LEN;
+	rec->kind = RING_KIND_DROP;
+	rec->nflog_seq = m->seq;
+	rec->ip_flags = m->have_seq ? RING_IPF_HAVE_SEQ : 0;
+	rec->ts_ns = m->ts_ns ? m->ts_ns : w->batch_ns;
+	rec->hook = m->hook;
+	rec->group = w->group;
+	rec->cpu = w->rec_cpu;
+	rec->mark = m->mark;
+	rec->ifindex_in = m->ifindex_in;
+	rec->ifindex_out = m->ifindex_out;
+	rec->cap_len = m->payload_len;
+	rec->prefix_id = m->prefix_len ? ring_prefix_id(&w->rw, m->prefix, m->prefix_len)
+				  : RING_PREFIX_NONE;
+	worker_fill(rec, &p);
+	rec->raw_len = m->payload_len < RING_RAW_LEN ? (uint8_t)m->payload_len : RING_RAW_LEN;
 	if (m->payload)
-		memcpy(rec.raw, m->payload, rec.raw_len);
-	ring_append(&w->rw, &rec);
+		memcpy(rec->raw, m->payload, rec->raw_len);
+	ring_commit(&w->rw, rec);
 	ring_ctr_add(h, RING_CTR_RECORDED, 1);
 }
 

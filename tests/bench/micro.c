@@ -193,26 +193,30 @@ static void micro_append_nocrc(struct ring_writer *w, const struct ring_rec *rec
 }
 
 /* The record path of worker.c: decode, classify, fill, append. */
+/* The capture thread's path after the netlink parse (worker_msg_cb): decode,
+ * classify and fill the record in place in the ring slot, then commit. */
 static void micro_path_pkt(const uint8_t *pkt)
 {
+	struct ring_rec *rec;
 	struct pkt p;
 
 	decode_packet(pkt, 40, 4, &p);
-	memset(&m.rec, 0, sizeof(m.rec));
-	classify_packet(m.cls, &p, &m.rec.klass);
-	m.rec.kind = RING_KIND_DROP;
-	m.rec.family = p.family;
-	m.rec.proto = p.proto;
-	m.rec.sport = p.sport;
-	m.rec.dport = p.dport;
-	m.rec.ttl = p.ttl;
-	m.rec.tcp_flags = p.tcp_flags;
-	memcpy(m.rec.saddr, p.saddr, sizeof(m.rec.saddr));
-	memcpy(m.rec.daddr, p.daddr, sizeof(m.rec.daddr));
-	m.rec.raw_len = 40;
-	memcpy(m.rec.raw, pkt, 40);
-	m.rec.prefix_id = RING_PREFIX_NONE;
-	ring_append(&m.w, &m.rec);
+	rec = ring_reserve(&m.w);
+	ring_rec_clear(rec);
+	classify_packet(m.cls, &p, &rec->klass);
+	rec->kind = RING_KIND_DROP;
+	rec->family = p.family;
+	rec->proto = p.proto;
+	rec->sport = p.sport;
+	rec->dport = p.dport;
+	rec->ttl = p.ttl;
+	rec->tcp_flags = p.tcp_flags;
+	memcpy(rec->saddr, p.saddr, sizeof(rec->saddr));
+	memcpy(rec->daddr, p.daddr, sizeof(rec->daddr));
+	rec->raw_len = 40;
+	memcpy(rec->raw, pkt, 40);
+	rec->prefix_id = RING_PREFIX_NONE;
+	ring_commit(&m.w, rec);
 }
 
 static void micro_path(uint32_t i)

@@ -15,6 +15,7 @@
 #include <libnetfilter_log/libnetfilter_log.h>
 
 #include "nflogmsg.h"
+#include "nflogmsg_ref.h"
 
 static const uint8_t test_payload[20] = { 0x45, 0, 0, 20, 0x12, 0x34, 0x40, 0, 64, 6 };
 
@@ -198,6 +199,73 @@ static void test_batch_bad_framing(void **state)
 	assert_int_equal(n, 0);
 }
 
+static uint32_t rnd_state = 2463534242u;
+
+static uint32_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+/* Our walk against libnetfilter_log's on messages that are almost right:
+ * a valid message with a few bytes changed (attribute lengths and types
+ * included) and its length cut, and TLV soups of random types and sizes. */
+static void test_same_as_library(void **state)
+{
+	static const uint16_t sizes[] = { 0, 1, 2, 3, 4, 5, 8, 12, 15, 16, 17, 20 };
+	_Alignas(4) char buf[1024];
+	unsigned i, accepted = 0, refused = 0;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		struct nlmsghdr *nlh = build(buf, 1);
+		struct nflog_msg ours, ref;
+		int a, b;
+
+		if (i & 1) {		/* mutate a built message */
+			unsigned n = 1 + rnd() % 4, k;
+
+			for (k = 0; k < n; k++) {
+				unsigned off = 20 + rnd() % (nlh->nlmsg_len - 20);
+
+				((uint8_t *)nlh)[off] = (uint8_t)(rnd() % 5 == 0 ? rnd() : rnd() % 24);
+			}
+			if (rnd() % 4 == 0)
+				nlh->nlmsg_len -= rnd() % (nlh->nlmsg_len - 16);
+		} else {		/* random attributes */
+			unsigned n = rnd() % 8, k;
+
+			nlh = mnl_nlmsg_put_header(buf);
+			nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET;
+			mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
+			for (k = 0; k < n; k++) {
+				uint16_t len = sizes[rnd() % (sizeof(sizes) / sizeof(sizes[0]))];
+				uint8_t val[20];
+
+				memset(val, rnd() % 3 ? 'a' : 0, sizeof(val));
+				if (rnd() % 2 && len)
+					val[len - 1] = 0;
+				mnl_attr_put(nlh, (uint16_t)(rnd() % 26 | (rnd() % 8 == 0) << 15),
+					     len, val);
+			}
+		}
+		a = nflogmsg_parse(nlh, &ours);
+		b = nflogmsg_parse_ref(nlh, &ref);
+		assert_int_equal(a, b);
+		if (a == 0) {
+			assert_true(nflogmsg_same(&ours, &ref));
+			accepted++;
+		} else {
+			refused++;
+		}
+	}
+	/* Both outcomes must be well exercised for the comparison to mean much. */
+	assert_true(accepted > 20000);
+	assert_true(refused > 20000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_short_seq),
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_batch_bad_framing),
+		cmocka_unit_test(test_same_as_library),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
