@@ -122,9 +122,15 @@ $(BUILD)/micro: tests/bench/micro.c $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
+# corrmicro compiles corrthread.c in (its round function is static), so it
+# depends on that file too.
+$(BUILD)/corrmicro: tests/bench/corrmicro.c nflogd/corrthread.c $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
 # Bench-only programs: the packet-mix generator, the minimal NFLOG consumer
-# (receive and count) and the delay reader.
-BENCH_BINS := $(BUILD)/micro $(BUILD)/nfgen $(BUILD)/nflmin $(BUILD)/nfdelay
+# (receive and count), the delay reader and the correlator's per-record cost.
+BENCH_BINS := $(BUILD)/micro $(BUILD)/nfgen $(BUILD)/nflmin $(BUILD)/nfdelay $(BUILD)/corrmicro
 
 $(BUILD)/nfgen: scripts/nfgen.c
 	$(call msg,CC,$@)
@@ -144,6 +150,7 @@ $(BUILD)/nfdelay: tests/bench/delay.c $(LIB)
 bench: $(PROGS) $(BENCH_BINS)
 	$(Q)$(BUILD)/micro
 	$(Q)tests/bench/callgrind.sh $(BUILD)/micro $(if $(filter-out 0,$(QUICK)),crc path read)
+	$(Q)tests/bench/corrcg.sh $(BUILD)/corrmicro
 	$(Q)NFLOGD_BUILD=$(BUILD) QUICK=$(QUICK) scripts/bench.sh || [ $$? -eq 77 ]
 
 # libFuzzer targets: clang only, always with ASan and UBSan. The library is

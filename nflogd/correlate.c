@@ -128,6 +128,7 @@ struct corr_tab {
 	uint32_t	 cap, mask, used;
 	uint32_t	 nfree;		/* head of the free list */
 	uint32_t	 head, tail;	/* most and least recently touched */
+	uint32_t	 hint;		/* last entry found or made: tried before hashing */
 };
 
 struct corr_src {
@@ -170,7 +171,8 @@ struct corr_src {
 	uint8_t	 probes;	/* 0 none yet, 1 first held, 2 replayed */
 	uint8_t	 p1_proto, p1_ttl, p1_flags;
 	uint8_t	 p1_ttl_initial, p1_hops, p1_verdict;
-	uint16_t p1_sport, p1_dport, p1_kb;
+	uint16_t p1_sport, p1_dport;
+	uint16_t p1_kb_dport, p1_kb_id;	/* klass rows: corr_kb_row() runs at the replay */
 	uint32_t p1_tags;
 	uint64_t p1_ts;
 	uint8_t	 p1_daddr[16];
@@ -291,6 +293,10 @@ struct corr {
 	uint32_t	*big_free;
 	uint32_t	 nbig, nbig_free;
 	uint64_t	 evictions;	/* source states reused while the table was full */
+	uint32_t	 full_hash;	/* of the one STATE_FULL key: hashed per eviction */
+	/* Incidents open per alert type: most lookups are for a type with none
+	 * open (a new source's TTL, scan, sweep...) and end here, unhashed. */
+	uint32_t	 inc_open[__RING_ALERT_MAX];
 	uint64_t	 src_created;
 	size_t		 mem;
 	corr_emit_fn	 emit;		/* of the current corr_feed/tick/flush call */
@@ -307,6 +313,7 @@ struct corr_pkt {
 	uint32_t	 style;		/* scan style bits */
 	uint16_t	 kb_dst;	/* kb row of the destination port or ICMP type */
 	uint8_t		 kb_dst_verdict;
+	bool		 kb_done;	/* kb_dst is set (corr_pkt_kb) */
 	uint8_t		 hops;
 	bool		 ports;		/* TCP/UDP header present */
 	bool		 tcp, udp;
@@ -349,17 +356,32 @@ static uint64_t corr_mix(uint64_t h)
 	return h ^ (h >> 31);
 }
 
+static uint64_t corr_round(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 32);
+}
+
 static uint32_t corr_hash(const struct corr *c, const struct corr_key *k)
 {
-	uint64_t w[5] = { 0 }, h = c->seed;
-	size_t i;
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t w0, w1, w2, w3, h;
+	uint32_t t32;
+	uint16_t t16;
 
-	/* One multiply per word, one full avalanche at the end. */
-	memcpy(w, k, sizeof(*k));
-	for (i = 0; i < 5; i++) {
-		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 32;
-	}
+	/* One multiply per word, one full avalanche at the end. Every table
+	 * lookup hashes a key: fixed-size loads, no loop, no copy to zero. */
+	memcpy(&w0, p, 8);
+	memcpy(&w1, p + 8, 8);
+	memcpy(&w2, p + 16, 8);
+	memcpy(&w3, p + 24, 8);
+	memcpy(&t32, p + 32, 4);
+	memcpy(&t16, p + 36, 2);
+	h = corr_round(c->seed, w0);
+	h = corr_round(h, w1);
+	h = corr_round(h, w2);
+	h = corr_round(h, w3);
+	h = corr_round(h, t32 | (uint64_t)t16 << 32);
 	return (uint32_t)corr_mix(h);
 }
 
@@ -414,7 +436,7 @@ static size_t corr_tab_init(struct corr_tab *t, uint32_t cap, size_t vsize)
 	for (i = 0; i < cap; i++)
 		t->slot[i].chain = i + 1 < cap ? i + 1 : CORR_NONE;
 	t->nfree = 0;
-	t->head = t->tail = CORR_NONE;
+	t->head = t->tail = t->hint = CORR_NONE;
 	t->cap = cap;
 	t->mask = nb - 1;
 	t->vsize = vsize;
@@ -473,6 +495,26 @@ static uint32_t corr_tab_find(const struct corr_tab *t, const struct corr_key *k
 	return CORR_NONE;
 }
 
+/*
+ * corr_tab_find() by key alone. Records come in bursts of one source, one
+ * target, one scan: the entry the last lookup ended on is often the one
+ * wanted, and one key compare is cheaper than hashing. A free slot never
+ * matches (corr_tab_del clears its kind). *h is set when the hint missed.
+ */
+static uint32_t corr_tab_lookup(const struct corr *c, struct corr_tab *t,
+				const struct corr_key *k, uint32_t *h)
+{
+	uint32_t i = t->hint;
+
+	if (i != CORR_NONE && !memcmp(&t->slot[i].key, k, sizeof(*k)))
+		return i;
+	*h = corr_hash(c, k);
+	i = corr_tab_find(t, k, *h);
+	if (i != CORR_NONE)
+		t->hint = i;
+	return i;
+}
+
 /* Make entry i the most recent. */
 static void corr_tab_touch(struct corr_tab *t, uint32_t i, uint64_t now)
 {
@@ -489,10 +531,10 @@ static void corr_tab_touch(struct corr_tab *t, uint32_t i, uint64_t now)
  * recent entry is reused: *got = CORR_REUSED, its old value still in place
  * and *old_last its last touch.
  */
-static uint32_t corr_tab_get(struct corr_tab *t, const struct corr_key *k, uint32_t h,
+static uint32_t corr_tab_get(const struct corr *c, struct corr_tab *t, const struct corr_key *k,
 			     uint64_t now, enum corr_got *got, uint64_t *old_last)
 {
-	uint32_t i = corr_tab_find(t, k, h);
+	uint32_t h = 0, i = corr_tab_lookup(c, t, k, &h);
 
 	if (i != CORR_NONE) {
 		corr_tab_touch(t, i, now);
@@ -517,6 +559,7 @@ static uint32_t corr_tab_get(struct corr_tab *t, const struct corr_key *k, uint3
 	t->bucket[h & t->mask] = i;
 	t->slot[i].last = now;
 	corr_lru_push(t, i);
+	t->hint = i;
 	return i;
 }
 
@@ -524,6 +567,7 @@ static void corr_tab_del(struct corr_tab *t, uint32_t i)
 {
 	corr_chain_unlink(t, i);
 	corr_lru_unlink(t, i);
+	t->slot[i].key.kind = 0;	/* no kind: corr_tab_lookup's hint can't match it */
 	t->slot[i].chain = t->nfree;
 	t->nfree = i;
 	t->used--;
@@ -541,7 +585,7 @@ static void *corr_state(struct corr *c, struct corr_tab *t, const struct corr_ke
 			enum corr_got *got)
 {
 	uint64_t old_last = 0;
-	uint32_t i = corr_tab_get(t, k, corr_hash(c, k), c->now, got, &old_last);
+	uint32_t i = corr_tab_get(c, t, k, c->now, got, &old_last);
 	void *v = corr_tab_val(t, i);
 
 	if (*got != CORR_FOUND)
@@ -594,6 +638,7 @@ static void corr_inc_close(struct corr *c, uint32_t i)
 		corr_emit(c, inc, RING_ALERT_CLOSED);
 	corr_big_put(c, inc->bm);
 	inc->bm = CORR_NONE;
+	c->inc_open[c->inc.slot[i].key.kind]--;
 	corr_tab_del(&c->inc, i);
 }
 
@@ -612,15 +657,28 @@ static void corr_inc_key(struct corr_key *k, unsigned type, unsigned family, con
 	k->sub = sub;
 }
 
-/* The open incident of key k, touched (it is active), or NULL. */
-static struct corr_inc *corr_inc_at(struct corr *c, const struct corr_key *k)
+static struct corr_inc *corr_inc_touch(struct corr *c, uint32_t i)
 {
-	uint32_t i = corr_tab_find(&c->inc, k, corr_hash(c, k));
-
 	if (i == CORR_NONE)
 		return NULL;
 	corr_tab_touch(&c->inc, i, c->now);
 	return corr_tab_val(&c->inc, i);
+}
+
+/* corr_inc_at() for a key whose hash h is known. */
+static struct corr_inc *corr_inc_find(struct corr *c, const struct corr_key *k, uint32_t h)
+{
+	return corr_inc_touch(c, corr_tab_find(&c->inc, k, h));
+}
+
+/* The open incident of key k, touched (it is active), or NULL. */
+static struct corr_inc *corr_inc_at(struct corr *c, const struct corr_key *k)
+{
+	uint32_t h;
+
+	if (!c->inc_open[k->kind])
+		return NULL;
+	return corr_inc_touch(c, corr_tab_lookup(c, &c->inc, k, &h));
 }
 
 /*
@@ -634,14 +692,19 @@ static struct corr_inc *corr_inc_new(struct corr *c, const struct corr_key *k, u
 {
 	uint64_t old_last = 0;
 	enum corr_got got;
-	uint32_t i = corr_tab_get(&c->inc, k, corr_hash(c, k), c->now, &got, &old_last);
+	/* What a full table gives up, if it comes to that (k has none). */
+	uint8_t old_kind = c->inc.tail != CORR_NONE ? c->inc.slot[c->inc.tail].key.kind : 0;
+	uint32_t i = corr_tab_get(c, &c->inc, k, c->now, &got, &old_last);
 	struct corr_inc *inc = corr_tab_val(&c->inc, i);
 
 	if (got == CORR_REUSED) {
 		if (inc->a.state)
 			corr_emit(c, inc, RING_ALERT_CLOSED);
 		corr_big_put(c, inc->bm);
+		c->inc_open[old_kind]--;
 	}
+	if (got != CORR_FOUND)
+		c->inc_open[k->kind]++;
 	memset(inc, 0, sizeof(*inc));
 	inc->bm = dim ? corr_big_get(c) : CORR_NONE;
 	inc->dim = inc->bm == CORR_NONE ? 0 : (uint8_t)dim;
@@ -840,6 +903,17 @@ static void corr_pkt_init(const struct corr *c, struct corr_pkt *p, const struct
 	p->noise = !p->fraggle && (p->bcast || (p->udp && corr_is_noise_port(r->dport)));
 }
 
+/* The kb row is looked up only for records a detector explains: a port
+ * the classifier did not know costs a range search, and most records of a
+ * flood are one-packet sources that no detector gets to explain. */
+static void corr_pkt_kb(const struct corr *c, struct corr_pkt *p)
+{
+	if (p->kb_done)
+		return;
+	p->kb_dst = corr_kb_row(c, p->r, KB_DIR_DST, &p->kb_dst_verdict);
+	p->kb_done = true;
+}
+
 /* ---- per source ---------------------------------------------------------- */
 
 static void corr_state_full(struct corr *c);
@@ -856,7 +930,7 @@ static struct corr_src *corr_src_get(struct corr *c, const struct ring_rec *r)
 	memcpy(k.a, r->saddr, 16);
 	k.family = r->family;
 	k.kind = CORR_K_SRC;
-	i = corr_tab_get(&c->src, &k, corr_hash(c, &k), c->now, &got, &old_last);
+	i = corr_tab_get(c, &c->src, &k, c->now, &got, &old_last);
 	s = corr_tab_val(&c->src, i);
 	if (got == CORR_FOUND)
 		return s;
@@ -908,7 +982,7 @@ static void corr_state_full(struct corr *c)
 	struct corr_key k;
 
 	corr_inc_key(&k, RING_ALERT_STATE_FULL, 0, NULL, NULL, 0, 0, 0);
-	inc = corr_inc_at(c, &k);
+	inc = c->inc_open[RING_ALERT_STATE_FULL] ? corr_inc_find(c, &k, c->full_hash) : NULL;
 	if (!inc) {
 		inc = corr_inc_new(c, &k, RING_ALERT_STATE_FULL, 0, c->now, 0);
 		inc->base = c->src_created - 1;
@@ -1978,6 +2052,7 @@ static uint32_t corr_clamp(uint32_t v, uint32_t lo, uint32_t hi)
 struct corr *corr_new(const struct corr_cfg *cfg, const struct kb *kb, uint32_t id_base)
 {
 	struct corr *c = calloc(1, sizeof(*c));
+	struct corr_key full;
 	uint32_t n, i;
 	size_t m, total = sizeof(*c);
 
@@ -1989,6 +2064,8 @@ struct corr *corr_new(const struct corr_cfg *cfg, const struct kb *kb, uint32_t 
 	/* Address layout randomisation is the only secret at hand; it keys
 	 * the hash well enough that forged sources can't pick one chain. */
 	c->seed = corr_mix((uint64_t)(uintptr_t)c ^ ((uint64_t)(uintptr_t)&n << 17) ^ id_base);
+	corr_inc_key(&full, RING_ALERT_STATE_FULL, 0, NULL, NULL, 0, 0, 0);
+	c->full_hash = corr_hash(c, &full);
 	n = c->cfg.max_sources;
 	if (!(m = corr_tab_init(&c->src, n, sizeof(struct corr_src))))
 		goto fail;
@@ -2072,8 +2149,11 @@ static void corr_probe(struct corr *c, struct corr_pkt *p)
 		s->p1_tags = r->klass.tags;
 		s->p1_sport = r->sport;
 		s->p1_dport = r->dport;
-		s->p1_kb = p->kb_dst;
-		s->p1_verdict = p->kb_dst_verdict;
+		/* What corr_kb_row() needs, not its answer: most first
+		 * probes are never replayed. */
+		s->p1_kb_dport = r->klass.kb_dport;
+		s->p1_kb_id = r->klass.kb_id;
+		s->p1_verdict = r->klass.verdict;
 		s->p1_proto = r->proto;
 		s->p1_ttl = r->ttl;
 		s->p1_flags = r->tcp_flags;
@@ -2097,12 +2177,15 @@ static void corr_probe(struct corr *c, struct corr_pkt *p)
 		first.klass.tags = s->p1_tags;
 		first.klass.ttl_initial = s->p1_ttl_initial;
 		first.klass.ttl_hops = s->p1_hops;
+		first.klass.kb_dport = s->p1_kb_dport;
+		first.klass.kb_id = s->p1_kb_id;
+		first.klass.verdict = s->p1_verdict;
 		corr_pkt_init(c, &fp, &first);
-		fp.kb_dst = s->p1_kb;
-		fp.kb_dst_verdict = s->p1_verdict;
+		corr_pkt_kb(c, &fp);
 		fp.s = s;
 		corr_probe_run(c, &fp);
 	}
+	corr_pkt_kb(c, p);
 	corr_probe_run(c, p);
 }
 
@@ -2117,9 +2200,10 @@ void corr_feed(struct corr *c, const struct ring_rec *r, corr_emit_fn emit, void
 	c->arg = arg;
 	c->now = corr_max64(c->now, r->ts_ns);
 	corr_pkt_init(c, &p, r);
-	p.kb_dst = corr_kb_row(c, r, KB_DIR_DST, &p.kb_dst_verdict);
 	p.s = corr_src_get(c, r);
 	corr_src_account(&p);
+	if (p.trace_udp || p.echo_req || p.fraggle || p.noise)
+		corr_pkt_kb(c, &p);	/* corr_trace, corr_per_source */
 
 	corr_trace(c, &p);
 	/* Traceroute probes and pings carry deliberately odd or unrelated

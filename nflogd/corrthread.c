@@ -1,10 +1,11 @@
 /* corrthread.c - the correlator's thread.
  *
  * It reads the capture segments exactly as nflogctl does (ringread: acquire
- * the head, copy, check commit word and CRC), so the capture threads never
- * wait for it and never know it exists; if it falls a whole ring behind, the
- * records it missed are counted, not waited for. Each round takes a bounded
- * chunk from every segment, sorts it by time and feeds it to the
+ * the head, copy, check the commit word; the CRC is left to readers in other
+ * processes, see ringread_get_live), so the capture threads never wait for
+ * it and never know it exists; if it falls a whole ring behind, the records
+ * it missed are counted, not waited for. Each round takes a bounded chunk
+ * from every segment, merges it into time order and feeds it to the
  * correlator; alerts are appended to the alert segment, of which this thread
  * is the only writer.
  */
@@ -29,16 +30,14 @@ struct corrthread {
 	uint32_t		 nsegs;		/* capture segments */
 	uint64_t		*cursor;
 	struct ring_rec		*chunk;
+	/* Runs of the chunk already in time order, for the merge: run k is
+	 * chunk[run_pos[k] .. run_end[k]); heap holds the runs not yet done. */
+	uint32_t		*run_pos;
+	uint32_t		*run_end;
+	uint32_t		*heap;
 	pthread_t		 tid;
 	int			 started;
 };
-
-static int corrthread_cmp(const void *a, const void *b)
-{
-	const struct ring_rec *x = a, *y = b;
-
-	return x->ts_ns < y->ts_ns ? -1 : x->ts_ns > y->ts_ns;
-}
 
 static void corrthread_emit(const struct ring_alert *alert, void *arg)
 {
@@ -53,6 +52,57 @@ static void corrthread_emit(const struct ring_alert *alert, void *arg)
 	ring_ctr_add(t->w.hdr, RING_CTR_ALERTS, 1);
 }
 
+/* Which run's next record goes first: the earlier one, and on a tie the
+ * run that came first in the chunk, so the order is that of a stable sort. */
+static int corrthread_before(const struct corrthread *t, uint32_t a, uint32_t b)
+{
+	uint64_t x = t->chunk[t->run_pos[a]].ts_ns, y = t->chunk[t->run_pos[b]].ts_ns;
+
+	return x < y || (x == y && a < b);
+}
+
+static void corrthread_sift(struct corrthread *t, uint32_t n, uint32_t i)
+{
+	uint32_t top = t->heap[i], kid;
+
+	while ((kid = 2 * i + 1) < n) {
+		if (kid + 1 < n && corrthread_before(t, t->heap[kid + 1], t->heap[kid]))
+			kid++;
+		if (!corrthread_before(t, t->heap[kid], top))
+			break;
+		t->heap[i] = t->heap[kid];
+		i = kid;
+	}
+	t->heap[i] = top;
+}
+
+/*
+ * Feed the chunk's nruns runs in time order. Each segment has one writer
+ * that stamps its records as they come, so a segment is one run or a few:
+ * merging them costs a heap step per record where sorting 256-byte records
+ * moved each one about log2(n) times; one run (one segment, a quiet round)
+ * needs no ordering at all.
+ */
+static void corrthread_merge(struct corrthread *t, uint32_t nruns)
+{
+	uint32_t i, k;
+
+	for (i = nruns / 2; i-- > 0;)
+		corrthread_sift(t, nruns, i);
+	while (nruns > 1) {
+		k = t->heap[0];
+		corr_feed(t->corr, &t->chunk[t->run_pos[k]++], corrthread_emit, t);
+		if (t->run_pos[k] == t->run_end[k])
+			t->heap[0] = t->heap[--nruns];
+		corrthread_sift(t, nruns, 0);
+	}
+	if (nruns) {
+		k = t->heap[0];
+		for (i = t->run_pos[k]; i < t->run_end[k]; i++)
+			corr_feed(t->corr, &t->chunk[i], corrthread_emit, t);
+	}
+}
+
 static uint64_t corrthread_now(void)
 {
 	struct timespec ts;
@@ -65,8 +115,7 @@ static uint64_t corrthread_now(void)
 static size_t corrthread_round(struct corrthread *t)
 {
 	uint64_t slots = ringread_slots(t->rr), per = CORR_CHUNK / t->nsegs, head, pos;
-	size_t n = 0, i;
-	uint32_t s;
+	uint32_t s, n = 0, nruns = 0, seg0;
 
 	for (s = 0; s < t->nsegs; s++) {
 		head = ringread_head(t->rr, s);
@@ -76,16 +125,26 @@ static size_t corrthread_round(struct corrthread *t)
 			ring_ctr_add(t->w.hdr, RING_CTR_CORR_LAPPED, head - slots - t->cursor[s]);
 			t->cursor[s] = head - slots;
 		}
+		seg0 = n;
 		for (pos = t->cursor[s]; pos < head && pos - t->cursor[s] < per; pos++) {
-			if (ringread_get(t->rr, s, pos, &t->chunk[n]) == RINGREAD_OK &&
-			    t->chunk[n].kind == RING_KIND_DROP)
-				n++;
+			if (ringread_get_live(t->rr, s, pos, &t->chunk[n]) != RINGREAD_OK ||
+			    t->chunk[n].kind != RING_KIND_DROP)
+				continue;
+			/* A run ends where the segment does or time steps back. */
+			if (n == seg0 || t->chunk[n].ts_ns < t->chunk[n - 1].ts_ns) {
+				if (nruns)
+					t->run_end[nruns - 1] = n;
+				t->run_pos[nruns] = n;
+				t->heap[nruns] = nruns;
+				nruns++;
+			}
+			n++;
 		}
 		t->cursor[s] = pos;
 	}
-	qsort(t->chunk, n, sizeof(*t->chunk), corrthread_cmp);
-	for (i = 0; i < n; i++)
-		corr_feed(t->corr, &t->chunk[i], corrthread_emit, t);
+	if (nruns)
+		t->run_end[nruns - 1] = n;
+	corrthread_merge(t, nruns);
 	corr_tick(t->corr, corrthread_now(), corrthread_emit, t);
 	ring_ctr_set(t->w.hdr, RING_CTR_CORR_EVICTED, corr_evictions(t->corr));
 	ring_publish(&t->w);
@@ -118,8 +177,12 @@ struct corrthread *corrthread_new(struct ring *ring, struct ring_reader *rr,
 	t->nsegs = ringread_nsegs(rr) - 1;
 	t->cursor = calloc(t->nsegs ? t->nsegs : 1, sizeof(*t->cursor));
 	t->chunk = malloc(CORR_CHUNK * sizeof(*t->chunk));
+	t->run_pos = malloc(CORR_CHUNK * sizeof(*t->run_pos));
+	t->run_end = malloc(CORR_CHUNK * sizeof(*t->run_end));
+	t->heap = malloc(CORR_CHUNK * sizeof(*t->heap));
 	t->corr = corr_new(cfg, kb, id_base);
-	if (!t->nsegs || !t->cursor || !t->chunk || !t->corr)
+	if (!t->nsegs || !t->cursor || !t->chunk || !t->run_pos || !t->run_end || !t->heap ||
+	    !t->corr)
 		goto fail;
 	for (s = 0; s < t->nsegs; s++)
 		t->cursor[s] = ringread_head(rr, s);
@@ -129,6 +192,9 @@ fail:
 	if (t) {
 		corr_free(t->corr);
 		free(t->chunk);
+		free(t->run_pos);
+		free(t->run_end);
+		free(t->heap);
 		free(t->cursor);
 		free(t);
 	}
@@ -162,6 +228,9 @@ void corrthread_join(struct corrthread *t)
 	corr_free(t->corr);
 	ringread_close(t->rr);
 	free(t->chunk);
+	free(t->run_pos);
+	free(t->run_end);
+	free(t->heap);
 	free(t->cursor);
 	free(t);
 }

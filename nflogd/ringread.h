@@ -39,6 +39,13 @@ uint64_t ringread_head(const struct ring_reader *r, uint32_t seg);
 enum ringread_result ringread_get(const struct ring_reader *r, uint32_t seg,
 				  uint64_t pos, struct ring_rec *out);
 
+/* ringread_get_live - ringread_get() without the CRC check, for a reader in
+ * the writer's own process (the correlator thread): there the commit words
+ * alone prove a record whole (ringread.c says why). Never for a file some
+ * other process or an earlier run wrote. */
+enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg,
+				       uint64_t pos, struct ring_rec *out);
+
 /* ringread_ctr - counter c of segment seg (relaxed snapshot). */
 uint64_t ringread_ctr(const struct ring_reader *r, uint32_t seg, unsigned c);
 

@@ -390,7 +390,7 @@ static const struct sb_rule sb_rules[] = {
 	/* Clocks: normally the vDSO, a system call when the clock source has
 	 * no vDSO support; nanosleep for older glibc. */
 	SB_A(clock_gettime), SB_A(gettimeofday), SB_A(time), SB_A(nanosleep),
-	/* qsort() in the correlator asks for the amount of physical memory. */
+	/* qsort() (the kb index, rebuilt on SIGHUP) asks for the amount of physical memory. */
 	SB_A(sysinfo),
 	/* At exit: the pidfile. */
 	SB_A(unlink),

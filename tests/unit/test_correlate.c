@@ -1213,6 +1213,54 @@ static void test_incident_table_bound(void **state)
 	assert_int_equal(count(RING_ALERT_PORTSCAN, RING_ALERT_CLOSED), 100);
 }
 
+/* An incident still open in a table that had to reuse entries is found and
+ * grown, not opened twice; once everything closed and expired, the same
+ * source starts from nothing (no state of the old scan comes back). */
+static void test_incident_reuse(void **state)
+{
+	struct corr_cfg cfg;
+	struct ring_rec r;
+	struct corr *c;
+	char src[32], dst[32];
+	unsigned h, i;
+	size_t j;
+
+	(void)state;
+	corr_cfg_default(&cfg);
+	cfg.max_sources = 64;
+	c = new_corr(&cfg);
+	for (h = 0; h < 100; h++) {
+		snprintf(src, sizeof(src), "198.51.100.%u", h);
+		snprintf(dst, sizeof(dst), "192.0.2.%u", h);
+		for (i = 0; i < 12; i++) {
+			r = mk(h * 100 + i, 6, src, dst, 40000, (uint16_t)(1 + i), 50, 0);
+			feed(c, &r);
+		}
+	}
+	/* The last scan goes on: the same incident, more ports. */
+	for (i = 12; i < 30; i++) {
+		r = mk(10000 + i, 6, src, dst, 40000, (uint16_t)(1 + i), 50, 0);
+		feed(c, &r);
+	}
+	assert_int_equal(incidents(RING_ALERT_PORTSCAN), 100);
+	corr_tick(c, BASE_NS + 1000 * SEC, collect, seen);
+	assert_int_equal(count(0, RING_ALERT_OPEN), count(0, RING_ALERT_CLOSED));
+	for (j = seen->n; j-- > 0;)
+		if (seen->a[j].type == RING_ALERT_PORTSCAN)
+			break;
+	assert_int_equal(seen->a[j].ports, 30);
+	/* All closed and forgotten: the same scan again is a new one. */
+	for (i = 0; i < 12; i++) {
+		r = mk(2000000 + i, 6, src, dst, 40000, (uint16_t)(1 + i), 50, 0);
+		feed(c, &r);
+	}
+	finish(c);
+	check_stream();
+	assert_int_equal(incidents(RING_ALERT_PORTSCAN), 101);
+	assert_int_equal(seen->a[seen->n - 1].type, RING_ALERT_PORTSCAN);
+	assert_int_equal(seen->a[seen->n - 1].ports, 12);
+}
+
 /* ---- API odds and ends ------------------------------------------------- */
 
 static void test_updates_rate_limited(void **state)
@@ -1307,6 +1355,7 @@ int main(void)
 		cmocka_unit_test(test_flood_memory_bound),
 		cmocka_unit_test(test_flood_two_probes),
 		cmocka_unit_test(test_incident_table_bound),
+		cmocka_unit_test(test_incident_reuse),
 		cmocka_unit_test(test_updates_rate_limited),
 		cmocka_unit_test(test_api),
 	};
