@@ -90,14 +90,9 @@ static int ctl_item_cmp(const void *a, const void *b)
 
 static void ctl_print(struct ctl_read *c, const struct ctl_item *it)
 {
-	char line[RECFMT_LINE_MAX], pfx[RING_PREFIX_LEN], in[RING_IFNAMSIZ], out[RING_IFNAMSIZ];
-	struct recfmt_ctx ctx = {
-		.prefix = ringread_prefix(c->rr, it->seg, it->rec.prefix_id, pfx, sizeof(pfx)),
-		.ifname_in = ringread_ifname(c->rr, it->rec.ifindex_in, in, sizeof(in)),
-		.ifname_out = ringread_ifname(c->rr, it->rec.ifindex_out, out, sizeof(out)),
-		.pos = it->pos,
-		.kb = c->kb,
-	};
+	char line[RECFMT_LINE_MAX];
+	struct ctl_names names;
+	struct recfmt_ctx ctx = ctl_fmt_ctx(c->rr, it->seg, it->pos, &it->rec, c->kb, &names);
 
 	if (it->rec.kind == RING_KIND_ALERT) {
 		union {

@@ -28,6 +28,20 @@ bool ctl_has_option(int argc, char **argv, const char *opt)
 	return false;
 }
 
+struct recfmt_ctx ctl_fmt_ctx(struct ring_reader *rr, uint32_t seg, uint64_t pos,
+			      const struct ring_rec *rec, const struct kb *kb,
+			      struct ctl_names *names)
+{
+	return (struct recfmt_ctx){
+		.prefix = ringread_prefix(rr, seg, rec->prefix_id, names->prefix,
+					  sizeof(names->prefix)),
+		.ifname_in = ringread_ifname(rr, rec->ifindex_in, names->in, sizeof(names->in)),
+		.ifname_out = ringread_ifname(rr, rec->ifindex_out, names->out, sizeof(names->out)),
+		.pos = pos,
+		.kb = kb,
+	};
+}
+
 uint64_t ctl_now_ns(void)
 {
 	struct timespec ts;

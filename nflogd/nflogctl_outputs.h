@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "kb.h"
+#include "recfmt.h"
 #include "ringread.h"
 
 int ctl_top_main(int argc, char **argv);	/* top */
@@ -41,6 +42,19 @@ bool ctl_out_since(const char *arg, uint64_t *secs);
 /* ctl_report_skipped - say on stderr how many records could not be read. */
 struct ringscan_stats;
 void ctl_report_skipped(const struct ringscan_stats *st);
+
+/* The names a record is printed with, looked up in the ring it came from;
+ * ctl_fmt_ctx() points the formatting context into this storage. */
+struct ctl_names {
+	char	prefix[RING_PREFIX_LEN];
+	char	in[RING_IFNAMSIZ];
+	char	out[RING_IFNAMSIZ];
+};
+
+/* ctl_fmt_ctx - the recfmt/syslogout context of record rec at (seg, pos). */
+struct recfmt_ctx ctl_fmt_ctx(struct ring_reader *rr, uint32_t seg, uint64_t pos,
+			      const struct ring_rec *rec, const struct kb *kb,
+			      struct ctl_names *names);
 
 /* ctl_now_ns - CLOCK_REALTIME in ns. */
 uint64_t ctl_now_ns(void);

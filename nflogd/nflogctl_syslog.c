@@ -98,14 +98,9 @@ static int ctl_syslog_send(struct ctl_syslog *sl, const char *msg, size_t len)
 
 static int ctl_syslog_item(struct ctl_syslog *sl, const struct ringscan_item *it)
 {
-	char msg[SYSLOGOUT_MAX], pfx[RING_PREFIX_LEN], in[RING_IFNAMSIZ], out[RING_IFNAMSIZ];
-	struct recfmt_ctx ctx = {
-		.prefix = ringread_prefix(sl->rr, it->seg, it->rec.prefix_id, pfx, sizeof(pfx)),
-		.ifname_in = ringread_ifname(sl->rr, it->rec.ifindex_in, in, sizeof(in)),
-		.ifname_out = ringread_ifname(sl->rr, it->rec.ifindex_out, out, sizeof(out)),
-		.pos = it->pos,
-		.kb = sl->kb,
-	};
+	char msg[SYSLOGOUT_MAX];
+	struct ctl_names names;
+	struct recfmt_ctx ctx = ctl_fmt_ctx(sl->rr, it->seg, it->pos, &it->rec, sl->kb, &names);
 	int n;
 
 	if (it->rec.kind == RING_KIND_ALERT) {
