@@ -61,8 +61,10 @@ static int capture_config(struct capture *c, uint8_t cmd, const struct capture_c
 		return -errno;
 	if (cmd != NFULNL_CFG_CMD_BIND)
 		return 0;	/* unbind: the ack arrives among the flushed packets */
-	/* Wait for our ack. Packets cannot precede it: the new instance holds
-	 * them for at least one flush timeout. */
+	/* Wait for our ack. Packets do not precede it in practice: the new
+	 * instance holds them until its flush timer fires at a timer tick,
+	 * which is long after this reply; one that did would be consumed here
+	 * and counted as a sequence gap, not lost silently. */
 	for (;;) {
 		n = mnl_socket_recvfrom(c->nl, buf, sizeof(buf));
 		if (n < 0)

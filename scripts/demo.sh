@@ -125,7 +125,7 @@ ip netns exec "$NS_SRC" hping3 -q -2 -s 137 -k -p 137 -c 12 -i u5000 -d 50 "${TG
 	>/dev/null 2>&1
 
 # Wait until everything the ruleset counted is in the ring (the kernel batches messages
-# for up to --flush-timeout, 10 ms by default).
+# until its next timer tick with the default --flush-timeout 0).
 want=$(nl_nft_counter nflogd)
 for _ in $(seq 50); do
 	[ "$(nl_stat recorded)" -ge "$want" ] && break

@@ -4,7 +4,7 @@
  *
  * The practical limit of the kernel path: the same socket and instance
  * settings as nflogd (capture_open(): copy range 128, qthreshold 1000, flush
- * timeout 1 cs, nlbufsiz 65000, SO_RCVBUFFORCE 32 MiB, NFULA_SEQ; the same
+ * timeout 0 (next tick), nlbufsiz 65000, SO_RCVBUFFORCE 32 MiB, NFULA_SEQ; the same
  * receive buffer size), one thread per group (pinned to CPU n for group
  * BASE+n with --per-cpu), but per message only a walk to NFULA_SEQ and a gap
  * check: no decode, no classification, no record. Prints "ready" on stderr
