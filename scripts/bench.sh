@@ -44,8 +44,9 @@
 # at half of nflogd's zero-loss rate; the UDP packets carry their send time.
 # Loss accounting: nflogd with a 1 MiB socket buffer, frozen 0.5 s in a flood:
 # generator count = nft counter = records + lost_seq, or MISMATCH.
-# Profile (full runs, BENCH_PERF=1): perf record -a -e cpu-clock for 1 s of a
-# flat-out nflogd-1 trial: shares by command and the capture thread's symbols.
+# Profile (full runs, BENCH_PERF=1): perf record -a -e cpu-clock for 1.5 s of a
+# flat-out nflogd-1 and nflogd-cpu trial: busy share of each CPU (/proc/stat), shares by
+# command and the capture thread's symbols.
 #
 # Knobs: BENCH_CONSUMERS (subset, in that order), BENCH_MIX (nfgen -m),
 # BENCH_RING_DIR / BENCH_RING_SIZE (nflogd's ring; default next to the rest, 64M).
@@ -508,18 +509,31 @@ bench_overload() {
 bench_perf() {
 	local c=$1
 	command -v perf >/dev/null || return 0
-	bench_ruleset single
+	case $c in *-cpu) bench_ruleset percpu ;; *) bench_ruleset single ;; esac
 	[ -e "$RING_BASE.$c" ] || bench_warm "$c" 2>/dev/null
 	bench_start "$c" || return 1
-	(bench_gen 0 2 >/dev/null) &
+	(bench_gen 0 3 >/dev/null) &
 	local g=$!
-	sleep 0.5
-	perf record -q -a -e cpu-clock -F 999 -o "$NL_TMP/perf.data" -- sleep 1 >/dev/null 2>&1
+	sleep 0.7	# the generators are running, at full rate
+	grep '^cpu[0-9]' /proc/stat >"$NL_TMP/stat.0"
+	perf record -q -a -e cpu-clock -F 1999 -o "$NL_TMP/perf.data" -- sleep 1.5 >/dev/null 2>&1
+	grep '^cpu[0-9]' /proc/stat >"$NL_TMP/stat.1"
 	wait "$g"
 	bench_idle 0 >/dev/null
 	PERF_PID=$CPID
 	bench_stop "$c"
-	echo "perf profile, $c flat out (1 s, all CPUs, cpu-clock): shares by command"
+	echo "CPU use while profiling, from /proc/stat (not idle, iowait or stolen):"
+	paste "$NL_TMP/stat.0" "$NL_TMP/stat.1" | awk '{
+		# user nice system idle iowait irq softirq steal (guest is in user)
+		n = (NF - 2) / 2; tot = 0; idle = 0
+		for (i = 2; i <= 9; i++) {
+			d = $(i + n + 1) - $i; tot += d
+			if (i == 5 || i == 6 || i == 9) idle += d	# idle, iowait, steal
+		}
+		sirq = $(8 + n + 1) - $8
+		if (tot > 0) printf "  %-5s busy %5.1f%%  (softirq ticks %5.1f%%)\n", $1, 100 * (tot - idle) / tot, 100 * sirq / tot
+	}'
+	echo "perf profile, $c flat out (1.5 s, all CPUs, cpu-clock): shares by command"
 	echo "(other users' processes included: the machine is shared)"
 	perf report -q -i "$NL_TMP/perf.data" --sort comm --stdio 2>/dev/null | head -10
 	echo "top symbols, all:"
@@ -568,7 +582,10 @@ for c in $CONSUMERS; do
 done
 
 if [ "${BENCH_PERF:-$((1 - QUICK))}" = 1 ] && perf record -q -e cpu-clock -o /dev/null true >/dev/null 2>&1; then
-	bench_perf nflogd-1 >"$NL_TMP/perf.txt" 2>&1
+	: >"$NL_TMP/perf.txt"
+	for c in $CONSUMERS; do
+		case $c in nflogd-*) bench_perf "$c" >>"$NL_TMP/perf.txt" 2>&1 ;; esac
+	done
 fi
 
 echo
