@@ -29,6 +29,7 @@
  * when the pool is empty it counts with what its state entry knows, a lower
  * bound.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -39,6 +40,9 @@
 #define CORR_MS			1000000ull	/* ns */
 #define CORR_SEC		1000000000ull	/* ns */
 #define CORR_NONE		UINT32_MAX	/* no slot / no map */
+/* For the few helpers every record runs through several times: a call
+ * (registers saved, arguments spilled) costs about as much as their bodies. */
+#define CORR_HOT		static inline __attribute__((always_inline))
 
 /* Sizes and guards that are not configuration: doc/correlation.md. */
 #define CORR_SAMPLE		RING_ALERT_PORTS /* first ports kept exactly per pair */
@@ -98,7 +102,7 @@ enum corr_got {
 	CORR_REUSED,	/* the table was full: its least recent entry was taken */
 };
 
-/* Every table's key; unused bytes stay zero so memcmp() and the hash work. */
+/* Every table's key; unused bytes stay zero so corr_key_eq() and the hash work. */
 struct corr_key {
 	uint8_t	 a[16];		/* the source, or the target of per-target state */
 	uint8_t	 b[16];		/* the target of a (source, target) pair */
@@ -107,21 +111,33 @@ struct corr_key {
 	uint8_t	 kind;		/* enum corr_kind, or the alert type of an incident */
 	uint8_t	 proto;
 	uint8_t	 sub;		/* variant of one alert type (fraggle probe or reply) */
+	uint16_t pad;		/* zero: the key is five whole words (corr_kword) */
 };
-_Static_assert(sizeof(struct corr_key) == 38, "corr_key must have no padding");
+_Static_assert(sizeof(struct corr_key) == 40, "corr_key must have no padding");
 
 struct corr_slot {
 	struct corr_key	 key;
-	uint16_t	 pad;
-	uint32_t	 hash;
-	uint32_t	 chain;		/* next in the bucket; next free slot when free */
 	uint32_t	 newer;		/* LRU neighbours */
 	uint32_t	 older;
 	uint64_t	 last;		/* corr.now at the last touch */
+	uint64_t	 pad;		/* one cache line (corr_tab_init aligns the array) */
+};
+_Static_assert(sizeof(struct corr_slot) == 64, "corr_slot is one cache line");
+
+/*
+ * The hash chains, apart from the slots: a lookup that misses (every record
+ * of a flood of new sources) walks these 8 bytes per entry and reads a key
+ * only when the whole hash matches, so the big tables' chains stay in cache
+ * and a miss costs no slot's cache line.
+ */
+struct corr_link {
+	uint32_t	 hash;
+	uint32_t	 chain;		/* next in the bucket; next free slot when free */
 };
 
 struct corr_tab {
 	struct corr_slot *slot;
+	struct corr_link *link;		/* parallel to slot */
 	void		*val;		/* cap values of vsize bytes, parallel to slot */
 	uint32_t	*bucket;
 	size_t		 vsize;
@@ -131,29 +147,19 @@ struct corr_tab {
 	uint32_t	 hint;		/* last entry found or made: tried before hashing */
 };
 
+/*
+ * Three parts, by who writes them: a flood of new sources makes one per
+ * record, and clearing the whole state each time was most of the cost of
+ * making one. corr_src_get() clears the first part only.
+ */
 struct corr_src {
 	uint64_t first;		/* first packet: "history" in the decoy heuristic */
 	uint64_t last;
 	uint64_t hops_ts;	/* last packet that fed the hop estimate */
-	uint64_t noise_first;	/* windows of the noise and fraggle-probe counts */
-	uint64_t frag_first;
-	uint64_t tr_first;	/* traceroute series: first and last probe */
-	uint64_t tr_last;
 	uint32_t packets;
-	uint32_t noise_n;
-	uint32_t frag_n;
 	uint32_t hop_bits;	/* hop estimates seen, bit hops % 32 */
 	uint16_t ipid_last;
 	uint16_t ipid_same;	/* packets in a row with ipid_last */
-	uint16_t tr_port;	/* last probe's port, and the first one */
-	uint16_t tr_port0;
-	uint16_t tr_probes;
-	uint8_t	 tr_dst[16];
-	uint8_t	 tr_proto;	/* 0: no series running */
-	uint8_t	 tr_ttl;	/* last probe's TTL, and the first one */
-	uint8_t	 tr_ttl0;
-	uint8_t	 tr_rises;
-	uint8_t	 tr_consec;	/* every UDP probe went to the previous port + 1 */
 	uint8_t	 base_hops;	/* the hop estimate and TTL packets agree on */
 	uint8_t	 base_ttl;
 	uint8_t	 base_n;	/* packets that agreed with it */
@@ -165,10 +171,10 @@ struct corr_src {
 	uint8_t	 ipid_const;	/* sticky: CORR_IPID_CONST identical IDs seen */
 	uint8_t	 traced;	/* ran a traceroute: its TTLs say nothing */
 	uint8_t	 ttl_alert;	/* a TTL incident is open for it */
-	uint8_t	 noise_alert;
-	uint8_t	 frag_alert;
-	/* The first probe, held back until a second one comes (corr_probe). */
 	uint8_t	 probes;	/* 0 none yet, 1 first held, 2 replayed */
+	uint8_t	 rare_set;	/* the rare part is cleared (corr_src_rare) */
+	/* The first probe, held back until a second one comes (corr_probe):
+	 * written whole before it is read, so never cleared. */
 	uint8_t	 p1_proto, p1_ttl, p1_flags;
 	uint8_t	 p1_ttl_initial, p1_hops, p1_verdict;
 	uint16_t p1_sport, p1_dport;
@@ -176,6 +182,25 @@ struct corr_src {
 	uint32_t p1_tags;
 	uint64_t p1_ts;
 	uint8_t	 p1_daddr[16];
+	/* Rare: traceroute series, noise and fraggle-probe counts. Cleared
+	 * when a record first needs them, which most sources never do. */
+	uint64_t noise_first;	/* windows of the noise and fraggle-probe counts */
+	uint64_t frag_first;
+	uint64_t tr_first;	/* traceroute series: first and last probe */
+	uint64_t tr_last;
+	uint32_t noise_n;
+	uint32_t frag_n;
+	uint16_t tr_port;	/* last probe's port, and the first one */
+	uint16_t tr_port0;
+	uint16_t tr_probes;
+	uint8_t	 tr_dst[16];
+	uint8_t	 tr_proto;	/* 0: no series running */
+	uint8_t	 tr_ttl;	/* last probe's TTL, and the first one */
+	uint8_t	 tr_ttl0;
+	uint8_t	 tr_rises;
+	uint8_t	 tr_consec;	/* every UDP probe went to the previous port + 1 */
+	uint8_t	 noise_alert;
+	uint8_t	 frag_alert;
 };
 
 struct corr_pair {
@@ -214,6 +239,7 @@ struct corr_sweep {
 struct corr_dslot {		/* one source probing a target: decoy candidate */
 	uint8_t	 addr[16];
 	uint32_t a32;		/* corr_addr32(addr): compared first */
+	uint32_t pbits;		/* bit port % 32 of each port: corr_decoy_may */
 	uint64_t first, last;
 	uint64_t t[CORR_DPORTS];	/* when each port was first probed */
 	uint32_t packets;
@@ -293,10 +319,14 @@ struct corr {
 	uint32_t	*big_free;
 	uint32_t	 nbig, nbig_free;
 	uint64_t	 evictions;	/* source states reused while the table was full */
-	uint32_t	 full_hash;	/* of the one STATE_FULL key: hashed per eviction */
+	uint32_t	 full_inc;	/* inc slot of the STATE_FULL incident while its kind says so */
 	/* Incidents open per alert type: most lookups are for a type with none
 	 * open (a new source's TTL, scan, sweep...) and end here, unhashed. */
 	uint32_t	 inc_open[__RING_ALERT_MAX];
+	/* The last incident found per type: each detector asks for its own
+	 * type, so one hint for all would be lost between two records of a
+	 * scan to the sweep's, the decoy's and the heartbeat's lookups. */
+	uint32_t	 inc_hint[__RING_ALERT_MAX];
 	uint64_t	 src_created;
 	size_t		 mem;
 	corr_emit_fn	 emit;		/* of the current corr_feed/tick/flush call */
@@ -356,45 +386,64 @@ static uint64_t corr_mix(uint64_t h)
 	return h ^ (h >> 31);
 }
 
-static uint64_t corr_round(uint64_t h, uint64_t w)
+/* Word i of a key: 0-3 the addresses, 4 the rest (port .. pad). */
+CORR_HOT uint64_t corr_kword(const struct corr_key *k, unsigned i)
 {
-	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 32);
+	uint64_t w;
+
+	memcpy(&w, (const uint8_t *)k + 8 * i, 8);
+	return w;
 }
 
-static uint32_t corr_hash(const struct corr *c, const struct corr_key *k)
+/* memcmp() of a key, without the call: the first word (most of an
+ * address) decides almost every miss. */
+CORR_HOT bool corr_key_eq(const struct corr_key *x, const struct corr_key *y)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t w0, w1, w2, w3, h;
-	uint32_t t32;
-	uint16_t t16;
+	if (corr_kword(x, 0) != corr_kword(y, 0))
+		return false;
+	return !((corr_kword(x, 1) ^ corr_kword(y, 1)) | (corr_kword(x, 2) ^ corr_kword(y, 2)) |
+		 (corr_kword(x, 3) ^ corr_kword(y, 3)) | (corr_kword(x, 4) ^ corr_kword(y, 4)));
+}
 
-	/* One multiply per word, one full avalanche at the end. Every table
-	 * lookup hashes a key: fixed-size loads, no loop, no copy to zero. */
-	memcpy(&w0, p, 8);
-	memcpy(&w1, p + 8, 8);
-	memcpy(&w2, p + 16, 8);
-	memcpy(&w3, p + 24, 8);
-	memcpy(&t32, p + 32, 4);
-	memcpy(&t16, p + 36, 2);
-	h = corr_round(c->seed, w0);
-	h = corr_round(h, w1);
-	h = corr_round(h, w2);
-	h = corr_round(h, w3);
-	h = corr_round(h, t32 | (uint64_t)t16 << 32);
-	return (uint32_t)corr_mix(h);
+CORR_HOT uint64_t corr_mum(uint64_t a, uint64_t b)
+{
+	__extension__ unsigned __int128 m = (unsigned __int128)a * b;
+
+	return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+
+/*
+ * Three 64x64->128 multiplies for the five words (wyhash's folding), each
+ * word mixed with the seed first, so that forged keys can't aim at one
+ * chain without it. Every table miss hashes a key.
+ */
+CORR_HOT uint32_t corr_hash(const struct corr *c, const struct corr_key *k)
+{
+	uint64_t h;
+
+	h = corr_mum(corr_kword(k, 0) ^ c->seed, corr_kword(k, 1) ^ 0x9e3779b97f4a7c15ull) ^
+	    corr_mum(corr_kword(k, 2) ^ 0xbf58476d1ce4e5b9ull, corr_kword(k, 3) ^ c->seed);
+	return (uint32_t)corr_mum(h ^ corr_kword(k, 4), c->seed ^ 0x94d049bb133111ebull);
+}
+
+static uint32_t corr_addr32_v6(const struct corr *c, const uint8_t *a)
+{
+	uint64_t w[2];
+
+	memcpy(w, a, 16);
+	return (uint32_t)corr_mix(corr_mix(c->seed ^ w[0]) ^ w[1]);
 }
 
 /* An address as 32 bits: the IPv4 address itself (so its low 16 bits index
  * a /16 exactly), or a keyed hash of an IPv6 one. */
-static uint32_t corr_addr32(const struct corr *c, unsigned family, const uint8_t *a)
+static inline uint32_t corr_addr32(const struct corr *c, unsigned family, const uint8_t *a)
 {
-	uint64_t w[2];
+	uint32_t v;
 
-	if (family == 4)
-		return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
-	memcpy(w, a, 16);
-	return (uint32_t)corr_mix(corr_mix(c->seed ^ w[0]) ^ w[1]);
+	if (family != 4)
+		return corr_addr32_v6(c, a);
+	memcpy(&v, a, 4);
+	return ntohl(v);
 }
 
 static bool corr_map_set(uint64_t *map, uint32_t bit)
@@ -426,32 +475,37 @@ static size_t corr_tab_init(struct corr_tab *t, uint32_t cap, size_t vsize)
 
 	while (nb < cap)
 		nb <<= 1;
-	t->slot = calloc(cap, sizeof(*t->slot));
+	/* A slot per cache line: a touch reads its line and no neighbour's. */
+	t->slot = aligned_alloc(64, (size_t)cap * sizeof(*t->slot));
+	t->link = malloc((size_t)cap * sizeof(*t->link));
 	t->val = calloc(cap, vsize);
 	t->bucket = malloc((size_t)nb * sizeof(*t->bucket));
-	if (!t->slot || !t->val || !t->bucket)
+	if (!t->slot || !t->link || !t->val || !t->bucket)
 		return 0;
+	memset(t->slot, 0, (size_t)cap * sizeof(*t->slot));
 	for (i = 0; i < nb; i++)
 		t->bucket[i] = CORR_NONE;
 	for (i = 0; i < cap; i++)
-		t->slot[i].chain = i + 1 < cap ? i + 1 : CORR_NONE;
+		t->link[i].chain = i + 1 < cap ? i + 1 : CORR_NONE;
 	t->nfree = 0;
 	t->head = t->tail = t->hint = CORR_NONE;
 	t->cap = cap;
 	t->mask = nb - 1;
 	t->vsize = vsize;
 	t->used = 0;
-	return (size_t)cap * (sizeof(*t->slot) + vsize) + (size_t)nb * sizeof(*t->bucket);
+	return (size_t)cap * (sizeof(*t->slot) + sizeof(*t->link) + vsize) +
+	       (size_t)nb * sizeof(*t->bucket);
 }
 
 static void corr_tab_fini(struct corr_tab *t)
 {
 	free(t->slot);
+	free(t->link);
 	free(t->val);
 	free(t->bucket);
 }
 
-static void corr_lru_unlink(struct corr_tab *t, uint32_t i)
+CORR_HOT void corr_lru_unlink(struct corr_tab *t, uint32_t i)
 {
 	struct corr_slot *s = &t->slot[i];
 
@@ -465,7 +519,7 @@ static void corr_lru_unlink(struct corr_tab *t, uint32_t i)
 		t->tail = s->newer;
 }
 
-static void corr_lru_push(struct corr_tab *t, uint32_t i)
+CORR_HOT void corr_lru_push(struct corr_tab *t, uint32_t i)
 {
 	t->slot[i].newer = CORR_NONE;
 	t->slot[i].older = t->head;
@@ -478,45 +532,25 @@ static void corr_lru_push(struct corr_tab *t, uint32_t i)
 
 static void corr_chain_unlink(struct corr_tab *t, uint32_t i)
 {
-	uint32_t *p = &t->bucket[t->slot[i].hash & t->mask];
+	uint32_t *p = &t->bucket[t->link[i].hash & t->mask];
 
 	while (*p != i)
-		p = &t->slot[*p].chain;
-	*p = t->slot[i].chain;
+		p = &t->link[*p].chain;
+	*p = t->link[i].chain;
 }
 
-static uint32_t corr_tab_find(const struct corr_tab *t, const struct corr_key *k, uint32_t h)
+CORR_HOT uint32_t corr_tab_find(const struct corr_tab *t, const struct corr_key *k, uint32_t h)
 {
 	uint32_t i;
 
-	for (i = t->bucket[h & t->mask]; i != CORR_NONE; i = t->slot[i].chain)
-		if (t->slot[i].hash == h && !memcmp(&t->slot[i].key, k, sizeof(*k)))
+	for (i = t->bucket[h & t->mask]; i != CORR_NONE; i = t->link[i].chain)
+		if (t->link[i].hash == h && corr_key_eq(&t->slot[i].key, k))
 			return i;
 	return CORR_NONE;
 }
 
-/*
- * corr_tab_find() by key alone. Records come in bursts of one source, one
- * target, one scan: the entry the last lookup ended on is often the one
- * wanted, and one key compare is cheaper than hashing. A free slot never
- * matches (corr_tab_del clears its kind). *h is set when the hint missed.
- */
-static uint32_t corr_tab_lookup(const struct corr *c, struct corr_tab *t,
-				const struct corr_key *k, uint32_t *h)
-{
-	uint32_t i = t->hint;
-
-	if (i != CORR_NONE && !memcmp(&t->slot[i].key, k, sizeof(*k)))
-		return i;
-	*h = corr_hash(c, k);
-	i = corr_tab_find(t, k, *h);
-	if (i != CORR_NONE)
-		t->hint = i;
-	return i;
-}
-
 /* Make entry i the most recent. */
-static void corr_tab_touch(struct corr_tab *t, uint32_t i, uint64_t now)
+CORR_HOT void corr_tab_touch(struct corr_tab *t, uint32_t i, uint64_t now)
 {
 	if (t->head != i) {
 		corr_lru_unlink(t, i);
@@ -525,25 +559,22 @@ static void corr_tab_touch(struct corr_tab *t, uint32_t i, uint64_t now)
 	t->slot[i].last = corr_max64(t->slot[i].last, now);
 }
 
-/*
- * corr_tab_get - the entry for k, made most recent. A new entry's value is
- * left as it was (the caller clears it); when the table was full the least
- * recent entry is reused: *got = CORR_REUSED, its old value still in place
- * and *old_last its last touch.
- */
-static uint32_t corr_tab_get(const struct corr *c, struct corr_tab *t, const struct corr_key *k,
-			     uint64_t now, enum corr_got *got, uint64_t *old_last)
+/* corr_tab_get() past the hint: hash, search the chain, else insert. */
+static uint32_t corr_tab_get_slow(const struct corr *c, struct corr_tab *t,
+				  const struct corr_key *k, uint64_t now, enum corr_got *got,
+				  uint64_t *old_last)
 {
-	uint32_t h = 0, i = corr_tab_lookup(c, t, k, &h);
+	uint32_t h = corr_hash(c, k), i = corr_tab_find(t, k, h);
 
 	if (i != CORR_NONE) {
+		t->hint = i;
 		corr_tab_touch(t, i, now);
 		*got = CORR_FOUND;
 		return i;
 	}
 	if (t->nfree != CORR_NONE) {
 		i = t->nfree;
-		t->nfree = t->slot[i].chain;
+		t->nfree = t->link[i].chain;
 		t->used++;
 		*got = CORR_NEW;
 	} else {
@@ -554,8 +585,8 @@ static uint32_t corr_tab_get(const struct corr *c, struct corr_tab *t, const str
 		*got = CORR_REUSED;
 	}
 	t->slot[i].key = *k;
-	t->slot[i].hash = h;
-	t->slot[i].chain = t->bucket[h & t->mask];
+	t->link[i].hash = h;
+	t->link[i].chain = t->bucket[h & t->mask];
 	t->bucket[h & t->mask] = i;
 	t->slot[i].last = now;
 	corr_lru_push(t, i);
@@ -563,12 +594,36 @@ static uint32_t corr_tab_get(const struct corr *c, struct corr_tab *t, const str
 	return i;
 }
 
+/*
+ * corr_tab_get - the entry for k, made most recent. A new entry's value is
+ * left as it was (the caller clears it); when the table was full the least
+ * recent entry is reused: *got = CORR_REUSED, its old value still in place
+ * and *old_last its last touch.
+ *
+ * Records come in bursts of one source, one target, one scan: the entry
+ * the last lookup ended on (the hint) is often the one wanted, and one key
+ * compare inline is cheaper than a call and a hash. A free slot never
+ * matches (corr_tab_del clears its kind).
+ */
+CORR_HOT uint32_t corr_tab_get(const struct corr *c, struct corr_tab *t, const struct corr_key *k,
+			       uint64_t now, enum corr_got *got, uint64_t *old_last)
+{
+	uint32_t i = t->hint;
+
+	if (i != CORR_NONE && corr_key_eq(&t->slot[i].key, k)) {
+		corr_tab_touch(t, i, now);
+		*got = CORR_FOUND;
+		return i;
+	}
+	return corr_tab_get_slow(c, t, k, now, got, old_last);
+}
+
 static void corr_tab_del(struct corr_tab *t, uint32_t i)
 {
 	corr_chain_unlink(t, i);
 	corr_lru_unlink(t, i);
-	t->slot[i].key.kind = 0;	/* no kind: corr_tab_lookup's hint can't match it */
-	t->slot[i].chain = t->nfree;
+	t->slot[i].key.kind = 0;	/* no kind: no hint can match it */
+	t->link[i].chain = t->nfree;
 	t->nfree = i;
 	t->used--;
 }
@@ -581,8 +636,8 @@ static void corr_tab_expire(struct corr_tab *t, uint64_t now, uint64_t keep_ns)
 }
 
 /* Look a key up, creating (and clearing) its value when missing. */
-static void *corr_state(struct corr *c, struct corr_tab *t, const struct corr_key *k,
-			enum corr_got *got)
+CORR_HOT void *corr_state(struct corr *c, struct corr_tab *t, const struct corr_key *k,
+			  enum corr_got *got)
 {
 	uint64_t old_last = 0;
 	uint32_t i = corr_tab_get(c, t, k, c->now, got, &old_last);
@@ -657,28 +712,21 @@ static void corr_inc_key(struct corr_key *k, unsigned type, unsigned family, con
 	k->sub = sub;
 }
 
-static struct corr_inc *corr_inc_touch(struct corr *c, uint32_t i)
-{
-	if (i == CORR_NONE)
-		return NULL;
-	corr_tab_touch(&c->inc, i, c->now);
-	return corr_tab_val(&c->inc, i);
-}
-
-/* corr_inc_at() for a key whose hash h is known. */
-static struct corr_inc *corr_inc_find(struct corr *c, const struct corr_key *k, uint32_t h)
-{
-	return corr_inc_touch(c, corr_tab_find(&c->inc, k, h));
-}
-
 /* The open incident of key k, touched (it is active), or NULL. */
 static struct corr_inc *corr_inc_at(struct corr *c, const struct corr_key *k)
 {
-	uint32_t h;
+	uint32_t *hint = &c->inc_hint[k->kind], i = *hint;
 
 	if (!c->inc_open[k->kind])
 		return NULL;
-	return corr_inc_touch(c, corr_tab_lookup(c, &c->inc, k, &h));
+	if (i == CORR_NONE || !corr_key_eq(&c->inc.slot[i].key, k)) {
+		i = corr_tab_find(&c->inc, k, corr_hash(c, k));
+		if (i == CORR_NONE)
+			return NULL;
+		*hint = i;
+	}
+	corr_tab_touch(&c->inc, i, c->now);
+	return corr_tab_val(&c->inc, i);
 }
 
 /*
@@ -719,7 +767,7 @@ static struct corr_inc *corr_inc_new(struct corr *c, const struct corr_key *k, u
 
 /* Emit OPEN the first time, then at most one UPDATE per cfg.update_ns;
  * corr_tick() sends the growth that is still pending. */
-static void corr_inc_grew(struct corr *c, struct corr_inc *inc)
+CORR_HOT void corr_inc_grew(struct corr *c, struct corr_inc *inc)
 {
 	if (!inc->a.state) {
 		corr_emit(c, inc, RING_ALERT_OPEN);
@@ -839,28 +887,30 @@ static uint16_t corr_kb_row(const struct corr *c, const struct ring_rec *r, enum
 	return row ? row->id : r->klass.kb_id;
 }
 
+/* Hops from the nearest usual start TTL (32, 60, 64, 128, 255) at or above. */
 static uint8_t corr_hops(const struct ring_rec *r)
 {
-	static const uint8_t start[] = { 32, 60, 64, 128, 255 };
-	size_t i;
+	unsigned ttl = r->ttl, start;
 
 	if (r->klass.ttl_initial)
 		return r->klass.ttl_hops;
-	for (i = 0; i < sizeof(start); i++)
-		if (r->ttl <= start[i])
-			return (uint8_t)(start[i] - r->ttl);
-	return 0;
+	if (ttl > 64)
+		start = ttl > 128 ? 255 : 128;
+	else
+		start = ttl > 60 ? 64 : ttl > 32 ? 60 : 32;
+	return (uint8_t)(start - ttl);
 }
 
 static bool corr_is_bcast(const struct ring_rec *r)
 {
-	static const uint8_t all[4] = { 255, 255, 255, 255 };
+	uint32_t a;
 
 	if (r->klass.tags & RING_TAG_BCAST_DST)
 		return true;
-	if (r->family == 4)
-		return (r->daddr[0] & 0xf0) == 0xe0 || !memcmp(r->daddr, all, 4);
-	return r->daddr[0] == 0xff;	/* IPv6 multicast */
+	if (r->family != 4)
+		return r->daddr[0] == 0xff;	/* IPv6 multicast */
+	memcpy(&a, r->daddr, 4);
+	return (r->daddr[0] & 0xf0) == 0xe0 || a == UINT32_MAX;
 }
 
 static bool corr_is_noise_port(uint16_t port)
@@ -869,7 +919,7 @@ static bool corr_is_noise_port(uint16_t port)
 	       port == 5353;
 }
 
-static void corr_pkt_init(const struct corr *c, struct corr_pkt *p, const struct ring_rec *r)
+CORR_HOT void corr_pkt_init(const struct corr *c, struct corr_pkt *p, const struct ring_rec *r)
 {
 	bool icmp = (r->proto == 1 && r->family == 4) || (r->proto == 58 && r->family == 6);
 	uint8_t f = r->tcp_flags;
@@ -942,10 +992,19 @@ static struct corr_src *corr_src_get(struct corr *c, const struct ring_rec *r)
 		if (corr_since(c->now, old_last) < c->cfg.window_ns)
 			corr_state_full(c);
 	}
-	memset(s, 0, sizeof(*s));
+	memset(s, 0, offsetof(struct corr_src, p1_proto));
 	s->first = r->ts_ns;
 	s->ttl_min = 255;
 	return s;
+}
+
+/* The rare part of s, cleared on first use (struct corr_src). */
+static void corr_src_rare(struct corr_src *s)
+{
+	if (s->rare_set)
+		return;
+	memset(&s->noise_first, 0, sizeof(*s) - offsetof(struct corr_src, noise_first));
+	s->rare_set = 1;
 }
 
 static void corr_src_account(struct corr_pkt *p)
@@ -978,13 +1037,19 @@ static void corr_src_account(struct corr_pkt *p)
  * evicted, sources = source states created meanwhile. */
 static void corr_state_full(struct corr *c)
 {
+	uint32_t i = c->full_inc;
 	struct corr_inc *inc;
 	struct corr_key k;
 
-	corr_inc_key(&k, RING_ALERT_STATE_FULL, 0, NULL, NULL, 0, 0, 0);
-	inc = c->inc_open[RING_ALERT_STATE_FULL] ? corr_inc_find(c, &k, c->full_hash) : NULL;
-	if (!inc) {
+	/* A flood evicts per record: no key to build and look up while the
+	 * slot that was made for it still holds it (only it has that kind). */
+	if (i != CORR_NONE && c->inc.slot[i].key.kind == RING_ALERT_STATE_FULL) {
+		corr_tab_touch(&c->inc, i, c->now);
+		inc = corr_tab_val(&c->inc, i);
+	} else {
+		corr_inc_key(&k, RING_ALERT_STATE_FULL, 0, NULL, NULL, 0, 0, 0);
 		inc = corr_inc_new(c, &k, RING_ALERT_STATE_FULL, 0, c->now, 0);
+		c->full_inc = c->inc.hint;	/* corr_tab_get() left it there */
 		inc->base = c->src_created - 1;
 		inc->a.verdict = KB_VERDICT_SUSPICIOUS;
 	}
@@ -1125,6 +1190,7 @@ static void corr_trace(struct corr *c, const struct corr_pkt *p)
 
 	if (!p->trace_udp && !p->echo_req)
 		return;
+	corr_src_rare(s);
 	if (s->tr_proto != r->proto || memcmp(s->tr_dst, r->daddr, 16) ||
 	    corr_since(r->ts_ns, s->tr_last) > c->cfg.window_ns || r->ttl < s->tr_ttl ||
 	    r->ttl > s->tr_ttl + CORR_TRACE_STEP_MAX) {
@@ -1204,6 +1270,7 @@ static void corr_per_source(struct corr *c, const struct corr_pkt *p, unsigned t
 	uint8_t verdict;
 	uint16_t kb_id;
 
+	corr_src_rare(s);
 	corr_inc_key(&k, type, r->family, r->saddr, NULL, 0, 0, 1);
 	if (*alert && !(inc = corr_inc_at(c, &k))) {
 		*alert = 0;
@@ -1463,7 +1530,7 @@ static void corr_sweep(struct corr *c, const struct corr_pkt *p)
 
 /* ---- per target: decoys, IP ID sequences, smurf, fraggle replies ----- */
 
-static struct corr_tgt *corr_tgt_get(struct corr *c, const struct ring_rec *r)
+CORR_HOT struct corr_tgt *corr_tgt_get(struct corr *c, const struct ring_rec *r)
 {
 	struct corr_key k;
 	enum corr_got got;
@@ -1489,42 +1556,58 @@ static void corr_ipid(struct corr *c, const struct corr_pkt *p)
 	const struct ring_rec *r = p->r;
 	struct corr_tgt *t = p->t;
 	uint16_t id = (uint16_t)r->ip_id, sw = corr_swap16(id);
+	/* corr_since(ts, last) > CORR_DECOY_NS, as one compare per chain */
+	uint64_t stale = r->ts_ns > CORR_DECOY_NS ? r->ts_ns - CORR_DECOY_NS : 0;
 	struct corr_chain *ch = NULL, *old = NULL;
+	bool old_free = false;
 	struct corr_inc *inc;
 	struct corr_key k;
 	unsigned i, j;
 	uint8_t order = 0;
 
-	for (i = 0; i < CORR_CHAINS && !ch; i++) {
+	/* Every record of a flood of random IDs walks all chains and matches
+	 * none: the common path is a few compares per chain. The swapped
+	 * step (sw - swapped ID) is 1..CORR_IPID_STEP only if the low bytes
+	 * differ by 0 or 1, that is the plain step's low byte is 0 or 1 (true
+	 * for all 2^32 pairs, checked), and it is 0 only when the plain one is. */
+	for (i = 0; i < CORR_CHAINS; i++) {
 		struct corr_chain *x = &t->ch[i];
 		uint16_t dbe, dle;
 
-		if (!x->len || corr_since(r->ts_ns, x->last) > CORR_DECOY_NS) {
+		if (!x->len || x->last < stale) {
 			x->len = 0;	/* free or stale: the first to take */
 			old = x;
+			old_free = true;
 			continue;
 		}
-		if (!old || (old->len && x->last < old->last))
+		if (!old || (!old_free && x->last < old->last))
 			old = x;
 		dbe = (uint16_t)(id - x->id);
-		dle = (uint16_t)(sw - corr_swap16(x->id));
-		if (!dbe) {	/* a constant ID: nothing to learn, nothing to restart */
-			x->last = corr_max64(x->last, r->ts_ns);
-			return;
-		}
-		if (x->order != 2 && dbe <= CORR_IPID_STEP)
+		if (dbe > CORR_IPID_STEP && (uint8_t)dbe > 1)
+			continue;
+		if (dbe && dbe <= CORR_IPID_STEP && x->order != 2) {
 			order = 1;
-		else if (x->order != 1 && dle <= CORR_IPID_STEP)
+		} else {
+			if (!dbe) {	/* a constant ID: nothing to learn, nothing to restart */
+				x->last = corr_max64(x->last, r->ts_ns);
+				return;
+			}
+			dle = (uint16_t)(sw - corr_swap16(x->id));
+			if ((uint16_t)(dle - 1) >= CORR_IPID_STEP || x->order == 1)
+				continue;
 			order = 2;
-		if (order)
-			ch = x;
+		}
+		ch = x;
+		break;
 	}
 	if (!ch) {
-		memset(old, 0, sizeof(*old));
+		/* src[] past nsrc is never read: no need to clear it. */
 		old->first = old->last = r->ts_ns;
 		old->id = id;
+		old->order = 0;
 		old->len = 1;
 		old->nsrc = 1;
+		old->alerting = 0;
 		old->src[0] = p->saddr32;
 		memcpy(old->first_src, r->saddr, 16);
 		return;
@@ -1576,6 +1659,18 @@ static bool corr_dslot_before(const struct corr_dslot *x, const struct corr_dslo
 	if (x->member != y->member)
 		return !x->member;
 	return x->last < y->last;
+}
+
+/* An upper bound of corr_decoy_common(x, y): ports of x that y may have. A
+ * busy target's slots are compared pairwise at every new port, and most
+ * pairs share none: one AND per port instead of a pass over y's. */
+static unsigned corr_decoy_may(const struct corr_dslot *x, const struct corr_dslot *y)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < x->nports; i++)
+		n += y->pbits >> (x->port[i] & 31) & 1;
+	return n;
 }
 
 /* Ports of x and y probed by both within CORR_DECOY_SKEW_NS of each other. */
@@ -1736,6 +1831,7 @@ static bool corr_decoy(struct corr *c, const struct corr_pkt *p)
 	if (i == d->nports && d->nports < CORR_DPORTS) {
 		d->port[d->nports] = r->dport;
 		d->t[d->nports++] = r->ts_ns;
+		d->pbits |= 1u << (r->dport & 31);
 		grew = true;
 	}
 
@@ -1762,7 +1858,8 @@ static bool corr_decoy(struct corr *c, const struct corr_pkt *p)
 		if (!x->used || x->nports < CORR_DECOY_COMMON ||
 		    corr_since(r->ts_ns, x->last) > CORR_DECOY_NS)
 			continue;
-		if (x != d && corr_decoy_common(d, x) < CORR_DECOY_COMMON)
+		if (x != d && (corr_decoy_may(d, x) < CORR_DECOY_COMMON ||
+			       corr_decoy_common(d, x) < CORR_DECOY_COMMON))
 			continue;
 		mask |= 1u << i;
 		n++;
@@ -2052,7 +2149,6 @@ static uint32_t corr_clamp(uint32_t v, uint32_t lo, uint32_t hi)
 struct corr *corr_new(const struct corr_cfg *cfg, const struct kb *kb, uint32_t id_base)
 {
 	struct corr *c = calloc(1, sizeof(*c));
-	struct corr_key full;
 	uint32_t n, i;
 	size_t m, total = sizeof(*c);
 
@@ -2064,8 +2160,9 @@ struct corr *corr_new(const struct corr_cfg *cfg, const struct kb *kb, uint32_t 
 	/* Address layout randomisation is the only secret at hand; it keys
 	 * the hash well enough that forged sources can't pick one chain. */
 	c->seed = corr_mix((uint64_t)(uintptr_t)c ^ ((uint64_t)(uintptr_t)&n << 17) ^ id_base);
-	corr_inc_key(&full, RING_ALERT_STATE_FULL, 0, NULL, NULL, 0, 0, 0);
-	c->full_hash = corr_hash(c, &full);
+	c->full_inc = CORR_NONE;
+	for (i = 0; i < __RING_ALERT_MAX; i++)
+		c->inc_hint[i] = CORR_NONE;
 	n = c->cfg.max_sources;
 	if (!(m = corr_tab_init(&c->src, n, sizeof(struct corr_src))))
 		goto fail;

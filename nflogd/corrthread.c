@@ -76,6 +76,25 @@ static void corrthread_sift(struct corrthread *t, uint32_t n, uint32_t i)
 	t->heap[i] = top;
 }
 
+/* Two runs (two segments in order, the common case): no heap, one compare
+ * per record; a tie goes to run a, which came first in the chunk. */
+static void corrthread_merge2(struct corrthread *t, uint32_t a, uint32_t ea, uint32_t b,
+			      uint32_t eb)
+{
+	const struct ring_rec *c = t->chunk;
+
+	while (a < ea && b < eb) {
+		if (c[b].ts_ns < c[a].ts_ns)
+			corr_feed(t->corr, &c[b++], corrthread_emit, t);
+		else
+			corr_feed(t->corr, &c[a++], corrthread_emit, t);
+	}
+	for (; a < ea; a++)
+		corr_feed(t->corr, &c[a], corrthread_emit, t);
+	for (; b < eb; b++)
+		corr_feed(t->corr, &c[b], corrthread_emit, t);
+}
+
 /*
  * Feed the chunk's nruns runs in time order. Each segment has one writer
  * that stamps its records as they come, so a segment is one run or a few:
@@ -87,6 +106,10 @@ static void corrthread_merge(struct corrthread *t, uint32_t nruns)
 {
 	uint32_t i, k;
 
+	if (nruns == 2) {
+		corrthread_merge2(t, t->run_pos[0], t->run_end[0], t->run_pos[1], t->run_end[1]);
+		return;
+	}
 	for (i = nruns / 2; i-- > 0;)
 		corrthread_sift(t, nruns, i);
 	while (nruns > 1) {
@@ -114,7 +137,7 @@ static uint64_t corrthread_now(void)
 /* One round: returns how many records were fed. */
 static size_t corrthread_round(struct corrthread *t)
 {
-	uint64_t slots = ringread_slots(t->rr), per = CORR_CHUNK / t->nsegs, head, pos;
+	uint64_t slots = ringread_slots(t->rr), per = CORR_CHUNK / t->nsegs, head, pos, end;
 	uint32_t s, n = 0, nruns = 0, seg0;
 
 	for (s = 0; s < t->nsegs; s++) {
@@ -126,7 +149,8 @@ static size_t corrthread_round(struct corrthread *t)
 			t->cursor[s] = head - slots;
 		}
 		seg0 = n;
-		for (pos = t->cursor[s]; pos < head && pos - t->cursor[s] < per; pos++) {
+		end = head - t->cursor[s] < per ? head : t->cursor[s] + per;
+		for (pos = t->cursor[s]; pos < end; pos++) {
 			if (ringread_get_live(t->rr, s, pos, &t->chunk[n]) != RINGREAD_OK ||
 			    t->chunk[n].kind != RING_KIND_DROP)
 				continue;

@@ -18,6 +18,9 @@
  *            random ports and IP IDs): a forged flood, every source evicts one
  *   mix      one scanner on 1000 ports of one host, one sweeper of a /16 on
  *            445, a few chatty sources, and a quarter of random background
+ *   odd      the other detectors, for --alerts: traceroutes, pings,
+ *            broadcast chatter, fraggle probes and replies, smurf replies,
+ *            one IP ID counter behind several sources, a TTL that jumps
  *
  * corrthread.c is compiled in, not linked: its round function is static and
  * the point is to measure exactly that code, not a copy of it.
@@ -55,6 +58,11 @@ static uint64_t cm_rand(void)
 	cm.rng ^= cm.rng << 25;
 	cm.rng ^= cm.rng >> 27;
 	return cm.rng * 0x2545f4914f6cdd1dull;
+}
+
+static uint16_t corr_swap16_cm(uint16_t v)
+{
+	return (uint16_t)(v << 8 | v >> 8);
 }
 
 static void cm_v4(uint8_t a[16], uint32_t v)
@@ -138,6 +146,72 @@ static void cm_mix(struct ring_rec *r)
 		cm_v4(r->saddr, 0xc6336400 | h);
 		r->dport = svc[(x >> 48) % 8];
 		r->ttl = (uint8_t)(50 + h);
+	}
+}
+
+/* What the scan streams leave out, so that --alerts covers every detector. */
+static void cm_odd(struct ring_rec *r)
+{
+	uint64_t x = cm_rand();
+	unsigned k = (unsigned)(x % 100), h = (unsigned)(x >> 40) % 4;
+	static uint16_t ipid = 1000;
+
+	if (k < 10) {
+		cm_random(r);
+		return;
+	}
+	cm_fill(r, 4, 17);
+	r->sport = (uint16_t)(40000 + (x >> 8) % 20000);
+	r->ip_id = (uint16_t)(x >> 24) | 1;
+	if (k < 25) {			/* traceroutes: TTL 1..12 left, ports up by one */
+		cm_v4(r->saddr, 0xcb007110 | h);
+		cm_v4(r->daddr, 0xc0000210 | h);
+		r->ttl = (uint8_t)(1 + cm.n / 3 % 12);
+		r->dport = (uint16_t)(33434 + cm.n % 60);
+	} else if (k < 35) {		/* pings with a wobbling TTL */
+		cm_fill(r, 4, 1);
+		cm_v4(r->saddr, 0xcb007120 | h);
+		r->icmp_type = 8;
+		r->ttl = (uint8_t)(h < 2 ? 3 + cm.n % 4 : 50 + (x >> 50) % 2);
+		r->ip_id = (uint16_t)(x >> 24) | 1;
+	} else if (k < 48) {		/* broadcast chatter */
+		cm_v4(r->saddr, 0x0a000010 | h);
+		cm_v4(r->daddr, 0xffffffff);
+		r->dport = h % 2 ? 137 : 5353;
+		r->klass.tags = RING_TAG_BCAST_DST;
+	} else if (k < 53) {		/* fraggle probes: UDP echo at a broadcast */
+		cm_v4(r->saddr, 0xc6336480 | h);
+		cm_v4(r->daddr, 0x0a0000ff);
+		r->dport = h % 2 ? 7 : 19;
+		r->klass.tags = RING_TAG_BCAST_DST;
+	} else if (k < 60) {		/* fraggle replies from many amplifiers */
+		cm_v4(r->saddr, 0x0b000000 | (uint32_t)(x >> 20) % 64);
+		cm_v4(r->daddr, 0xc0000206);
+		r->sport = h % 2 ? 7 : 19;
+		r->dport = 40000;
+	} else if (k < 70) {		/* smurf: echo replies from many sources */
+		cm_fill(r, 4, 1);
+		cm_v4(r->saddr, 0x0c000000 | (uint32_t)(x >> 20) % 200);
+		cm_v4(r->daddr, 0xc0000205);
+		r->icmp_type = 0;
+		r->ip_id = (uint16_t)(x >> 24) | 1;
+	} else if (k < 85) {		/* one counter behind five claimed sources */
+		cm_fill(r, 4, 6);
+		cm_v4(r->saddr, 0xcb007130 | (unsigned)(x >> 20) % 5);
+		cm_v4(r->daddr, 0xc0000207);
+		r->tcp_flags = RING_TCP_SYN;
+		r->sport = 45000;
+		r->dport = (uint16_t)(20 + (x >> 30) % 8);
+		r->ttl = 47;
+		r->ip_id = ipid++;
+		if ((x >> 8) % 16 == 0)
+			r->ip_id = corr_swap16_cm(ipid);
+	} else {			/* a source whose TTL jumps now and then */
+		cm_fill(r, 4, 6);
+		cm_v4(r->saddr, 0xcb007140 | h);
+		r->tcp_flags = RING_TCP_SYN;
+		r->dport = 443;
+		r->ttl = (x >> 12) % 32 == 0 ? 110 : 52;
 	}
 }
 
@@ -264,8 +338,8 @@ int main(int argc, char **argv)
 
 	alerts = argc >= 4 && !strcmp(argv[1], "--alerts");
 	if (!(argc == 4 && !strcmp(argv[1], "--ir")) && !(alerts && argc <= 6)) {
-		fprintf(stderr, "usage: corrmicro --ir random|mix N\n"
-				"       corrmicro --alerts random|mix N [GAP_NS [JITTER_NS]]\n");
+		fprintf(stderr, "usage: corrmicro --ir random|mix|odd N\n"
+				"       corrmicro --alerts random|mix|odd N [GAP_NS [JITTER_NS]]\n");
 		return 2;
 	}
 	cm.gap = argc >= 5 ? strtoull(argv[4], NULL, 10) : CM_GAP_NS;
@@ -274,6 +348,8 @@ int main(int argc, char **argv)
 		gen = cm_random;
 	else if (!strcmp(argv[2], "mix"))
 		gen = cm_mix;
+	else if (!strcmp(argv[2], "odd"))
+		gen = cm_odd;
 	else {
 		fprintf(stderr, "corrmicro: unknown stream %s\n", argv[2]);
 		return 2;

@@ -711,6 +711,39 @@ static void test_traceroute_udp(void **state)
 	assert_int_equal(a->verdict, KB_VERDICT_NOISE);
 }
 
+/* A source state reused for another source starts clean, the traceroute
+ * series included (the correlator clears that part only when first used):
+ * B takes A's slot and its one probe must not continue A's series. */
+static void test_reused_state_clean(void **state)
+{
+	struct corr_cfg cfg;
+	struct corr *c;
+	struct ring_rec r;
+	char src[32];
+	unsigned i;
+
+	(void)state;
+	corr_cfg_default(&cfg);
+	cfg.max_sources = 64;
+	c = new_corr(&cfg);
+	r = mk(0, 17, "198.51.100.30", "192.0.2.1", 43210, 33434, 2, 200);
+	feed(c, &r);
+	r = mk(30, 17, "198.51.100.30", "192.0.2.1", 43210, 33435, 3, 201);
+	feed(c, &r);
+	for (i = 0; i < 63; i++) {	/* the table is full, A the least recent */
+		snprintf(src, sizeof(src), "203.0.113.%u", i + 1);
+		r = mk(60 + i, 6, src, "192.0.2.9", 40000, 443, 50, (uint16_t)(300 + i));
+		feed(c, &r);
+	}
+	assert_int_equal(corr_evictions(c), 0);
+	r = mk(200, 17, "198.51.100.31", "192.0.2.1", 43210, 33436, 4, 400);
+	feed(c, &r);
+	assert_int_equal(corr_evictions(c), 1);
+	finish(c);
+	check_stream();
+	assert_int_equal(incidents(RING_ALERT_TRACEROUTE), 0);
+}
+
 /* A full 30-hop traceroute reaching us sends 30+ UDP ports to one host:
  * still one traceroute, not a port scan. */
 static void test_traceroute_long(void **state)
@@ -1339,6 +1372,7 @@ int main(void)
 		cmocka_unit_test(test_ipid_swapped),
 		cmocka_unit_test(test_traceroute_udp),
 		cmocka_unit_test(test_traceroute_long),
+		cmocka_unit_test(test_reused_state_clean),
 		cmocka_unit_test(test_traceroute_icmp),
 		cmocka_unit_test(test_ping_not_traceroute),
 		cmocka_unit_test(test_smurf),
