@@ -2,8 +2,8 @@
 # 89-corrflood.sh - the correlator under a flood of 1,000,000 distinct forged sources,
 # with a real nmap scan from one source inside it.
 #
-# nflogd runs with a small correlator budget (--corr max_sources=2048, about 1.7 MiB of
-# tables by doc/correlation.md's 870 bytes per source). pktgen sends one UDP packet from
+# nflogd runs with a small correlator budget (--corr max_sources=2048, about 1.8 MiB of
+# tables by doc/correlation.md's 900 bytes per source). pktgen sends one UDP packet from
 # each of 10.0.0.0 .. 10.15.66.63 in a scattered order; a second into the flood, nmap
 # SYN-scans 500 ports from 198.51.100.77. Then:
 #   - every packet is accounted for (nft counter == recorded + lost_seq) and the
@@ -32,7 +32,7 @@ nl_setup_pair
 
 SOURCES=1000000
 MAX_SOURCES=2048
-BUDGET_KB=$((MAX_SOURCES * 870 / 1024))
+BUDGET_KB=$((MAX_SOURCES * 900 / 1024))
 SCANNER=198.51.100.77
 nl_load_ruleset - <<NFT
 table inet nflogd_corrflood {
