@@ -21,17 +21,11 @@
 #include "opts.h"
 #include "recfmt.h"
 #include "ringread.h"
+#include "ringscan.h"
 
 #define NFLOGCTL_TOP		10	/* kb rows shown by stats */
 #define NFLOGCTL_FOLLOW_MS	100	/* ms between polls of the segment heads */
 #define NFLOGCTL_FOLLOW_TAIL	10	/* records shown before following, like tail -f */
-
-/* One record and where it came from, for merging segments by time. */
-struct ctl_item {
-	struct ring_rec	rec;
-	uint64_t	pos;
-	uint32_t	seg;
-};
 
 struct ctl_read {
 	struct ring_reader	*rr;
@@ -39,8 +33,7 @@ struct ctl_read {
 	bool			 json;
 	bool			 alerts;	/* only the alert segment */
 	bool			 every_state;	/* alerts: every state, not the latest per id */
-	uint64_t		 lapped;	/* overwritten before we could read them */
-	uint64_t		 damaged;	/* torn or failed checksum */
+	struct ringscan_stats	 skipped;	/* overwritten before the copy, or damaged */
 	uint64_t		*cursor;	/* per segment: next position to read */
 };
 
@@ -77,9 +70,10 @@ static void ctl_usage(FILE *f)
 "  doc/shipping.md.\n");
 }
 
+/* ringscan's order: (ts_ns, segment, position). */
 static int ctl_item_cmp(const void *a, const void *b)
 {
-	const struct ctl_item *x = a, *y = b;
+	const struct ringscan_item *x = a, *y = b;
 
 	if (x->rec.ts_ns != y->rec.ts_ns)
 		return x->rec.ts_ns < y->rec.ts_ns ? -1 : 1;
@@ -88,7 +82,7 @@ static int ctl_item_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-static void ctl_print(struct ctl_read *c, const struct ctl_item *it)
+static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 {
 	char line[RECFMT_LINE_MAX];
 	struct ctl_names names;
@@ -112,52 +106,6 @@ static void ctl_print(struct ctl_read *c, const struct ctl_item *it)
 	puts(line);
 }
 
-/* Copy the valid records of [from, to) of every segment into a new array. */
-static struct ctl_item *ctl_collect(struct ctl_read *c, const uint64_t *to, size_t *n)
-{
-	uint32_t s, nsegs = ringread_nsegs(c->rr);
-	uint64_t slots = ringread_slots(c->rr), pos, total = 0;
-	struct ctl_item *items;
-
-	for (s = 0; s < nsegs; s++) {
-		if (to[s] > slots && c->cursor[s] < to[s] - slots) {
-			c->lapped += to[s] - slots - c->cursor[s];
-			c->cursor[s] = to[s] - slots;
-		}
-		total += to[s] - c->cursor[s];
-	}
-	*n = 0;
-	items = malloc((total ? total : 1) * sizeof(*items));
-	if (!items)
-		return NULL;
-	for (s = 0; s < nsegs; s++) {
-		if (c->alerts && ringread_seg(c->rr, s)->role != RING_SEG_ALERT) {
-			c->cursor[s] = to[s];
-			continue;
-		}
-		for (pos = c->cursor[s]; pos < to[s]; pos++) {
-			struct ctl_item *it = &items[*n];
-
-			switch (ringread_get(c->rr, s, pos, &it->rec)) {
-			case RINGREAD_OK:
-				it->pos = pos;
-				it->seg = s;
-				(*n)++;
-				break;
-			case RINGREAD_LAPPED:
-				c->lapped++;
-				break;
-			default:
-				c->damaged++;
-				break;
-			}
-		}
-		c->cursor[s] = to[s];
-	}
-	qsort(items, *n, sizeof(*items), ctl_item_cmp);
-	return items;
-}
-
 static uint32_t ctl_alert_id(const struct ring_rec *r)
 {
 	uint32_t id;
@@ -168,7 +116,7 @@ static uint32_t ctl_alert_id(const struct ring_rec *r)
 
 static int ctl_alert_id_cmp(const void *a, const void *b)
 {
-	const struct ctl_item *x = a, *y = b;
+	const struct ringscan_item *x = a, *y = b;
 	uint32_t ix = ctl_alert_id(&x->rec), iy = ctl_alert_id(&y->rec);
 
 	if (ix != iy)
@@ -177,7 +125,7 @@ static int ctl_alert_id_cmp(const void *a, const void *b)
 }
 
 /* An incident is written at every state; show only its latest, in time order. */
-static size_t ctl_latest_per_alert(struct ctl_item *items, size_t n)
+static size_t ctl_latest_per_alert(struct ringscan_item *items, size_t n)
 {
 	size_t i, k = 0;
 
@@ -189,23 +137,26 @@ static size_t ctl_latest_per_alert(struct ctl_item *items, size_t n)
 	return k;
 }
 
-/* Print everything new up to the current heads; returns records printed or -1. */
-static long ctl_drain(struct ctl_read *c, uint64_t *heads, uint64_t last)
+/* Print everything new since the cursors; returns records printed or -1. */
+static long ctl_drain(struct ctl_read *c, uint64_t last)
 {
 	uint32_t s, nsegs = ringread_nsegs(c->rr);
-	struct ctl_item *items;
+	struct ringscan_item *items;
 	size_t n, i;
 
 	for (s = 0; s < nsegs; s++) {
-		heads[s] = ringread_head(c->rr, s);
-		if (heads[s] < c->cursor[s])	/* a new file under the same name */
-			c->cursor[s] = heads[s];
+		uint64_t head = ringread_head(c->rr, s);
+
+		/* alerts: the capture segments are not read at all. */
+		if (c->alerts && ringread_seg(c->rr, s)->role != RING_SEG_ALERT)
+			c->cursor[s] = head;
 		/* -n N: no segment can contribute more than N of the last N. */
-		if (last && heads[s] - c->cursor[s] > last)
-			c->cursor[s] = heads[s] - last;
+		else if (last && head > c->cursor[s] && head - c->cursor[s] > last)
+			c->cursor[s] = head - last;
 	}
-	items = ctl_collect(c, heads, &n);
-	if (!items)
+	if (ringscan_collect(c->rr, c->cursor, 0,
+			     c->alerts ? RINGSCAN_ALERTS : RINGSCAN_DROPS | RINGSCAN_ALERTS,
+			     &items, &n, &c->skipped) < 0)
 		return -1;
 	if (c->alerts && !c->every_state)
 		n = ctl_latest_per_alert(items, n);
@@ -233,7 +184,6 @@ static int ctl_read(const char *path, const struct kb *kb, uint64_t last, bool f
 {
 	struct timespec pause = { 0, NFLOGCTL_FOLLOW_MS * 1000000L };
 	struct ctl_read c = { .json = json, .kb = kb, .alerts = alerts };
-	uint64_t *heads;
 	char err[512];
 	int rc = 0;
 
@@ -244,30 +194,28 @@ static int ctl_read(const char *path, const struct kb *kb, uint64_t last, bool f
 	}
 	ctl_check_stamp(c.rr, kb);
 	c.cursor = calloc(ringread_nsegs(c.rr), sizeof(*c.cursor));
-	heads = calloc(ringread_nsegs(c.rr), sizeof(*heads));
-	if (!c.cursor || !heads) {
+	if (!c.cursor) {
 		fprintf(stderr, "nflogctl: out of memory\n");
 		rc = 1;
 		goto out;
 	}
 	if (follow && !last)
 		last = NFLOGCTL_FOLLOW_TAIL;
-	if (ctl_drain(&c, heads, last) < 0)
+	if (ctl_drain(&c, last) < 0)
 		rc = 1;
 	c.every_state = true;	/* following: each new state as it comes */
 	while (follow && rc == 0) {
 		if (fflush(stdout) == EOF)
 			break;
 		nanosleep(&pause, NULL);
-		if (ctl_drain(&c, heads, 0) < 0)
+		if (ctl_drain(&c, 0) < 0)
 			rc = 1;
 	}
-	if (c.lapped || c.damaged)
+	if (c.skipped.lapped || c.skipped.damaged)
 		fprintf(stderr, "nflogctl: skipped %llu records overwritten by the writer "
 			"before they could be read, %llu damaged\n",
-			(unsigned long long)c.lapped, (unsigned long long)c.damaged);
+			(unsigned long long)c.skipped.lapped, (unsigned long long)c.skipped.damaged);
 out:
-	free(heads);
 	free(c.cursor);
 	ringread_close(c.rr);
 	if (fflush(stdout) == EOF && errno != EPIPE)

@@ -1,10 +1,10 @@
 /* ringscan.h - every readable record of a ring, merged in time order.
  *
- * The reports (nflogctl top, report, pcap, read --syslog) want what
- * `nflogctl read` shows: the valid records of every segment, oldest first,
- * ordered by (ts_ns, segment, position). This module copies them out of a
- * reader; it prints nothing and keeps no state between calls except the
- * caller's per-segment cursors.
+ * Every nflogctl command that lists records (read, alerts, top, report,
+ * pcap, read --syslog) wants the same thing: the valid records of every
+ * segment, oldest first, ordered by (ts_ns, segment, position). This module
+ * copies them out of a reader; it prints nothing and keeps no state between
+ * calls except the caller's per-segment cursors.
  */
 #ifndef NFLOGD_RINGSCAN_H
 #define NFLOGD_RINGSCAN_H
