@@ -70,18 +70,6 @@ static void ctl_usage(FILE *f)
 "  doc/shipping.md.\n");
 }
 
-/* ringscan's order: (ts_ns, segment, position). */
-static int ctl_item_cmp(const void *a, const void *b)
-{
-	const struct ringscan_item *x = a, *y = b;
-
-	if (x->rec.ts_ns != y->rec.ts_ns)
-		return x->rec.ts_ns < y->rec.ts_ns ? -1 : 1;
-	if (x->seg != y->seg)
-		return x->seg < y->seg ? -1 : 1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
 static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 {
 	char line[RECFMT_LINE_MAX];
@@ -121,7 +109,7 @@ static int ctl_alert_id_cmp(const void *a, const void *b)
 
 	if (ix != iy)
 		return ix < iy ? -1 : 1;
-	return ctl_item_cmp(a, b);
+	return ringscan_item_cmp(a, b);
 }
 
 /* An incident is written at every state; show only its latest, in time order. */
@@ -133,7 +121,7 @@ static size_t ctl_latest_per_alert(struct ringscan_item *items, size_t n)
 	for (i = 0; i < n; i++)
 		if (i + 1 == n || ctl_alert_id(&items[i + 1].rec) != ctl_alert_id(&items[i].rec))
 			items[k++] = items[i];
-	qsort(items, k, sizeof(*items), ctl_item_cmp);
+	qsort(items, k, sizeof(*items), ringscan_item_cmp);
 	return k;
 }
 

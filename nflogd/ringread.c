@@ -171,9 +171,16 @@ uint64_t ringread_ctr(const struct ring_reader *r, uint32_t seg, unsigned c)
 	return __atomic_load_n(&ringread_seg(r, seg)->ctr[c], __ATOMIC_RELAXED);
 }
 
-/* The commit-word protocol of ringread_get() without the CRC. */
-static enum ringread_result ringread_copy(const struct ring_reader *r, uint32_t seg,
-					  uint64_t pos, struct ring_rec *out)
+/*
+ * The commit-word protocol alone. The CRC (ringread_get) guards against what
+ * the commit words cannot see: pages of a file that were only partly written
+ * back before a crash, read by the next run. A reader that shares the
+ * writer's process (and so its page cache view and its lifetime) cannot meet
+ * such a page: a record whose commit word is right before and after the copy
+ * is whole.
+ */
+enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg,
+				       uint64_t pos, struct ring_rec *out)
 {
 	const struct ring_rec *rec = (const void *)(r->base + r->data_off +
 		((size_t)seg * r->slots + (pos & (r->slots - 1))) * RING_REC_SIZE);
@@ -198,24 +205,11 @@ static enum ringread_result ringread_copy(const struct ring_reader *r, uint32_t 
 enum ringread_result ringread_get(const struct ring_reader *r, uint32_t seg,
 				  uint64_t pos, struct ring_rec *out)
 {
-	enum ringread_result res = ringread_copy(r, seg, pos, out);
+	enum ringread_result res = ringread_get_live(r, seg, pos, out);
 
 	if (res == RINGREAD_OK && out->crc != ring_rec_crc(out))
 		return RINGREAD_TORN;
 	return res;
-}
-
-/*
- * The CRC guards against what the commit words cannot see: pages of a file
- * that were only partly written back before a crash, read by the next run.
- * A reader that shares the writer's process (and so its page cache view and
- * its lifetime) cannot meet such a page: a record whose commit word is right
- * before and after the copy is whole.
- */
-enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg,
-				       uint64_t pos, struct ring_rec *out)
-{
-	return ringread_copy(r, seg, pos, out);
 }
 
 const char *ringread_prefix(const struct ring_reader *r, uint32_t seg, uint8_t id,

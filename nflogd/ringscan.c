@@ -5,7 +5,7 @@
 
 #include "ringscan.h"
 
-static int ringscan_cmp(const void *a, const void *b)
+int ringscan_item_cmp(const void *a, const void *b)
 {
 	const struct ringscan_item *x = a, *y = b;
 
@@ -87,7 +87,7 @@ int ringscan_collect(const struct ring_reader *rr, uint64_t *cursor, uint64_t si
 	}
 	free(from);
 	free(to);
-	qsort(v, k, sizeof(*v), ringscan_cmp);
+	qsort(v, k, sizeof(*v), ringscan_item_cmp);
 	*items = v;
 	*n = k;
 	if (st) {

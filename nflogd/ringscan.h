@@ -47,6 +47,9 @@ int ringscan_collect(const struct ring_reader *rr, uint64_t *cursor, uint64_t si
 		     unsigned kinds, struct ringscan_item **items, size_t *n,
 		     struct ringscan_stats *st);
 
+/* ringscan_item_cmp - qsort() order of items: (ts_ns, seg, pos). */
+int ringscan_item_cmp(const void *a, const void *b);
+
 /* ringscan_alert - the item's record as an alert (kind RING_KIND_ALERT). */
 void ringscan_alert(const struct ringscan_item *it, struct ring_alert *out);
 
