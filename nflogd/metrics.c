@@ -16,6 +16,7 @@
 #include "kb.h"
 #include "metrics.h"
 #include "promout.h"
+#include "ringmetrics.h"
 #include "ringread.h"
 
 #define METRICS_POLL_MS	250	/* ms between checks of *stop when idle */
@@ -59,30 +60,6 @@ int metrics_listen(const char *spec, char *err, size_t errlen)
 	return fd;
 }
 
-static const struct {
-	unsigned	 ctr;
-	const char	*name, *type, *help;
-} metrics_ctrs[] = {
-	{ RING_CTR_RECEIVED, "nflogd_received_total", "counter",
-	  "NFLOG packet messages nflogd received and parsed." },
-	{ RING_CTR_RECORDED, "nflogd_records_total", "counter",
-	  "Records written to the ring: drops in capture segments, alert states in the "
-	  "alert segment." },
-	{ RING_CTR_LOST_SEQ, "nflogd_lost_seq_total", "counter",
-	  "NFLOG messages lost before nflogd read them (sequence gaps)." },
-	{ RING_CTR_ENOBUFS, "nflogd_enobufs_episodes_total", "counter",
-	  "Netlink socket overrun episodes (ENOBUFS)." },
-	{ RING_CTR_SOCK_DROPS, "nflogd_socket_drops_total", "counter",
-	  "Datagrams the netlink socket dropped (SO_MEMINFO)." },
-	{ RING_CTR_DROPS_PENDING, "nflogd_drops_pending", "gauge",
-	  "1 while a socket overrun happened whose size is not known yet." },
-};
-
-static const unsigned metrics_verdict_ctr[__KB_VERDICT_MAX] = {
-	RING_CTR_V_UNKNOWN, RING_CTR_V_EXPECTED, RING_CTR_V_NOISE, RING_CTR_V_SUSPICIOUS,
-	RING_CTR_V_HOSTILE,
-};
-
 int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_stats *st)
 {
 	char seg[16], group[16];
@@ -102,9 +79,9 @@ int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_st
 			     "SIGHUP reloads refused because a file was bad (old settings kept).");
 	rc |= promout_sample(f, "nflogd_reload_errors_total", NULL, 0,
 			     __atomic_load_n(&st->reload_errors, __ATOMIC_RELAXED));
-	for (i = 0; i < sizeof(metrics_ctrs) / sizeof(metrics_ctrs[0]); i++) {
-		rc |= promout_family(f, metrics_ctrs[i].name, metrics_ctrs[i].type,
-				     metrics_ctrs[i].help);
+	for (i = 0; i < ringmetrics_n; i++) {
+		rc |= promout_family(f, ringmetrics[i].name, ringmetrics[i].type,
+				     ringmetrics[i].help);
 		for (s = 0; s < nsegs; s++) {
 			const struct ring_seg_hdr *h = ringread_seg(rr, s);
 
@@ -114,12 +91,11 @@ int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_st
 			l[1] = (struct promout_label){ "role",
 				h->role == RING_SEG_ALERT ? "alerts" : "capture" };
 			l[2] = (struct promout_label){ "group", group };
-			rc |= promout_sample(f, metrics_ctrs[i].name, l, 3,
-					     ringread_ctr(rr, s, metrics_ctrs[i].ctr));
+			rc |= promout_sample(f, ringmetrics[i].name, l, 3,
+					     ringread_ctr(rr, s, ringmetrics[i].ctr));
 		}
 	}
-	rc |= promout_family(f, "nflogd_verdict_records_total", "counter",
-			     "Drop records by verdict.");
+	rc |= promout_family(f, RINGMETRICS_VERDICT_NAME, "counter", ringmetrics_verdict_help);
 	for (s = 0; s < nsegs; s++) {
 		const struct ring_seg_hdr *h = ringread_seg(rr, s);
 
@@ -131,8 +107,8 @@ int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_st
 		l[1] = (struct promout_label){ "group", group };
 		for (v = 0; v < __KB_VERDICT_MAX; v++) {
 			l[2] = (struct promout_label){ "verdict", kb_verdict_name(v) };
-			rc |= promout_sample(f, "nflogd_verdict_records_total", l, 3,
-					     ringread_ctr(rr, s, metrics_verdict_ctr[v]));
+			rc |= promout_sample(f, RINGMETRICS_VERDICT_NAME, l, 3,
+					     ringread_ctr(rr, s, ringmetrics_verdict_ctr[v]));
 		}
 	}
 	return rc ? -EIO : 0;

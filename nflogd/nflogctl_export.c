@@ -16,6 +16,7 @@
 #include "nflogctl_outputs.h"
 #include "pcapout.h"
 #include "promout.h"
+#include "ringmetrics.h"
 #include "ringscan.h"
 
 /* ---- pcap ---- */
@@ -137,43 +138,17 @@ static void ctl_prom_usage(FILE *f)
 "  (doc/shipping.md). -o FILE writes FILE.tmp.PID and renames it over FILE.\n");
 }
 
-/* Ring counters with a metric of their own; the rest go to nflogd_ring_events_total. */
-static const struct ctl_prom_ctr {
-	unsigned	 ctr;
-	const char	*name, *type, *help;
-} ctl_prom_ctrs[] = {
-	{ RING_CTR_RECEIVED, "nflogd_received_total", "counter",
-	  "NFLOG packet messages nflogd received and parsed." },
-	{ RING_CTR_RECORDED, "nflogd_records_total", "counter",
-	  "Records written to the ring: drops in capture segments, alert states in the "
-	  "alert segment." },
-	{ RING_CTR_LOST_SEQ, "nflogd_lost_seq_total", "counter",
-	  "NFLOG messages lost before nflogd read them, sized exactly from gaps in the "
-	  "group's sequence numbers (cause: sequence gap)." },
-	{ RING_CTR_ENOBUFS, "nflogd_enobufs_episodes_total", "counter",
-	  "Netlink socket overrun episodes (ENOBUFS); the messages lost in them are "
-	  "counted by nflogd_lost_seq_total." },
-	{ RING_CTR_SOCK_DROPS, "nflogd_socket_drops_total", "counter",
-	  "Datagrams the netlink socket dropped, as the kernel reports them (SO_MEMINFO)." },
-	{ RING_CTR_DROPS_PENDING, "nflogd_drops_pending", "gauge",
-	  "1 while a socket overrun happened whose size is not known yet (the next logged "
-	  "packet sizes it)." },
-};
-
-static const unsigned ctl_prom_verdict_ctr[DROPAGG_VERDICTS] = {
-	RING_CTR_V_UNKNOWN, RING_CTR_V_EXPECTED, RING_CTR_V_NOISE, RING_CTR_V_SUSPICIOUS,
-	RING_CTR_V_HOSTILE,
-};
-
+/* Ring counters without a family of their own (ringmetrics.h) go to
+ * nflogd_ring_events_total. */
 static bool ctl_prom_has_own(unsigned c)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(ctl_prom_ctrs) / sizeof(ctl_prom_ctrs[0]); i++)
-		if (ctl_prom_ctrs[i].ctr == c)
+	for (i = 0; i < ringmetrics_n; i++)
+		if (ringmetrics[i].ctr == c)
 			return true;
 	for (i = 0; i < DROPAGG_VERDICTS; i++)
-		if (ctl_prom_verdict_ctr[i] == c)
+		if (ringmetrics_verdict_ctr[i] == c)
 			return true;
 	return false;
 }
@@ -208,8 +183,8 @@ static int ctl_prom_segments(FILE *f, const struct ring_reader *rr)
 	unsigned c, v;
 	int rc = 0;
 
-	for (i = 0; i < sizeof(ctl_prom_ctrs) / sizeof(ctl_prom_ctrs[0]); i++) {
-		const struct ctl_prom_ctr *m = &ctl_prom_ctrs[i];
+	for (i = 0; i < ringmetrics_n; i++) {
+		const struct ringmetric *m = &ringmetrics[i];
 
 		rc |= promout_family(f, m->name, m->type, m->help);
 		for (s = 0; s < nsegs; s++) {
@@ -217,16 +192,15 @@ static int ctl_prom_segments(FILE *f, const struct ring_reader *rr)
 			rc |= promout_sample(f, m->name, sl.l, 4, ringread_ctr(rr, s, m->ctr));
 		}
 	}
-	rc |= promout_family(f, "nflogd_verdict_records_total", "counter",
-			     "Drop records by verdict (the kb row's, raised by the packet's tags).");
+	rc |= promout_family(f, RINGMETRICS_VERDICT_NAME, "counter", ringmetrics_verdict_help);
 	for (s = 0; s < nsegs; s++) {
 		if (ringread_seg(rr, s)->role != RING_SEG_CAPTURE)
 			continue;
 		ctl_seg_labels(rr, s, &sl);
 		for (v = 0; v < DROPAGG_VERDICTS; v++) {
 			sl.l[4] = (struct promout_label){ "verdict", kb_verdict_name(v) };
-			rc |= promout_sample(f, "nflogd_verdict_records_total", sl.l, 5,
-					     ringread_ctr(rr, s, ctl_prom_verdict_ctr[v]));
+			rc |= promout_sample(f, RINGMETRICS_VERDICT_NAME, sl.l, 5,
+					     ringread_ctr(rr, s, ringmetrics_verdict_ctr[v]));
 		}
 	}
 	rc |= promout_family(f, "nflogd_ring_events_total", "counter",
