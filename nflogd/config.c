@@ -20,6 +20,7 @@
 
 #include "capture.h"
 #include "config.h"
+#include "errbuf.h"
 #include "opts.h"
 #include "ringfmt.h"
 
@@ -204,7 +205,7 @@ static int config_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	errbuf_vset(err, errlen, fmt, ap);
 	va_end(ap);
 	return rc;
 }

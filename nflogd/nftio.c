@@ -2,7 +2,6 @@
  * dumps, and batches whose every message is acknowledged. */
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,29 +13,19 @@
 #include <libnftnl/common.h>
 #include <libnftnl/udata.h>
 
+#include "errbuf.h"
 #include "nftio.h"
 
 #define NFTIO_ACK_MS		5000	/* the kernel answers a batch at once */
-
-void nftio_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The one message an admin needs when the kernel says EPERM. */
 int nftio_errno(int e, const char *what, char *err, size_t errlen)
 {
 	if (e == EPERM || e == EACCES)
-		nftio_err(err, errlen, "%s: permission denied: changing or reading the "
+		errbuf_set(err, errlen, "%s: permission denied: changing or reading the "
 			     "nftables ruleset needs CAP_NET_ADMIN (run as root)", what);
 	else
-		nftio_err(err, errlen, "%s: %s", what, strerror(e));
+		errbuf_set(err, errlen, "%s: %s", what, strerror(e));
 	return -e;
 }
 

@@ -25,9 +25,6 @@ struct nftio_batch {
 	int			 overflow;
 };
 
-void nftio_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* nftio_errno - message for errno e (EPERM: "needs CAP_NET_ADMIN"); -e. */
 int nftio_errno(int e, const char *what, char *err, size_t errlen);
 

@@ -18,6 +18,7 @@
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
+#include "errbuf.h"
 #include "nftio.h"
 #include "nftnames.h"
 #include "nftrules.h"
@@ -430,12 +431,12 @@ int nftrules_install(const struct nftgen_opts *o, char *err, size_t errlen)
 		if (!strcmp(have, want))
 			rc = 0;
 		else if (nftgen_marker_is_ours(have)) {
-			nftio_err(err, errlen, "table inet %s is installed with other settings "
+			errbuf_set(err, errlen, "table inet %s is installed with other settings "
 				     "(\"%s\", wanted \"%s\"): run `nflogctl rules remove` first",
 				     o->table, have, want);
 			rc = -EEXIST;
 		} else {
-			nftio_err(err, errlen, "table inet %s exists and nflogd did not create it; "
+			errbuf_set(err, errlen, "table inet %s exists and nflogd did not create it; "
 				     "not touching it (choose another name with --table)", o->table);
 			rc = -EEXIST;
 		}
@@ -472,7 +473,7 @@ int nftrules_remove(const char *table, char *err, size_t errlen)
 	if (rc <= 0)
 		goto out;
 	if (!nftgen_marker_is_ours(have)) {
-		nftio_err(err, errlen, "table inet %s was not created by nflogd; not removing it",
+		errbuf_set(err, errlen, "table inet %s was not created by nflogd; not removing it",
 			     table);
 		rc = -EEXIST;
 		goto out;
@@ -544,24 +545,24 @@ int nftrules_add_elems(const char *table, const struct nftrules_elem *e, size_t 
 	if (n == 0)
 		return 0;
 	if (n > NFTRULES_ELEMS_MAX) {
-		nftio_err(err, errlen, "%zu set elements at once: at most %u", n,
+		errbuf_set(err, errlen, "%zu set elements at once: at most %u", n,
 			     NFTRULES_ELEMS_MAX);
 		return -E2BIG;
 	}
 	for (i = 0; i < n; i++)
 		if (e[i].family != 4 && e[i].family != 6) {
-			nftio_err(err, errlen, "set element %zu: family %u", i, e[i].family);
+			errbuf_set(err, errlen, "set element %zu: family %u", i, e[i].family);
 			return -EINVAL;
 		}
 	if ((rc = nftio_open(&nl, err, errlen)) < 0)
 		return rc;
 	rc = nftrules_marker_nl(&nl, table, have, sizeof(have), err, errlen);
 	if (rc == 0) {
-		nftio_err(err, errlen, "nflogd's table inet %s is not installed: run "
+		errbuf_set(err, errlen, "nflogd's table inet %s is not installed: run "
 			     "`nflogctl rules install` first", table);
 		rc = -ENOENT;
 	} else if (rc > 0 && !nftgen_marker_is_ours(have)) {
-		nftio_err(err, errlen, "table inet %s was not created by nflogd; not adding "
+		errbuf_set(err, errlen, "table inet %s was not created by nflogd; not adding "
 			     "to it", table);
 		rc = -EEXIST;
 	}

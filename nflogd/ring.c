@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "crc32c.h"
+#include "errbuf.h"
 #include "ring.h"
 
 struct ring {
@@ -28,20 +28,6 @@ struct ring {
 	struct ring_file_hdr	*hdr;
 	uint8_t			*base;
 };
-
-static void ring_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void ring_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static uint64_t ring_now_ns(void)
 {
@@ -90,12 +76,12 @@ static int ring_geometry(uint64_t size, uint32_t nsegs, uint64_t *slots_out,
 	uint64_t per_seg, slots = RING_SLOTS_MIN;
 
 	if (nsegs == 0 || nsegs > RING_SEG_MAX) {
-		ring_err(err, errlen, "%u segments: must be 1..%u", nsegs, RING_SEG_MAX);
+		errbuf_set(err, errlen, "%u segments: must be 1..%u", nsegs, RING_SEG_MAX);
 		return -EINVAL;
 	}
 	per_seg = size > data_off ? (size - data_off) / nsegs / RING_REC_SIZE : 0;
 	if (per_seg < RING_SLOTS_MIN) {
-		ring_err(err, errlen, "ring size %llu bytes is too small for %u segments "
+		errbuf_set(err, errlen, "ring size %llu bytes is too small for %u segments "
 			 "(need at least %llu)", (unsigned long long)size, nsegs,
 			 (unsigned long long)(data_off + (uint64_t)nsegs * RING_SLOTS_MIN * RING_REC_SIZE));
 		return -EINVAL;
@@ -125,7 +111,7 @@ static int ring_map(struct ring *r, size_t len, char *err, size_t errlen)
 	if (p == MAP_FAILED) {
 		int e = errno;
 
-		ring_err(err, errlen, "mmap: %s", strerror(e));
+		errbuf_set(err, errlen, "mmap: %s", strerror(e));
 		return -e;
 	}
 	r->base = p;
@@ -159,12 +145,12 @@ static int ring_move_aside(const char *path, char *moved, size_t movedlen,
 		if (errno != EEXIST) {
 			int e = errno;
 
-			ring_err(err, errlen, "cannot move incompatible ring aside to %s: %s",
+			errbuf_set(err, errlen, "cannot move incompatible ring aside to %s: %s",
 				 name, strerror(e));
 			return -e;
 		}
 	}
-	ring_err(err, errlen, "cannot find a free name to move the incompatible ring aside");
+	errbuf_set(err, errlen, "cannot find a free name to move the incompatible ring aside");
 	return -EEXIST;
 }
 
@@ -176,7 +162,7 @@ int ring_dir_check(const char *path, char *err, size_t errlen)
 	int e;
 
 	if (slash && (size_t)(slash - path) >= sizeof(dir)) {
-		ring_err(err, errlen, "ring path %s is too long", path);
+		errbuf_set(err, errlen, "ring path %s is too long", path);
 		return -ENAMETOOLONG;
 	}
 	if (!slash)
@@ -187,15 +173,15 @@ int ring_dir_check(const char *path, char *err, size_t errlen)
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	if (stat(dir, &st) < 0) {
 		e = errno;
-		ring_err(err, errlen, "ring directory %s: %s", dir, strerror(e));
+		errbuf_set(err, errlen, "ring directory %s: %s", dir, strerror(e));
 		return -e;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		ring_err(err, errlen, "ring directory %s is not a directory", dir);
+		errbuf_set(err, errlen, "ring directory %s is not a directory", dir);
 		return -ENOTDIR;
 	}
 	if (st.st_mode & S_IWOTH) {
-		ring_err(err, errlen, "ring directory %s is world-writable (mode %04o): any "
+		errbuf_set(err, errlen, "ring directory %s is world-writable (mode %04o): any "
 			 "user could plant or swap files there; put the ring in a directory "
 			 "only root can write, such as /var/lib/nflogd", dir,
 			 (unsigned)(st.st_mode & 07777));
@@ -212,7 +198,7 @@ static int ring_chgrp(int fd, gid_t gid, const char *path, char *err, size_t err
 	if (gid == (gid_t)-1 || fchown(fd, (uid_t)-1, gid) == 0)
 		return 0;
 	e = errno;
-	ring_err(err, errlen, "cannot give %s to group %u: %s", path, (unsigned)gid, strerror(e));
+	errbuf_set(err, errlen, "cannot give %s to group %u: %s", path, (unsigned)gid, strerror(e));
 	return -e;
 }
 
@@ -226,7 +212,7 @@ static int ring_create(struct ring *r, const char *path, uint32_t nsegs, uint64_
 	int e, fd;
 
 	if ((uint64_t)(size_t)size != size) {
-		ring_err(err, errlen, "ring size does not fit in memory");
+		errbuf_set(err, errlen, "ring size does not fit in memory");
 		return -EFBIG;
 	}
 	/* Build the file under a temporary name and rename it into place only
@@ -239,7 +225,7 @@ static int ring_create(struct ring *r, const char *path, uint32_t nsegs, uint64_
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
-		ring_err(err, errlen, "cannot create a file next to %s: %s", path, strerror(e));
+		errbuf_set(err, errlen, "cannot create a file next to %s: %s", path, strerror(e));
 		return -e;
 	}
 	/* mkostemp() made it 0600: only the owner can open it until both the
@@ -249,12 +235,12 @@ static int ring_create(struct ring *r, const char *path, uint32_t nsegs, uint64_
 		goto fail;
 	if (fchmod(fd, 0640) < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		e = errno;
-		ring_err(err, errlen, "cannot prepare %s: %s", tmp, strerror(e));
+		errbuf_set(err, errlen, "cannot prepare %s: %s", tmp, strerror(e));
 		goto fail;
 	}
 	e = posix_fallocate(fd, 0, (off_t)size);
 	if (e) {
-		ring_err(err, errlen, "cannot allocate %llu bytes for %s: %s",
+		errbuf_set(err, errlen, "cannot allocate %llu bytes for %s: %s",
 			 (unsigned long long)size, path, strerror(e));
 		goto fail;
 	}
@@ -277,7 +263,7 @@ static int ring_create(struct ring *r, const char *path, uint32_t nsegs, uint64_
 	if (msync(r->base, RING_HDR_SIZE, MS_SYNC) < 0 ||
 	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0) {
 		e = errno;
-		ring_err(err, errlen, "cannot put new ring in place at %s: %s", path, strerror(e));
+		errbuf_set(err, errlen, "cannot put new ring in place at %s: %s", path, strerror(e));
 		munmap(r->base, r->map_len);
 		r->base = NULL;
 		goto fail;
@@ -322,21 +308,21 @@ static int ring_open_existing(struct ring *r, int fd, uint32_t nsegs, uint64_t s
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode)) {
-		ring_err(err, errlen, "%s is not a regular file; refusing to use it", path);
+		errbuf_set(err, errlen, "%s is not a regular file; refusing to use it", path);
 		return -EINVAL;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		ring_err(err, errlen, "%s is in use by another nflogd", path);
+		errbuf_set(err, errlen, "%s is in use by another nflogd", path);
 		return -EBUSY;
 	}
 	n = pread(fd, &h, sizeof(h), 0);
 	if (n != (ssize_t)sizeof(h)) {
-		ring_err(err, errlen, "%s is too short to be a ring file (%lld bytes); "
+		errbuf_set(err, errlen, "%s is too short to be a ring file (%lld bytes); "
 			 "refusing to overwrite it", path, (long long)st.st_size);
 		return -EINVAL;
 	}
 	if (memcmp(h.magic, RING_MAGIC, sizeof(h.magic)) != 0) {
-		ring_err(err, errlen, "%s is not an nflogd ring file (bad magic); "
+		errbuf_set(err, errlen, "%s is not an nflogd ring file (bad magic); "
 			 "refusing to overwrite it", path);
 		return -EINVAL;
 	}
@@ -346,7 +332,7 @@ static int ring_open_existing(struct ring *r, int fd, uint32_t nsegs, uint64_t s
 		return 1;
 	why = ring_geometry_check(&h, (uint64_t)st.st_size);
 	if (why) {
-		ring_err(err, errlen, "%s: corrupt ring header: %s; refusing to use it", path, why);
+		errbuf_set(err, errlen, "%s: corrupt ring header: %s; refusing to use it", path, why);
 		return -EINVAL;
 	}
 	if (h.nsegs != nsegs || h.slots != slots)
@@ -405,15 +391,15 @@ struct ring *ring_open(const struct ring_open_opts *o, char *err, size_t errlen)
 	} else {
 		rc = -errno;
 		if (errno == ELOOP)
-			ring_err(err, errlen, "%s is a symbolic link; refusing to follow it", o->path);
+			errbuf_set(err, errlen, "%s is a symbolic link; refusing to follow it", o->path);
 		else
-			ring_err(err, errlen, "cannot open %s: %s", o->path, strerror(errno));
+			errbuf_set(err, errlen, "cannot open %s: %s", o->path, strerror(errno));
 	}
 	if (rc < 0)
 		goto fail;
 	if (flock(r->fd, LOCK_EX | LOCK_NB) < 0) {
 		rc = -errno;
-		ring_err(err, errlen, "%s is in use by another nflogd", o->path);
+		errbuf_set(err, errlen, "%s is in use by another nflogd", o->path);
 		goto fail;
 	}
 	r->hdr->epoch++;

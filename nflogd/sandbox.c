@@ -29,7 +29,6 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +44,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include "errbuf.h"
 #include "sandbox.h"
 
 /*
@@ -79,20 +79,6 @@ extern void __sanitizer_set_report_path(const char *path) __attribute__((weak));
 #define SB_MAX_INS	512	/* BPF instructions; the list needs about 150 */
 #define SB_CAP_MAX	64	/* capability numbers probed for the bounding set */
 
-static void sb_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void sb_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* --- users and groups --- */
 
 static int sb_all_digits(const char *s)
@@ -126,17 +112,17 @@ int sandbox_user_lookup(const char *name, struct sandbox_user *u, char *err, siz
 		int e = errno ? errno : ENOENT;
 
 		if (e == ENOENT || e == ESRCH)
-			sb_err(err, errlen, "no such user '%s'", name);
+			errbuf_set(err, errlen, "no such user '%s'", name);
 		else
-			sb_err(err, errlen, "cannot look up user '%s': %s", name, strerror(e));
+			errbuf_set(err, errlen, "cannot look up user '%s': %s", name, strerror(e));
 		return -ENOENT;
 	}
 	if (pw->pw_uid == 0) {
-		sb_err(err, errlen, "user '%s' has uid 0: nflogd must not keep root", name);
+		errbuf_set(err, errlen, "user '%s' has uid 0: nflogd must not keep root", name);
 		return -EPERM;
 	}
 	if (strlen(name) >= sizeof(u->name)) {
-		sb_err(err, errlen, "user name '%s' is too long", name);
+		errbuf_set(err, errlen, "user name '%s' is too long", name);
 		return -ENAMETOOLONG;
 	}
 	u->uid = pw->pw_uid;
@@ -157,7 +143,7 @@ int sandbox_group_lookup(const char *name, gid_t *gid, char *err, size_t errlen)
 		v = strtoul(name, &end, 10);
 		/* (gid_t)-1 means "no change" to chown(): not a group. */
 		if (errno || *end || v >= (gid_t)-1) {
-			sb_err(err, errlen, "group %s out of range", name);
+			errbuf_set(err, errlen, "group %s out of range", name);
 			return -ERANGE;
 		}
 		*gid = (gid_t)v;
@@ -169,9 +155,9 @@ int sandbox_group_lookup(const char *name, gid_t *gid, char *err, size_t errlen)
 		int e = errno ? errno : ENOENT;
 
 		if (e == ENOENT || e == ESRCH)
-			sb_err(err, errlen, "no such group '%s'", name);
+			errbuf_set(err, errlen, "no such group '%s'", name);
 		else
-			sb_err(err, errlen, "cannot look up group '%s': %s", name, strerror(e));
+			errbuf_set(err, errlen, "cannot look up group '%s': %s", name, strerror(e));
 		return -ENOENT;
 	}
 	*gid = gr->gr_gid;
@@ -218,7 +204,7 @@ static int sb_bounding_clear(char *err, size_t errlen)
 		if (in < 0 || (in > 0 && prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0)) {
 			int e = errno;
 
-			sb_err(err, errlen, "cannot clear capability %d from the bounding set: "
+			errbuf_set(err, errlen, "cannot clear capability %d from the bounding set: "
 			       "%s (needs CAP_SETPCAP: start nflogd as root)", cap, strerror(e));
 			return -e;
 		}
@@ -249,25 +235,25 @@ static int sb_verify(const struct sandbox_user *u, char *err, size_t errlen)
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0 ||
 	    ru != u->uid || eu != u->uid || su != u->uid ||
 	    rg != u->gid || eg != u->gid || sg != u->gid) {
-		sb_err(err, errlen, "user and group ids are not all %s's after the drop", u->name);
+		errbuf_set(err, errlen, "user and group ids are not all %s's after the drop", u->name);
 		return -EPERM;
 	}
 	if (getgroups(0, NULL) != 0) {
-		sb_err(err, errlen, "supplementary groups left after the drop");
+		errbuf_set(err, errlen, "supplementary groups left after the drop");
 		return -EPERM;
 	}
 	/* Ambient is a subset of permitted and inheritable: empty with them. */
 	if (sb_caps_empty() != 1 || !sb_bounding_empty()) {
-		sb_err(err, errlen, "capabilities left after the drop");
+		errbuf_set(err, errlen, "capabilities left after the drop");
 		return -EPERM;
 	}
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
-		sb_err(err, errlen, "no_new_privs is not set");
+		errbuf_set(err, errlen, "no_new_privs is not set");
 		return -EPERM;
 	}
 	/* Belt and braces: the saved uid must not let us back. */
 	if (setuid(0) == 0 || seteuid(0) == 0) {
-		sb_err(err, errlen, "uid 0 could be regained after dropping privileges");
+		errbuf_set(err, errlen, "uid 0 could be regained after dropping privileges");
 		return -EPERM;
 	}
 	return 0;
@@ -278,7 +264,7 @@ int sandbox_drop(const struct sandbox_user *u, char *err, size_t errlen)
 	int rc, e;
 
 	if (u->uid == 0) {
-		sb_err(err, errlen, "refusing to drop to uid 0");
+		errbuf_set(err, errlen, "refusing to drop to uid 0");
 		return -EPERM;
 	}
 	/* While still privileged: both need CAP_SETPCAP. EINVAL from the
@@ -287,19 +273,19 @@ int sandbox_drop(const struct sandbox_user *u, char *err, size_t errlen)
 		return rc;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
 		e = errno;
-		sb_err(err, errlen, "cannot clear the ambient capabilities: %s", strerror(e));
+		errbuf_set(err, errlen, "cannot clear the ambient capabilities: %s", strerror(e));
 		return -e;
 	}
 	/* Groups before the uid: afterwards there is no CAP_SETGID. Started
 	 * unprivileged with no supplementary groups, EPERM is harmless. */
 	if (setgroups(0, NULL) < 0 && !(errno == EPERM && getgroups(0, NULL) == 0)) {
 		e = errno;
-		sb_err(err, errlen, "setgroups: %s", strerror(e));
+		errbuf_set(err, errlen, "setgroups: %s", strerror(e));
 		return -e;
 	}
 	if (setresgid(u->gid, u->gid, u->gid) < 0 || setresuid(u->uid, u->uid, u->uid) < 0) {
 		e = errno;
-		sb_err(err, errlen, "cannot become user %s (uid %u, gid %u): %s", u->name,
+		errbuf_set(err, errlen, "cannot become user %s (uid %u, gid %u): %s", u->name,
 		       (unsigned)u->uid, (unsigned)u->gid, strerror(e));
 		return -e;
 	}
@@ -308,12 +294,12 @@ int sandbox_drop(const struct sandbox_user *u, char *err, size_t errlen)
 	 * the user itself keeps all three: clear them explicitly. */
 	if (sb_capset_zero() < 0) {
 		e = errno;
-		sb_err(err, errlen, "capset: %s", strerror(e));
+		errbuf_set(err, errlen, "capset: %s", strerror(e));
 		return -e;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		e = errno;
-		sb_err(err, errlen, "PR_SET_NO_NEW_PRIVS: %s", strerror(e));
+		errbuf_set(err, errlen, "PR_SET_NO_NEW_PRIVS: %s", strerror(e));
 		return -e;
 	}
 	return sb_verify(u, err, errlen);
@@ -493,12 +479,12 @@ int sandbox_seccomp(char *err, size_t errlen)
 	int e;
 
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
-		sb_err(err, errlen, "seccomp: no_new_privs is not set (drop privileges first)");
+		errbuf_set(err, errlen, "seccomp: no_new_privs is not set (drop privileges first)");
 		return -EPERM;
 	}
 	sb_build(&p, __sanitizer_set_report_path != NULL);
 	if (p.overflow) {
-		sb_err(err, errlen, "seccomp: filter longer than %d instructions", SB_MAX_INS);
+		errbuf_set(err, errlen, "seccomp: filter longer than %d instructions", SB_MAX_INS);
 		return -E2BIG;
 	}
 	fp.len = p.n;
@@ -506,11 +492,11 @@ int sandbox_seccomp(char *err, size_t errlen)
 	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &fp);
 	if (rc < 0) {
 		e = errno;
-		sb_err(err, errlen, "seccomp: %s", strerror(e));
+		errbuf_set(err, errlen, "seccomp: %s", strerror(e));
 		return -e;
 	}
 	if (rc > 0) {
-		sb_err(err, errlen, "seccomp: thread %ld could not be synchronised", rc);
+		errbuf_set(err, errlen, "seccomp: thread %ld could not be synchronised", rc);
 		return -EAGAIN;
 	}
 	return 0;
@@ -520,7 +506,7 @@ int sandbox_seccomp(char *err, size_t errlen)
 
 int sandbox_seccomp(char *err, size_t errlen)
 {
-	sb_err(err, errlen, "seccomp: this build has no system-call allow-list for its "
+	errbuf_set(err, errlen, "seccomp: this build has no system-call allow-list for its "
 	       "architecture (x86_64 only); run with --no-sandbox");
 	return -ENOTSUP;
 }
