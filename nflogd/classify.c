@@ -304,13 +304,16 @@ int classify_packet(const struct classify *c, const struct pkt *p, struct ring_k
 		verdict = dst_row->verdict;
 
 	/* Tags only ever raise the verdict: a row says what the port usually
-	 * means, the tags say what this packet is. */
+	 * means, the tags say what this packet is. crafted-ipid is not among
+	 * them: one packet in 65,536 of any sender carries sscan's ID by
+	 * chance, so a lone one proves nothing; the tool's mark is the ID
+	 * repeated, which the correlator sees (evidence ipid-const). */
 	if (tags & (RING_TAG_SLAMMER | RING_TAG_FRAGGLE | RING_TAG_LAND | RING_TAG_HACKATACK))
 		verdict = classify_max(verdict, KB_VERDICT_HOSTILE);
 	if (tags & (RING_TAG_SCAN_NULL | RING_TAG_SCAN_FIN | RING_TAG_SCAN_XMAS |
 		    RING_TAG_SCAN_MAIMON | RING_TAG_SCAN_SYNFIN | RING_TAG_SYN_ODD |
 		    RING_TAG_PORT_ZERO | RING_TAG_PIERCE | RING_TAG_BOGON_SRC |
-		    RING_TAG_CRAFTED_TTL | RING_TAG_CRAFTED_IPID | RING_TAG_ECHO_LOOP |
+		    RING_TAG_CRAFTED_TTL | RING_TAG_ECHO_LOOP |
 		    RING_TAG_BCAST_PING))
 		verdict = classify_max(verdict, KB_VERDICT_SUSPICIOUS);
 	if ((tags & RING_TAG_NBSTAT) && verdict == KB_VERDICT_UNKNOWN)

@@ -139,6 +139,7 @@ static void test_single_packet_signatures(void **state)
 {
 	struct ring_klass k;
 	struct pkt p;
+	uint8_t v;
 
 	(void)state;
 	p = mk(17, 40000, 7);
@@ -177,9 +178,15 @@ static void test_single_packet_signatures(void **state)
 	assert_true(tags_of(&p, &k) & RING_TAG_LAND);
 	assert_int_equal(k.verdict, KB_VERDICT_HOSTILE);
 
-	p = mk(6, 40000, 80);
+	/* sscan's ID is named, but one packet in 65,536 carries it by chance:
+	 * the row's verdict stands (the same packet with another ID) */
+	p = mk(6, 40000, 113);
+	(void)tags_of(&p, &k);
+	v = k.verdict;
 	p.ip_id = 39426;
 	assert_true(tags_of(&p, &k) & RING_TAG_CRAFTED_IPID);
+	assert_int_equal(k.verdict, v);
+	assert_true(v < KB_VERDICT_SUSPICIOUS);
 }
 
 static void test_addresses(void **state)

@@ -55,6 +55,9 @@ scan 198.51.100.16 192.0.2.4 -sS -p 20-60 -D 198.51.100.101,198.51.100.102,198.5
 scan 10.9.8.7 192.0.2.5 -sS -p 1-200					# spoofed private source
 hp -1 -C 3 -K 4 -c 2 -i u10000 "$TGT4"					# "fragmentation needed"
 hp -S -p 113 -c 150 -i u2000 -a 198.51.100.40 "$TGT4"			# ident, noisy but benign
+# hping3's IDs are random: one packet in 65,536 carries sscan's 39426 by chance, and
+# that lone coincidence must not make the ident source suspicious (no rate limit).
+hp -S -p 113 -c 1 -N 39426 -a 198.51.100.40 "$TGT4"
 sleep 2		# the correlator opens its incidents within a second
 
 printf '# test allowlist\n198.51.100.0/29   # our scanner\n' >"$NL_TMP/allow"
