@@ -33,8 +33,11 @@
 
 #include "nflogmsg.h"
 
-#define NLA_ALIGN4(n)	(((size_t)(n) + 3) & ~(size_t)3)
 #define NFLOGMSG_NUL	0xffffu		/* size rule: a NUL-terminated string */
+
+/* Messages and attributes both pad to 4 bytes. Lengths are aligned with
+ * NLA_ALIGN() on a size_t: NLMSG_ALIGN()'s unsigned int mask would cut the
+ * high half of a size_t, and on a u32 both would wrap near 4 GiB. */
 
 /* Payload size each known attribute must have; 0 = any. */
 static const uint16_t nflogmsg_size[NFULA_MAX + 1] = {
@@ -88,8 +91,8 @@ int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m)
 
 	/* The caller (nflogmsg_batch) guarantees the aligned length is in the
 	 * buffer; the walk never reads past it. */
-	at = (const uint8_t *)nlh + NLMSG_HDRLEN + NLA_ALIGN4(sizeof(*nfg));
-	tail = (const uint8_t *)nlh + NLA_ALIGN4(nlh->nlmsg_len);
+	at = (const uint8_t *)nlh + NLMSG_HDRLEN + NLA_ALIGN(sizeof(*nfg));
+	tail = (const uint8_t *)nlh + NLA_ALIGN((size_t)nlh->nlmsg_len);
 	while (tail - at >= (ptrdiff_t)sizeof(struct nlattr)) {
 		struct nlattr a;
 		uint16_t type, plen;
@@ -109,7 +112,7 @@ int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m)
 			len[type] = plen;
 			present |= 1u << type;
 		}
-		at += NLA_ALIGN4(a.nla_len);
+		at += NLA_ALIGN((size_t)a.nla_len);
 	}
 	if (at != tail)
 		return -EBADMSG;
@@ -162,7 +165,7 @@ unsigned nflogmsg_batch(const void *buf, size_t len, nflogmsg_cb cb, void *arg)
 		 * whose padding would run past the datagram is cut, not parsed
 		 * (the fuzzer found a 2-byte over-read there). */
 		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len ||
-		    NLA_ALIGN4((size_t)nlh->nlmsg_len) > len) {
+		    NLA_ALIGN((size_t)nlh->nlmsg_len) > len) {
 			bad++;		/* the rest of the datagram cannot be framed */
 			break;
 		}
@@ -173,7 +176,7 @@ unsigned nflogmsg_batch(const void *buf, size_t len, nflogmsg_cb cb, void *arg)
 			cb(&m, arg);
 		else if (rc != -ENOMSG)
 			bad++;
-		step = NLA_ALIGN4(nlh->nlmsg_len);
+		step = NLA_ALIGN((size_t)nlh->nlmsg_len);
 		if (step >= len)
 			break;
 		p += step;
