@@ -2,7 +2,7 @@
  * order by time, corr_feed(). Records are written into a real ring file in
  * two capture segments (so the time merge has work to do) and consumed by
  * the thread's own round function; only that function is of interest, and
- * tests/bench/corrcg.sh tells callgrind to count inside corrmicro_round()
+ * tests/bench/callgrind.sh -c tells callgrind to count inside corrmicro_round()
  * alone, so writing the records (CRC and all) does not count.
  *
  *   corrmicro --ir STREAM N    feed N records of STREAM, untimed
@@ -215,7 +215,7 @@ static void cm_odd(struct ring_rec *r)
 	}
 }
 
-/* What callgrind counts (corrcg.sh: --toggle-collect=corrmicro_round). */
+/* What callgrind counts (make bench: callgrind.sh -c corrmicro_round). */
 __attribute__((noinline)) size_t corrmicro_round(struct corrthread *t);
 __attribute__((noinline)) size_t corrmicro_round(struct corrthread *t)
 {
