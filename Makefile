@@ -45,18 +45,24 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-# Library modules: everything in nflogd/ except the two programs, plus the
-# knowledge base that kb/genkb compiles from $(KBDIR)/*.tsv (KBDIR=dir builds
-# another set, e.g. tests/data/kb; remove $(BUILD)/kb_data.c when switching).
-LIB_SRCS := $(filter-out nflogd/nflogd.c nflogd/nflogctl%.c,$(wildcard nflogd/*.c))
-# nflogctl is its main file plus one file per group of commands.
-CTL_OBJS := $(patsubst nflogd/%.c,$(BUILD)/obj/%.o,$(wildcard nflogd/nflogctl_*.c))
+# Sources, one folder per pipeline stage (nflogd/README.md). The library is
+# every module but the two programs' own files (daemon/nflogd.c, and ctl/'s
+# dispatcher and subcommands), plus the knowledge base that kb/genkb compiles
+# from $(KBDIR)/*.tsv (KBDIR=dir builds another set, e.g. tests/data/kb; remove
+# $(BUILD)/kb_data.c when switching).
+STAGES   := util ring capture classify correlate report suggest ruleset daemon ctl
+ALL_SRCS := $(wildcard $(STAGES:%=nflogd/%/*.c))
+NFLOGD_SRCS := nflogd/daemon/nflogd.c
+CTL_SRCS := nflogd/ctl/nflogctl.c $(wildcard nflogd/ctl/cmd_*.c)
+LIB_SRCS := $(filter-out $(NFLOGD_SRCS) $(CTL_SRCS),$(ALL_SRCS))
+CTL_OBJS := $(CTL_SRCS:nflogd/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS := $(LIB_SRCS:nflogd/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/kb_data.o
 KBDIR	 ?= kb
 # genkb is a host tool built from sources, not from $(LIB): the library
 # contains its output.
-GENKB_SRCS := kb/genkb.c nflogd/kbparse.c nflogd/kbindex.c nflogd/phf.c
-GENKB_HDRS := nflogd/kb.h nflogd/kb_internal.h nflogd/kbparse.h nflogd/kbindex.h nflogd/phf.h
+GENKB_SRCS := kb/genkb.c $(wildcard nflogd/classify/kbparse*.c) nflogd/classify/kbindex.c \
+	      nflogd/classify/phf.c
+GENKB_HDRS := $(wildcard nflogd/classify/kb*.h) nflogd/classify/phf.h
 LIB	 := $(BUILD)/libnflog.a
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -96,13 +102,13 @@ $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/nflogctl: $(BUILD)/obj/nflogctl.o $(CTL_OBJS) $(LIB)
+$(BUILD)/nflogctl: $(CTL_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CTL_OBJS) $(LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(LIB) $(PKG_LIBS)
 
-$(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
+$(BUILD)/nflogd: $(NFLOGD_SRCS:nflogd/%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%.o: tests/unit/%.c
 	$(call msg,CC,$@)
@@ -124,7 +130,7 @@ $(BUILD)/micro: tests/bench/micro.c $(LIB)
 
 # corrmicro compiles corrthread.c in (its round function is static), so it
 # depends on that file too.
-$(BUILD)/corrmicro: tests/bench/corrmicro.c nflogd/corrthread.c $(LIB)
+$(BUILD)/corrmicro: tests/bench/corrmicro.c nflogd/correlate/corrthread.c $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
@@ -293,4 +299,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d build/fuzz/obj/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d build/fuzz/obj/*/*.d build/fuzz/obj/*.d)

@@ -25,13 +25,13 @@
  * corrthread.c is compiled in, not linked: its round function is static and
  * the point is to measure exactly that code, not a copy of it.
  */
-#include "corrthread.c"
+#include "correlate/corrthread.c"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include "kb.h"
+#include "classify/kb.h"
 
 #define CM_SEGS		2	/* capture segments */
 #define CM_BATCH	4000	/* records per round: under CORR_CHUNK per segment */

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ringread.h"
+#include "ring/ringread.h"
 
 #define NFDELAY_POLL_NS	50000		/* ns between head polls */
 #define NFDELAY_MAX	(4u << 20)	/* samples kept */

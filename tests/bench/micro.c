@@ -21,13 +21,13 @@
 #include <linux/netfilter/nfnetlink_log.h>
 #include <libnetfilter_log/libnetfilter_log.h>
 
-#include "classify.h"
-#include "crc32c.h"
-#include "decode.h"
-#include "kb.h"
-#include "nflogmsg.h"
-#include "ring.h"
-#include "ringread.h"
+#include "classify/classify.h"
+#include "util/crc32c.h"
+#include "capture/decode.h"
+#include "classify/kb.h"
+#include "capture/nflogmsg.h"
+#include "ring/ring.h"
+#include "ring/ringread.h"
 
 #define MICRO_OPS	(1u << 22)	/* operations per run */
 #define MICRO_RUNS	5		/* best of */

@@ -26,7 +26,7 @@
 #include <linux/netfilter/nfnetlink_log.h>
 #include <linux/netlink.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 
 #define NFLMIN_MAX_GROUPS	64
 

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explainarg.h"
-#include "kb.h"
-#include "opts.h"
+#include "ctl/explainarg.h"
+#include "classify/kb.h"
+#include "util/opts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb.h"
-#include "kb_internal.h"
-#include "kbindex.h"
-#include "kbparse.h"
+#include "classify/kb.h"
+#include "classify/kb_internal.h"
+#include "classify/kbindex.h"
+#include "classify/kbparse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
-#include "nflogmsg.h"
+#include "capture/decode.h"
+#include "capture/nflogmsg.h"
 #include "../unit/nflogmsg_ref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -32,10 +32,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kb.h"
-#include "recfmt.h"
-#include "ring.h"
-#include "ringread.h"
+#include "classify/kb.h"
+#include "report/recfmt.h"
+#include "ring/ring.h"
+#include "ring/ringread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

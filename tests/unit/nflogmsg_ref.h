@@ -14,7 +14,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <libnetfilter_log/libnetfilter_log.h>
 
-#include "nflogmsg.h"
+#include "capture/nflogmsg.h"
 
 static inline uint64_t nflogmsg_ref_be64(const uint8_t *p)
 {

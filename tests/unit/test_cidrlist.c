@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cidrlist.h"
+#include "util/cidrlist.h"
 
 struct fx {
 	char		 dir[64];

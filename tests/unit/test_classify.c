@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "classify.h"
-#include "kb.h"
+#include "classify/classify.h"
+#include "classify/kb.h"
 
 static struct classify *cls;
 

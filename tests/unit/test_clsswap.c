@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "clsswap.h"
+#include "classify/clsswap.h"
 
 static struct clsswap sw;
 

@@ -20,8 +20,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "correlate.h"
-#include "kb.h"
+#include "correlate/correlate.h"
+#include "classify/kb.h"
 
 #define BASE_NS		1700000000000000000ull	/* records' clock: 2023-11 */
 #define MS		1000000ull

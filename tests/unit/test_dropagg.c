@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "dropagg.h"
+#include "report/dropagg.h"
 
 #define SEC	1000000000ull
 

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "explainarg.h"
-#include "kb.h"
+#include "ctl/explainarg.h"
+#include "classify/kb.h"
 
 /* Parse "a" or "a b" (split at the first space) with explainarg_parse. */
 static enum explainarg_rc parse(const char *words, struct explainarg *ea)

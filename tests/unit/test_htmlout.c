@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "htmlout.h"
-#include "utf8.h"
+#include "report/htmlout.h"
+#include "util/utf8.h"
 
 struct mem {
 	FILE	*f;

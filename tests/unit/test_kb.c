@@ -18,10 +18,10 @@
 
 #include <cmocka.h>
 
-#include "kb.h"
-#include "kb_internal.h"
-#include "kbindex.h"
-#include "kbparse.h"
+#include "classify/kb.h"
+#include "classify/kb_internal.h"
+#include "classify/kbindex.h"
+#include "classify/kbparse.h"
 
 #define RANDOM_ADDRS	20000
 

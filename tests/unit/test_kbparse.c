@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "kbindex.h"
-#include "kbparse.h"
+#include "classify/kbindex.h"
+#include "classify/kbparse.h"
 
 #define CATS	"1\tweb\tWeb things\n2\tscan\tProbes\n"
 /* A valid ports row with the given id, proto, port and dir. */

@@ -14,7 +14,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <libnetfilter_log/libnetfilter_log.h>
 
-#include "nflogmsg.h"
+#include "capture/nflogmsg.h"
 #include "nflogmsg_ref.h"
 
 static const uint8_t test_payload[20] = { 0x45, 0, 0, 20, 0x12, 0x34, 0x40, 0, 64, 6 };

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "opts.h"
+#include "util/opts.h"
 
 #define SENTINEL	UINT64_C(0x5a5a5a5a5a5a5a5a)
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "pcapout.h"
+#include "report/pcapout.h"
 
 static uint32_t get32(const uint8_t *p)
 {

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "phf.h"
+#include "classify/phf.h"
 
 #define NONKEYS		100000	/* random non-members looked up per table */
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "promout.h"
+#include "report/promout.h"
 
 static void test_names(void **state)
 {

@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "decode.h"
-#include "kb.h"
-#include "recfmt.h"
+#include "capture/decode.h"
+#include "classify/kb.h"
+#include "report/recfmt.h"
 
 #define TS		1795315802123456789ull	/* 2026-11-22T02:50:02.123456789Z */
 #define TIME_TXT	"2026-11-22T02:50:02.123456Z"

@@ -22,9 +22,9 @@
 
 #include <cmocka.h>
 
-#include "crc32c.h"
-#include "ring.h"
-#include "ringread.h"
+#include "util/crc32c.h"
+#include "ring/ring.h"
+#include "ring/ringread.h"
 
 /*
  * crc32c.c takes the SSE4.2 path on most x86-64 machines, so its table path
@@ -35,7 +35,7 @@ uint32_t crc32c_table_path(const void *buf, size_t len);
 #pragma push_macro("__x86_64__")
 #undef __x86_64__
 #define crc32c crc32c_table_path
-#include "crc32c.c"
+#include "util/crc32c.c"
 #undef crc32c
 #pragma pop_macro("__x86_64__")
 

@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "ring.h"
-#include "ringread.h"
-#include "ringscan.h"
+#include "ring/ring.h"
+#include "ring/ringread.h"
+#include "ring/ringscan.h"
 
 #define SLOTS		16u
 #define NSEGS		3u

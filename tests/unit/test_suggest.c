@@ -22,9 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kb.h"
-#include "nftnames.h"
-#include "suggest.h"
+#include "classify/kb.h"
+#include "ruleset/nftnames.h"
+#include "suggest/suggest.h"
 
 #define BASE_NS		1700000000000000000ull	/* records' clock: 2023-11-14 */
 #define SEC		1000000000ull

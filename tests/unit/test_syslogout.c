@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "kb.h"
-#include "recfmt.h"
-#include "syslogout.h"
+#include "classify/kb.h"
+#include "report/recfmt.h"
+#include "report/syslogout.h"
 
 #define TS	(1700000000ull * 1000000000ull + 123456789ull)	/* 2023-11-14T22:13:20 */
 

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "dropagg.h"
-#include "kb.h"
-#include "topview.h"
+#include "report/dropagg.h"
+#include "classify/kb.h"
+#include "report/topview.h"
 
 #define SEC	1000000000ull
 #define NOW	(1700000000ull * SEC)

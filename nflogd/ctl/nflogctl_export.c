@@ -1,0 +1,405 @@
+/* nflogctl_export.c - the ring in other tools' formats:
+ *   nflogctl pcap -o FILE           recorded headers as a pcap file (pcapout.c)
+ *   nflogctl stats --prometheus     counters for node_exporter's textfile collector (promout.c)
+ * (`read --syslog` is nflogctl_syslog.c.)
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "correlate/correlate.h"
+#include "report/dropagg.h"
+#include "ctl/nflogctl.h"
+#include "ctl/nflogctl_outputs.h"
+#include "report/pcapout.h"
+#include "report/promout.h"
+#include "report/ringmetrics.h"
+#include "ring/ringscan.h"
+
+/* ---- pcap ---- */
+
+static void ctl_pcap_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nflogctl pcap -o FILE [--since DURATION] [--ring PATH]\n"
+"  Writes the packet headers kept with each drop (up to %u bytes of the IP packet)\n"
+"  as a pcap file (link type RAW, nanosecond timestamps) for tcpdump -r or Wireshark,\n"
+"  in the order `nflogctl read` prints the drops. FILE - is standard output.\n"
+"  --since D     only the last D (90s, 30m, 2h, 7d)\n", RING_RAW_LEN);
+}
+
+static int ctl_pcap_write(FILE *f, const struct ringscan_item *items, size_t n,
+			  uint64_t *written, uint64_t *skipped)
+{
+	uint8_t hdr[PCAPOUT_FILE_HDR];
+	size_t i;
+
+	pcapout_file_hdr(hdr, RING_RAW_LEN, PCAPOUT_LINKTYPE_RAW);
+	if (fwrite(hdr, sizeof(hdr), 1, f) != 1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		uint8_t rh[PCAPOUT_REC_HDR];
+		int caplen = pcapout_rec_hdr(rh, &items[i].rec);
+
+		if (caplen < 0) {
+			(*skipped)++;
+			continue;
+		}
+		if (fwrite(rh, sizeof(rh), 1, f) != 1 ||
+		    fwrite(items[i].rec.raw, (size_t)caplen, 1, f) != 1)
+			return -1;
+		(*written)++;
+	}
+	return 0;
+}
+
+int ctl_pcap_main(int argc, char **argv)
+{
+	enum { O_RING = 256, O_SINCE };
+	static const struct option lopts[] = {
+		{ "ring",   required_argument, NULL, O_RING },
+		{ "since",  required_argument, NULL, O_SINCE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help",   no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *path = NFLOGCTL_RING_DEFAULT, *outpath = NULL;
+	struct ringscan_stats st = { 0 };
+	struct ringscan_item *items = NULL;
+	struct ring_reader *rr;
+	struct ctl_outfile out;
+	uint64_t since = 0, written = 0, skipped = 0;
+	size_t n;
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":ho:", lopts, NULL)) != -1) {
+		switch (c) {
+		case O_RING:
+			path = optarg;
+			break;
+		case O_SINCE:
+			if (!ctl_out_since(optarg, &since))
+				return 2;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'h':
+			ctl_pcap_usage(stdout);
+			return 0;
+		default:
+			return ctl_bad_option(c, argv);
+		}
+	}
+	if (optind < argc)
+		return ctl_extra_argument(argv);
+	if (!outpath) {
+		fprintf(stderr, "nflogctl: pcap needs -o FILE (- for standard output)\n");
+		return 2;
+	}
+	if (!strcmp(outpath, "-") && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "nflogctl: pcap: not writing binary data to a terminal; "
+			"use -o FILE or a pipe\n");
+		return 2;
+	}
+	if (!(rr = ctl_out_open(path, kb_builtin())))
+		return 1;
+	if (ringscan_collect(rr, NULL, since ? ctl_now_ns() - since * 1000000000ull : 0,
+			     RINGSCAN_DROPS, &items, &n, &st) < 0) {
+		fprintf(stderr, "nflogctl: out of memory\n");
+		ringread_close(rr);
+		return 1;
+	}
+	ctl_report_skipped(&st);
+	rc = ctl_outfile_open(&out, outpath);
+	if (rc == 0)
+		rc = ctl_outfile_close(&out, ctl_pcap_write(out.f, items, n, &written,
+							    &skipped) == 0);
+	if (rc == 0 && skipped)
+		fprintf(stderr, "nflogctl: pcap: %llu drop%s without IP header bytes left out\n",
+			(unsigned long long)skipped, skipped == 1 ? "" : "s");
+	free(items);
+	ringread_close(rr);
+	return rc;
+}
+
+/* ---- stats --prometheus ---- */
+
+static void ctl_prom_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nflogctl stats --prometheus [--ring PATH] [-o FILE] [--local-kb PATH]\n"
+"  Counters in the Prometheus text format, for node_exporter's textfile collector\n"
+"  (doc/shipping.md). -o FILE writes FILE.tmp.PID and renames it over FILE.\n");
+}
+
+/* Ring counters without a family of their own (ringmetrics.h) go to
+ * nflogd_ring_events_total. */
+static bool ctl_prom_has_own(unsigned c)
+{
+	size_t i;
+
+	for (i = 0; i < ringmetrics_n; i++)
+		if (ringmetrics[i].ctr == c)
+			return true;
+	for (i = 0; i < DROPAGG_VERDICTS; i++)
+		if (ringmetrics_verdict_ctr[i] == c)
+			return true;
+	return false;
+}
+
+/* The labels that name a segment: segment, role, group, cpu (+ one more). */
+struct ctl_seg_labels {
+	char			seg[16], group[16], cpu[16];
+	struct promout_label	l[5];
+};
+
+static void ctl_seg_labels(const struct ring_reader *rr, uint32_t s, struct ctl_seg_labels *sl)
+{
+	const struct ring_seg_hdr *h = ringread_seg(rr, s);
+
+	snprintf(sl->seg, sizeof(sl->seg), "%u", s);
+	snprintf(sl->group, sizeof(sl->group), "%u", h->group);
+	if (h->cpu >= 0)
+		snprintf(sl->cpu, sizeof(sl->cpu), "%d", h->cpu);
+	else
+		snprintf(sl->cpu, sizeof(sl->cpu), "none");
+	sl->l[0] = (struct promout_label){ "segment", sl->seg };
+	sl->l[1] = (struct promout_label){ "role", h->role == RING_SEG_ALERT ? "alerts" : "capture" };
+	sl->l[2] = (struct promout_label){ "group", sl->group };
+	sl->l[3] = (struct promout_label){ "cpu", sl->cpu };
+}
+
+static int ctl_prom_segments(FILE *f, const struct ring_reader *rr)
+{
+	uint32_t s, nsegs = ringread_nsegs(rr);
+	struct ctl_seg_labels sl;
+	size_t i;
+	unsigned c, v;
+	int rc = 0;
+
+	for (i = 0; i < ringmetrics_n; i++) {
+		const struct ringmetric *m = &ringmetrics[i];
+
+		rc |= promout_family(f, m->name, m->type, m->help);
+		for (s = 0; s < nsegs; s++) {
+			ctl_seg_labels(rr, s, &sl);
+			rc |= promout_sample(f, m->name, sl.l, 4, ringread_ctr(rr, s, m->ctr));
+		}
+	}
+	rc |= promout_family(f, RINGMETRICS_VERDICT_NAME, "counter", ringmetrics_verdict_help);
+	for (s = 0; s < nsegs; s++) {
+		if (ringread_seg(rr, s)->role != RING_SEG_CAPTURE)
+			continue;
+		ctl_seg_labels(rr, s, &sl);
+		for (v = 0; v < DROPAGG_VERDICTS; v++) {
+			sl.l[4] = (struct promout_label){ "verdict", kb_verdict_name(v) };
+			rc |= promout_sample(f, RINGMETRICS_VERDICT_NAME, sl.l, 5,
+					     ringread_ctr(rr, s, ringmetrics_verdict_ctr[v]));
+		}
+	}
+	rc |= promout_family(f, "nflogd_ring_events_total", "counter",
+			     "The other per-segment counters of the ring file (event = the counter's stable "
+			     "name in doc/ring-format.md).");
+	for (s = 0; s < nsegs; s++) {
+		ctl_seg_labels(rr, s, &sl);
+		for (c = 0; c < __RING_CTR_MAX; c++) {
+			if (ctl_prom_has_own(c) || !ringread_ctr_name(c))
+				continue;
+			sl.l[4] = (struct promout_label){ "event", ringread_ctr_name(c) };
+			rc |= promout_sample(f, "nflogd_ring_events_total", sl.l, 5,
+					     ringread_ctr(rr, s, c));
+		}
+	}
+	return rc;
+}
+
+/* Drops per kb category: the per-row counters of every segment, mapped to
+ * their rows' categories (ICMP rows: "icmp"). */
+static int ctl_prom_categories(FILE *f, const struct ring_reader *rr, const struct kb *kb)
+{
+	uint64_t count[257] = { 0 };	/* [256]: ICMP rows, and rows this kb lacks */
+	uint32_t s, i, nkb;
+	unsigned cat;
+	int rc;
+
+	for (s = 0; s < ringread_nsegs(rr); s++) {
+		const struct ring_seg_hdr *h = ringread_seg(rr, s);
+
+		/* Pairs with the release store of nkb in the writer. */
+		nkb = __atomic_load_n(&h->nkb, __ATOMIC_ACQUIRE);
+		if (nkb > RING_KB_SLOTS)
+			nkb = RING_KB_SLOTS;
+		for (i = 0; i < nkb; i++) {
+			const struct kb_port *p = kb_port_by_id(kb, h->kb_ids[i]);
+
+			count[p ? p->category : 256] +=
+				__atomic_load_n(&h->kb_count[i], __ATOMIC_RELAXED);
+		}
+	}
+	rc = promout_family(f, "nflogd_category_records_total", "counter",
+			    "Drop records by the category of their knowledge-base row "
+			    "(kb/categories.tsv; \"other\": ICMP rows and rows this kb lacks; drops "
+			    "that matched no row are not counted).");
+	for (cat = 0; cat < 257; cat++) {
+		const struct kb_category *kc = cat < 256 ? kb_category_by_id(kb, (uint16_t)cat) : NULL;
+		struct promout_label l = { "category", kc ? kc->name : "other" };
+
+		if (kc || (cat == 256 && count[cat]))
+			rc |= promout_sample(f, "nflogd_category_records_total", &l, 1, count[cat]);
+	}
+	return rc;
+}
+
+/* Incidents in the alert segment by type and latest state. */
+static int ctl_prom_alerts(FILE *f, const struct ring_reader *rr, bool *nomem)
+{
+	static const struct dropagg_cfg cfg = { 0 };
+	uint64_t open[__RING_ALERT_MAX] = { 0 }, closed[__RING_ALERT_MAX] = { 0 };
+	struct ringscan_item *items = NULL;
+	struct ring_alert *al = NULL;
+	struct dropagg *agg;
+	size_t n, i, k = 0;
+	unsigned t;
+	int rc;
+
+	agg = dropagg_new(&cfg);
+	if (!agg || ringscan_collect(rr, NULL, 0, RINGSCAN_ALERTS, &items, &n, NULL) < 0)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		struct ring_alert a;
+
+		ringscan_alert(&items[i], &a);
+		if (dropagg_add_alert(agg, &a) < 0)
+			goto nomem;
+	}
+	k = dropagg_nalerts(agg, false);
+	al = malloc((k ? k : 1) * sizeof(*al));
+	if (!al || dropagg_alerts(agg, false, al, k) != k)
+		goto nomem;
+	for (i = 0; i < k; i++) {
+		if (al[i].type >= __RING_ALERT_MAX)
+			continue;
+		if (al[i].state == RING_ALERT_CLOSED)
+			closed[al[i].type]++;
+		else
+			open[al[i].type]++;
+	}
+	rc = promout_family(f, "nflogd_alert_incidents", "gauge",
+			    "Incidents in the ring's alert segment by type and latest state "
+			    "(old incidents leave as the ring wraps).");
+	for (t = 1; t < __RING_ALERT_MAX; t++) {
+		struct promout_label l[2] = { { "type", corr_alert_type_name(t) }, { "state", "open" } };
+
+		if (!l[0].value)
+			continue;
+		rc |= promout_sample(f, "nflogd_alert_incidents", l, 2, open[t]);
+		l[1].value = "closed";
+		rc |= promout_sample(f, "nflogd_alert_incidents", l, 2, closed[t]);
+	}
+	free(al);
+	free(items);
+	dropagg_free(agg);
+	return rc;
+nomem:
+	*nomem = true;
+	free(al);
+	free(items);
+	dropagg_free(agg);
+	return -ENOMEM;
+}
+
+static int ctl_prom_write(FILE *f, const char *path, const struct ring_reader *rr,
+			  const struct kb *kb, bool *nomem)
+{
+	const struct ring_file_hdr *fh = ringread_hdr(rr);
+	char version[16];
+	struct promout_label info[3] = {
+		{ "ring", path },
+		{ "state", fh->state == RING_STATE_ONLINE ? "online" :
+			   fh->state == RING_STATE_OFFLINE ? "offline" : "unknown" },
+		{ "format", version },
+	};
+	struct promout_label ring = { "ring", path };
+	int rc;
+
+	snprintf(version, sizeof(version), "%u.%u", fh->version_major, fh->version_minor);
+	rc = promout_family(f, "nflogd_ring_info", "gauge",
+			    "The ring file read: its path, writer state and format version.");
+	rc |= promout_sample(f, "nflogd_ring_info", info, 3, 1);
+	rc |= promout_family(f, "nflogd_ring_slots", "gauge", "Records each segment holds.");
+	rc |= promout_sample(f, "nflogd_ring_slots", &ring, 1, ringread_slots(rr));
+	rc |= ctl_prom_segments(f, rr);
+	rc |= ctl_prom_categories(f, rr, kb);
+	rc |= ctl_prom_alerts(f, rr, nomem);
+	return rc;
+}
+
+int ctl_prom_main(int argc, char **argv)
+{
+	enum { O_RING = 256, O_PROM, O_LOCALKB };
+	static const struct option lopts[] = {
+		{ "ring",       required_argument, NULL, O_RING },
+		{ "prometheus", no_argument,       NULL, O_PROM },
+		{ "local-kb",   required_argument, NULL, O_LOCALKB },
+		{ "output",     required_argument, NULL, 'o' },
+		{ "help",       no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *path = NFLOGCTL_RING_DEFAULT, *outpath = "-", *local_path = NFLOGCTL_LOCAL_KB;
+	bool local_given = false, nomem = false;
+	struct ring_reader *rr;
+	struct ctl_outfile out;
+	const struct kb *kb;
+	int c, rc, wrc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":ho:", lopts, NULL)) != -1) {
+		switch (c) {
+		case O_RING:
+			path = optarg;
+			break;
+		case O_PROM:
+			break;
+		case O_LOCALKB:
+			local_path = optarg;
+			local_given = true;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'h':
+			ctl_prom_usage(stdout);
+			return 0;
+		default:
+			return ctl_bad_option(c, argv);
+		}
+	}
+	if (optind < argc)
+		return ctl_extra_argument(argv);
+	if (!(kb = ctl_load_kb(local_path, local_given)))
+		return 1;
+	if (!(rr = ctl_out_open(path, kb))) {
+		kb_free((struct kb *)kb);
+		return 1;
+	}
+	rc = ctl_outfile_open(&out, outpath);
+	if (rc == 0) {
+		wrc = ctl_prom_write(out.f, path, rr, kb, &nomem);
+		if (nomem)
+			fprintf(stderr, "nflogctl: out of memory\n");
+		else if (wrc && !ferror(out.f))
+			fprintf(stderr, "nflogctl: internal error: a metric or label name was "
+				"refused\n");
+		rc = ctl_outfile_close(&out, wrc == 0 && !nomem);
+	}
+	ringread_close(rr);
+	kb_free((struct kb *)kb);
+	return rc;
+}

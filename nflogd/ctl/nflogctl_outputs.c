@@ -1,0 +1,154 @@
+/* nflogctl_outputs.c - what the output commands (top, report, pcap,
+ * stats --prometheus, read --syslog) share: dispatch help for main(), opening
+ * the ring, --since, and output files that appear complete or not at all.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl/nflogctl_outputs.h"
+#include "util/opts.h"
+#include "ring/ringscan.h"
+
+bool ctl_has_option(int argc, char **argv, const char *opt)
+{
+	size_t n = strlen(opt);
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strncmp(argv[i], opt, n) && (argv[i][n] == '\0' || argv[i][n] == '='))
+			return true;
+	}
+	return false;
+}
+
+struct recfmt_ctx ctl_fmt_ctx(struct ring_reader *rr, uint32_t seg, uint64_t pos,
+			      const struct ring_rec *rec, const struct kb *kb,
+			      struct ctl_names *names)
+{
+	return (struct recfmt_ctx){
+		.prefix = ringread_prefix(rr, seg, rec->prefix_id, names->prefix,
+					  sizeof(names->prefix)),
+		.ifname_in = ringread_ifname(rr, rec->ifindex_in, names->in, sizeof(names->in)),
+		.ifname_out = ringread_ifname(rr, rec->ifindex_out, names->out, sizeof(names->out)),
+		.pos = pos,
+		.kb = kb,
+	};
+}
+
+uint64_t ctl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+struct ring_reader *ctl_out_open(const char *path, const struct kb *kb)
+{
+	struct ring_reader *rr;
+	uint64_t stamp;
+	char err[512];
+
+	rr = ringread_open(path, err, sizeof(err));
+	if (!rr) {
+		fprintf(stderr, "nflogctl: %s\n", err);
+		return NULL;
+	}
+	stamp = ringread_hdr(rr)->kb_stamp;
+	if (stamp && stamp != kb_stamp(kb))
+		fprintf(stderr, "nflogctl: warning: the ring was classified with another "
+			"knowledge base (stamp %016llx, ours %016llx); explanations may not "
+			"match. Same nflogd version and --local-kb?\n",
+			(unsigned long long)stamp, (unsigned long long)kb_stamp(kb));
+	return rr;
+}
+
+bool ctl_out_since(const char *arg, uint64_t *secs)
+{
+	if (opts_duration(arg, 100ull * 365 * 86400, secs) < 0 || !*secs) {
+		fprintf(stderr, "nflogctl: bad --since '%s': want a duration such as 90s, 30m, "
+			"2h or 7d\n", arg);
+		return false;
+	}
+	return true;
+}
+
+int ctl_outfile_open(struct ctl_outfile *o, const char *path)
+{
+	size_t len;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	if (!strcmp(path, "-")) {
+		o->f = stdout;
+		return 0;
+	}
+	len = strlen(path) + 32;
+	o->tmp = malloc(len);
+	if (!o->tmp) {
+		fprintf(stderr, "nflogctl: out of memory\n");
+		return 1;
+	}
+	snprintf(o->tmp, len, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		fprintf(stderr, "nflogctl: cannot create %s: %s\n", o->tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		free(o->tmp);
+		o->tmp = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+int ctl_outfile_close(struct ctl_outfile *o, bool ok)
+{
+	int rc = 0;
+
+	if (!o->f)
+		return 1;
+	if (fflush(o->f) == EOF || ferror(o->f)) {
+		if (ok)
+			fprintf(stderr, "nflogctl: writing %s failed: %s\n", o->path,
+				strerror(errno));
+		ok = false;
+	}
+	if (!o->tmp)
+		return ok ? 0 : 1;
+	if (fclose(o->f) == EOF && ok) {
+		fprintf(stderr, "nflogctl: writing %s failed: %s\n", o->path, strerror(errno));
+		ok = false;
+	}
+	if (ok && rename(o->tmp, o->path) < 0) {
+		fprintf(stderr, "nflogctl: cannot rename %s to %s: %s\n", o->tmp, o->path,
+			strerror(errno));
+		ok = false;
+	}
+	if (!ok) {
+		unlink(o->tmp);
+		rc = 1;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	o->f = NULL;
+	return rc;
+}
+
+void ctl_report_skipped(const struct ringscan_stats *st)
+{
+	if (st->lapped || st->damaged)
+		fprintf(stderr, "nflogctl: skipped %llu records overwritten by the writer before "
+			"they could be read, %llu damaged\n", (unsigned long long)st->lapped,
+			(unsigned long long)st->damaged);
+}

@@ -1,0 +1,258 @@
+/* nflogctl_syslog.c - `nflogctl read [-f] --syslog`: each drop and alert as
+ * an RFC 5424 message (syslogout.c), one datagram each, to /dev/log or
+ * --syslog-socket PATH, in the order `nflogctl read` prints them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "ctl/nflogctl.h"
+#include "ctl/nflogctl_outputs.h"
+#include "util/opts.h"
+#include "report/recfmt.h"
+#include "ring/ringscan.h"
+#include "report/syslogout.h"
+
+#define CTL_SYSLOG_SOCKET	"/dev/log"
+#define CTL_FOLLOW_MS		100	/* as `read -f` */
+#define CTL_FOLLOW_TAIL		10
+#define CTL_SEND_RETRIES	50	/* 10 ms apart: a busy syslog daemon gets 0.5 s */
+
+static void ctl_syslog_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nflogctl read --syslog [--syslog-socket PATH] [--syslog-facility NAME]\n"
+"                     [--ring PATH] [-n N] [-f|--follow] [--local-kb PATH]\n"
+"  Sends each drop and alert as an RFC 5424 message (MSGID drop or alert,\n"
+"  structured data [" SYSLOGOUT_SDID " ...], the text line as MSG) to the local\n"
+"  syslog socket instead of printing it.\n"
+"  --syslog-socket PATH  a datagram socket (default " CTL_SYSLOG_SOCKET ")\n"
+"  --syslog-facility F   daemon (default), user, auth, authpriv, local0..local7\n");
+}
+
+struct ctl_syslog {
+	struct ring_reader	*rr;
+	const struct kb		*kb;
+	const char		*sock_path;
+	struct syslogout_id	 id;
+	int			 fd;
+	uint64_t		 sent;
+};
+
+static int ctl_syslog_connect(struct ctl_syslog *sl)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (sl->fd >= 0)
+		close(sl->fd);
+	sl->fd = -1;
+	if (strlen(sl->sock_path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sa.sun_path, sl->sock_path, strlen(sl->sock_path) + 1);
+	sl->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sl->fd < 0)
+		return -1;
+	if (connect(sl->fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(sl->fd);
+		sl->fd = -1;
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* One datagram; a restarted syslog daemon gets one reconnect, a busy one a
+ * short wait. */
+static int ctl_syslog_send(struct ctl_syslog *sl, const char *msg, size_t len)
+{
+	struct timespec pause = { 0, 10 * 1000000L };
+	int tries = 0;
+	bool reconnected = false;
+
+	for (;;) {
+		if (sl->fd >= 0 && send(sl->fd, msg, len, MSG_NOSIGNAL) == (ssize_t)len) {
+			sl->sent++;
+			return 0;
+		}
+		if (sl->fd >= 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR) &&
+		    ++tries < CTL_SEND_RETRIES) {
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		if (reconnected || ctl_syslog_connect(sl) < 0)
+			return -1;
+		reconnected = true;
+	}
+}
+
+static int ctl_syslog_item(struct ctl_syslog *sl, const struct ringscan_item *it)
+{
+	char msg[SYSLOGOUT_MAX];
+	struct ctl_names names;
+	struct recfmt_ctx ctx = ctl_fmt_ctx(sl->rr, it->seg, it->pos, &it->rec, sl->kb, &names);
+	int n;
+
+	if (it->rec.kind == RING_KIND_ALERT) {
+		struct ring_alert a;
+
+		ringscan_alert(it, &a);
+		n = syslogout_alert(msg, sizeof(msg), &sl->id, &a, &ctx);
+	} else {
+		n = syslogout_drop(msg, sizeof(msg), &sl->id, &it->rec, &ctx);
+	}
+	if (n < 0)
+		return 0;
+	if ((size_t)n >= sizeof(msg))
+		n = (int)sizeof(msg) - 1;
+	return ctl_syslog_send(sl, msg, (size_t)n);
+}
+
+/* Send what is new since the cursors (the last `last` of it, when nonzero). */
+static int ctl_syslog_drain(struct ctl_syslog *sl, uint64_t *cursor, uint64_t last,
+			    struct ringscan_stats *st)
+{
+	struct ringscan_item *items;
+	size_t n, i;
+
+	if (ringscan_collect(sl->rr, cursor, 0, RINGSCAN_DROPS | RINGSCAN_ALERTS, &items, &n,
+			     st) < 0) {
+		fprintf(stderr, "nflogctl: out of memory\n");
+		return -1;
+	}
+	for (i = last && n > last ? n - last : 0; i < n; i++) {
+		if (ctl_syslog_item(sl, &items[i]) < 0) {
+			fprintf(stderr, "nflogctl: sending to %s failed: %s\n", sl->sock_path,
+				strerror(errno));
+			free(items);
+			return -1;
+		}
+	}
+	free(items);
+	return 0;
+}
+
+int ctl_syslog_main(int argc, char **argv)
+{
+	enum { O_RING = 256, O_SYSLOG, O_SOCKET, O_FACILITY, O_JSON, O_LOCALKB };
+	static const struct option lopts[] = {
+		{ "ring",            required_argument, NULL, O_RING },
+		{ "syslog",          no_argument,       NULL, O_SYSLOG },
+		{ "syslog-socket",   required_argument, NULL, O_SOCKET },
+		{ "syslog-facility", required_argument, NULL, O_FACILITY },
+		{ "json",            no_argument,       NULL, O_JSON },
+		{ "local-kb",        required_argument, NULL, O_LOCALKB },
+		{ "follow",          no_argument,       NULL, 'f' },
+		{ "help",            no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct timespec pause = { 0, CTL_FOLLOW_MS * 1000000L };
+	const char *path = NFLOGCTL_RING_DEFAULT, *local_path = NFLOGCTL_LOCAL_KB;
+	struct ctl_syslog sl = {
+		.sock_path = CTL_SYSLOG_SOCKET, .fd = -1,
+		.id = { .facility = SYSLOGOUT_FACILITY, .app = "nflogctl" },
+	};
+	struct ringscan_stats st = { 0 };
+	bool follow = false, local_given = false;
+	char host[256] = "";
+	uint64_t last = 0, *cursor = NULL;
+	int c, fac, rc = 1;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":fhn:", lopts, NULL)) != -1) {
+		switch (c) {
+		case O_RING:
+			path = optarg;
+			break;
+		case O_SYSLOG:
+			break;
+		case O_SOCKET:
+			sl.sock_path = optarg;
+			break;
+		case O_FACILITY:
+			if ((fac = syslogout_facility(optarg)) < 0) {
+				fprintf(stderr, "nflogctl: bad --syslog-facility '%s': want daemon, "
+					"user, auth, authpriv or local0..local7\n", optarg);
+				return 2;
+			}
+			sl.id.facility = (unsigned)fac;
+			break;
+		case O_JSON:
+			fprintf(stderr, "nflogctl: --syslog sends text lines; for JSON Lines use "
+				"`nflogctl read --json` (doc/shipping.md)\n");
+			return 2;
+		case O_LOCALKB:
+			local_path = optarg;
+			local_given = true;
+			break;
+		case 'f':
+			follow = true;
+			break;
+		case 'n':
+			if (opts_uint(optarg, 1, UINT32_MAX, &last) < 0) {
+				fprintf(stderr, "nflogctl: bad -n '%s': want a count 1..%u\n",
+					optarg, UINT32_MAX);
+				return 2;
+			}
+			break;
+		case 'h':
+			ctl_syslog_usage(stdout);
+			return 0;
+		default:
+			return ctl_bad_option(c, argv);
+		}
+	}
+	if (optind < argc)
+		return ctl_extra_argument(argv);
+	if (!*sl.sock_path) {
+		fprintf(stderr, "nflogctl: --syslog-socket wants a path\n");
+		return 2;
+	}
+	if (!(sl.kb = ctl_load_kb(local_path, local_given)))
+		return 1;
+	if (gethostname(host, sizeof(host) - 1) == 0)
+		sl.id.hostname = host;
+	sl.id.procid = (uint32_t)getpid();
+	if (ctl_syslog_connect(&sl) < 0) {
+		fprintf(stderr, "nflogctl: cannot connect to the syslog socket %s: %s\n",
+			sl.sock_path, strerror(errno));
+		goto out;
+	}
+	if (!(sl.rr = ctl_out_open(path, sl.kb)))
+		goto out;
+	cursor = calloc(ringread_nsegs(sl.rr), sizeof(*cursor));
+	if (!cursor) {
+		fprintf(stderr, "nflogctl: out of memory\n");
+		goto out;
+	}
+	/* Where `read` would start: everything, the last N, or the last 10 with -f. */
+	if (follow && !last)
+		last = CTL_FOLLOW_TAIL;
+	if (ctl_syslog_drain(&sl, cursor, last, &st) < 0)
+		goto out;
+	while (follow) {
+		nanosleep(&pause, NULL);
+		if (ctl_syslog_drain(&sl, cursor, 0, &st) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	ctl_report_skipped(&st);
+	if (sl.fd >= 0)
+		close(sl.fd);
+	free(cursor);
+	ringread_close(sl.rr);
+	kb_free((struct kb *)sl.kb);
+	return rc;
+}

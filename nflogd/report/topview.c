@@ -1,0 +1,327 @@
+/* topview.c - one frame of `nflogctl top` (topview.h).
+ *
+ * The layout is made for 80x24 and grows the two lists with the height:
+ *
+ *   0  title                                                     time
+ *   1  rate, totals, loss
+ *   2  sparkline of the last 60 s
+ *   3  verdict mix
+ *   5  TOP SERVICES ...              | TOP SOURCES ...
+ *   7  rows (7 at 24 lines)
+ *      ALERTS: open ones first, then the latest closed ones
+ *      rows (5 at 24 lines)
+ *  23  footer: keys, refresh, what the counts cover
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+
+#include "correlate/correlate.h"
+#include "report/topview.h"
+
+#define LIST_MAX	64	/* rows per list, whatever the height */
+#define LINE_MAX_LEN	256
+
+struct frame {
+	char		*buf;
+	size_t		 size, len;
+	unsigned	 width, lines, height;
+};
+
+static void fr_line(struct frame *fr, const char *s)
+{
+	size_t n = strlen(s), room;
+
+	if (fr->lines >= fr->height)
+		return;
+	if (n > fr->width)
+		n = fr->width;
+	while (n && s[n - 1] == ' ')
+		n--;
+	if (fr->len < fr->size) {
+		room = fr->size - 1 - fr->len;
+		memcpy(fr->buf + fr->len, s, n < room ? n : room);
+		if (n < room)
+			fr->buf[fr->len + n] = '\n';
+	}
+	fr->len += n + 1;
+	fr->lines++;
+}
+
+static void __attribute__((format(printf, 2, 3))) fr_fmt(struct frame *fr, const char *fmt, ...)
+{
+	char line[LINE_MAX_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fr_line(fr, line);
+}
+
+/* Printable ASCII only, so a hostile name cannot drive the terminal; longer
+ * than max: cut, with '~' as its last character. */
+static const char *clean(char *dst, size_t size, const char *src, size_t max)
+{
+	size_t i, n = 0;
+
+	if (max >= size)
+		max = size - 1;
+	for (i = 0; src && src[i] && n < max; i++)
+		dst[n++] = src[i] >= 32 && src[i] < 127 ? src[i] : '?';
+	if (src && src[i] && n)
+		dst[n - 1] = '~';
+	dst[n] = '\0';
+	return dst;
+}
+
+void topview_spark(char *out, const uint64_t *v, size_t n)
+{
+	static const char levels[] = " .:-=+*#%@";
+	uint64_t max = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] > max)
+			max = v[i];
+	for (i = 0; i < n; i++)
+		out[i] = v[i] ? levels[1 + (v[i] * 9 - 1) / max] : ' ';	/* max: '@' */
+	out[n] = '\0';
+}
+
+static void fmt_age(char *out, size_t size, uint64_t now_ns, uint64_t ts_ns)
+{
+	uint64_t s = now_ns > ts_ns ? (now_ns - ts_ns) / 1000000000u : 0;
+
+	if (s < 120)
+		snprintf(out, size, "%llus", (unsigned long long)s);
+	else if (s < 7200)
+		snprintf(out, size, "%llum", (unsigned long long)(s / 60));
+	else if (s < 172800)
+		snprintf(out, size, "%lluh", (unsigned long long)(s / 3600));
+	else
+		snprintf(out, size, "%llud", (unsigned long long)(s / 86400));
+}
+
+static void fmt_clock(char *out, size_t size, uint64_t ns)
+{
+	time_t t = (time_t)(ns / 1000000000u);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm))
+		strftime(out, size, "%H:%M:%S", &tm);
+	else
+		snprintf(out, size, "?");
+}
+
+static void svc_name(char *out, size_t size, const struct kb *kb, uint16_t id)
+{
+	const struct kb_port *p = id && kb ? kb_port_by_id(kb, id) : NULL;
+	const struct kb_icmp *ic = !p && id && kb ? kb_icmp_by_id(kb, id) : NULL;
+	char name[32];
+
+	if (p) {
+		const char *proto = p->protos == (KB_PROTO_TCP | KB_PROTO_UDP) ? "tcp+udp" :
+				    p->protos == KB_PROTO_TCP ? "tcp" : "udp";
+
+		clean(name, sizeof(name), p->service, 20);
+		if (p->lo == p->hi)
+			snprintf(out, size, "%u/%s %s", p->lo, proto, name);
+		else
+			snprintf(out, size, "%u-%u/%s %s", p->lo, p->hi, proto, name);
+	} else if (ic) {
+		snprintf(out, size, "%s %s", ic->family == 6 ? "icmp6" : "icmp",
+			 clean(name, sizeof(name), ic->name, 24));
+	} else {
+		snprintf(out, size, "kb row %u", id);
+	}
+}
+
+static const char *verdict_short(unsigned v)
+{
+	return kb_verdict_name(v);
+}
+
+static void src_alerts(char *out, size_t size, const struct dropagg_src *s)
+{
+	unsigned t, ntypes = 0;
+	const char *first = NULL;
+
+	for (t = 0; t < 32; t++) {
+		if (!(s->alert_types & (1u << t)))
+			continue;
+		if (!first)
+			first = corr_alert_type_name(t);
+		ntypes++;
+	}
+	if (!ntypes)
+		snprintf(out, size, "-");
+	else if (ntypes == 1)
+		snprintf(out, size, "%s", first ? first : "alert");
+	else
+		snprintf(out, size, "%s+%u", first ? first : "alert", ntypes - 1);
+}
+
+static void addr_text(char *out, size_t size, unsigned family, const uint8_t *a, size_t max)
+{
+	char txt[INET6_ADDRSTRLEN];
+
+	if ((family != 4 && family != 6) ||
+	    !inet_ntop(family == 4 ? AF_INET : AF_INET6, a, txt, sizeof(txt)))
+		snprintf(txt, sizeof(txt), "-");
+	clean(out, size, txt, max);
+}
+
+static void render_lists(struct frame *fr, const struct topview *v, unsigned rows)
+{
+	struct dropagg_svc svc[LIST_MAX + 1];
+	struct dropagg_src src[LIST_MAX];
+	size_t nsvc, nsrc, i, k;
+
+	/* Drops that matched no kb row are not a service: the list names rows. */
+	nsvc = dropagg_top_services(v->agg, svc, rows + 1);
+	for (i = k = 0; i < nsvc; i++)
+		if (svc[i].kb_id)
+			svc[k++] = svc[i];
+	nsvc = k < rows ? k : rows;
+	nsrc = dropagg_top_sources(v->agg, src, rows);
+	fr_fmt(fr, "%-36s | %s", "TOP SERVICES (kb rows)", "TOP SOURCES");
+	fr_fmt(fr, "%7s %-17s %-10s | %7s %-20s %-12s", "drops", "service", "verdict",
+	       "drops", "source", "alerts");
+	for (i = 0; i < rows; i++) {
+		char left[LINE_MAX_LEN] = "", right[LINE_MAX_LEN] = "", name[64], addr[64];
+		char al[32];
+
+		if (i < nsvc) {
+			const struct kb_port *p = kb_port_by_id(v->kb, svc[i].kb_id);
+			const struct kb_icmp *ic = p ? NULL : kb_icmp_by_id(v->kb, svc[i].kb_id);
+			unsigned vd = p ? p->verdict : ic ? ic->verdict : KB_VERDICT_UNKNOWN;
+
+			svc_name(name, sizeof(name), v->kb, svc[i].kb_id);
+			clean(addr, sizeof(addr), name, 17);
+			snprintf(left, sizeof(left), "%7llu %-17.17s %-10.10s",
+				 (unsigned long long)svc[i].drops, addr, verdict_short(vd));
+		}
+		if (i < nsrc) {
+			addr_text(addr, sizeof(addr), src[i].family, src[i].addr, 20);
+			src_alerts(name, sizeof(name), &src[i]);
+			snprintf(right, sizeof(right), "%7llu %-20.20s %-12.12s",
+				 (unsigned long long)src[i].drops, addr,
+				 clean(al, sizeof(al), name, 12));
+		}
+		fr_fmt(fr, "%-36s | %s", left, right);
+	}
+}
+
+static const char *state_str(unsigned state)
+{
+	return state == RING_ALERT_OPEN ? "open" : state == RING_ALERT_UPDATE ? "update" :
+	       state == RING_ALERT_CLOSED ? "closed" : "?";
+}
+
+/* Open alerts first, newest first; the rest of the rows show the latest
+ * closed ones, so a quiet moment still says what happened. */
+static void render_alerts(struct frame *fr, const struct topview *v, unsigned rows)
+{
+	struct ring_alert al[LIST_MAX], all[2 * LIST_MAX];
+	size_t n = dropagg_alerts(v->agg, true, al, rows), na, i;
+
+	na = n < rows ? dropagg_alerts(v->agg, false, all, rows + n) : 0;
+	for (i = 0; i < na && n < rows; i++)
+		if (all[i].state == RING_ALERT_CLOSED)
+			al[n++] = all[i];
+	fr_fmt(fr, "ALERTS: %zu open, %zu in the ring", dropagg_nalerts(v->agg, true),
+	       dropagg_nalerts(v->agg, false));
+	fr_fmt(fr, "%8s %-11s %-6s %-16s %-16s %7s %5s %4s", "id", "type", "state", "source",
+	       "target", "packets", "ports", "age");
+	for (i = 0; i < rows; i++) {
+		const char *type;
+		char src[32], dst[32], age[16], t[16];
+
+		if (i >= n) {
+			fr_line(fr, "");
+			continue;
+		}
+		type = corr_alert_type_name(al[i].type);
+		addr_text(src, sizeof(src), al[i].family, al[i].saddr, 16);
+		if (al[i].targets <= 1)
+			addr_text(dst, sizeof(dst), al[i].family, al[i].daddr, 16);
+		else
+			snprintf(dst, sizeof(dst), "%u hosts", al[i].targets);
+		fmt_age(age, sizeof(age), v->now_ns, al[i].ts_ns);
+		fr_fmt(fr, "%8u %-11s %-6s %-16s %-16s %7u %5u %4s", al[i].alert_id,
+		       clean(t, sizeof(t), type ? type : "?", 11), state_str(al[i].state), src, dst,
+		       al[i].packets, al[i].ports, age);
+	}
+}
+
+int topview_render(char *buf, size_t size, const struct topview *v)
+{
+	struct frame fr = { .buf = buf, .size = size };
+	uint64_t series[TOPVIEW_SPARK][DROPAGG_VERDICTS], per_s[TOPVIEW_SPARK], sum = 0;
+	const struct dropagg_totals *t;
+	char ring[48], state[40], clock[16], since[16], spark[TOPVIEW_SPARK + 1], rate[32];
+	unsigned rows, list_rows, alert_rows, i, k;
+
+	if (!v || !v->agg || (!buf && size))
+		return -1;
+	fr.width = v->width < TOPVIEW_WIDTH ? (v->width ? v->width : TOPVIEW_WIDTH) : TOPVIEW_WIDTH;
+	fr.height = v->height ? v->height : 24;
+	t = dropagg_totals(v->agg);
+	memset(series, 0, sizeof(series));
+	dropagg_series(v->agg, v->now_ns, series, TOPVIEW_SPARK);
+	for (i = 0; i < TOPVIEW_SPARK; i++) {
+		for (per_s[i] = 0, k = 0; k < DROPAGG_VERDICTS; k++)
+			per_s[i] += series[i][k];
+		sum += per_s[i];
+	}
+	topview_spark(spark, per_s, TOPVIEW_SPARK);
+	fmt_clock(clock, sizeof(clock), v->now_ns);
+	fmt_clock(since, sizeof(since), v->since_ns);
+	if (v->rate >= 0)
+		snprintf(rate, sizeof(rate), "%.1f now, ", v->rate);
+	else
+		rate[0] = '\0';
+
+	fr_fmt(&fr, "nflogctl top  %-47s %-4.4s %8s UTC", clean(ring, sizeof(ring), v->ring, 47),
+	       "", clock);
+	fr_fmt(&fr, "%s | drops/s %s%.1f avg 60s | %llu drops, %llu alerts | lost %llu",
+	       clean(state, sizeof(state), v->state ? v->state : "", 20), rate,
+	       (double)sum / TOPVIEW_SPARK, (unsigned long long)t->drops,
+	       (unsigned long long)dropagg_nalerts(v->agg, false), (unsigned long long)v->lost);
+	fr_fmt(&fr, "60s [%s] %llu", spark, (unsigned long long)sum);
+	fr_fmt(&fr, "verdicts: hostile %llu  suspicious %llu  noise %llu  expected %llu  unknown %llu",
+	       (unsigned long long)t->verdict[KB_VERDICT_HOSTILE],
+	       (unsigned long long)t->verdict[KB_VERDICT_SUSPICIOUS],
+	       (unsigned long long)t->verdict[KB_VERDICT_NOISE],
+	       (unsigned long long)t->verdict[KB_VERDICT_EXPECTED],
+	       (unsigned long long)t->verdict[KB_VERDICT_UNKNOWN]);
+	if (fr.height >= TOPVIEW_HEIGHT_MIN) {
+		rows = fr.height - 12;		/* what the two lists share */
+		list_rows = (rows * 7 + 6) / 12;
+		alert_rows = rows - list_rows;
+		if (list_rows > LIST_MAX)
+			list_rows = LIST_MAX;
+		if (alert_rows > LIST_MAX)
+			alert_rows = LIST_MAX;
+		fr_line(&fr, "");
+		render_lists(&fr, v, list_rows);
+		fr_line(&fr, "");
+		render_alerts(&fr, v, alert_rows);
+	}
+	while (fr.lines + 1 < fr.height)
+		fr_line(&fr, "");
+	if (v->interval_s)
+		fr_fmt(&fr, "q: quit   refresh %us   counts since %s UTC, %llu records read",
+		       v->interval_s, since, (unsigned long long)(t->drops + t->alert_records));
+	else
+		fr_fmt(&fr, "counts since %s UTC, %llu records read", since,
+		       (unsigned long long)(t->drops + t->alert_records));
+	if (fr.size)
+		fr.buf[fr.len < fr.size ? fr.len : fr.size - 1] = '\0';
+	return (int)fr.len;
+}

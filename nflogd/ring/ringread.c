@@ -1,0 +1,270 @@
+/* ringread.c - reader side of the ring file (format: ringfmt.h, doc/ring-format.md).
+ *
+ * The file is someone else's and may be hostile or half-written: every offset
+ * comes from the header only after ring_geometry_check() agreed with the
+ * file's real length, and every record is trusted only when its commit word
+ * is right before and after the copy and its CRC matches.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ring/ring.h"
+#include "ring/ringread.h"
+
+struct ring_reader {
+	const uint8_t			*base;
+	size_t				 len;
+	const struct ring_file_hdr	*hdr;
+	uint32_t			 nsegs;
+	uint64_t			 slots;	/* copied once: the file may change under us */
+	uint64_t			 data_off;
+};
+
+static const char *const ringread_ctr_names[__RING_CTR_MAX] = {
+	[RING_CTR_RECEIVED]	  = "received",
+	[RING_CTR_RECORDED]	  = "recorded",
+	[RING_CTR_LOST_SEQ]	  = "lost_seq",
+	[RING_CTR_ENOBUFS]	  = "enobufs",
+	[RING_CTR_SOCK_DROPS]	  = "sock_drops",
+	[RING_CTR_TRUNCATED]	  = "truncated",
+	[RING_CTR_INVALID]	  = "invalid",
+	[RING_CTR_BAD_MSG]	  = "bad_msg",
+	[RING_CTR_MSG_TRUNC]	  = "msg_trunc",
+	[RING_CTR_NO_SEQ]	  = "no_seq",
+	[RING_CTR_SEQ_RESET]	  = "seq_reset",
+	[RING_CTR_IPV4]		  = "ipv4",
+	[RING_CTR_IPV6]		  = "ipv6",
+	[RING_CTR_L3_OTHER]	  = "l3_other",
+	[RING_CTR_TCP]		  = "tcp",
+	[RING_CTR_UDP]		  = "udp",
+	[RING_CTR_ICMP]		  = "icmp",
+	[RING_CTR_ICMPV6]	  = "icmpv6",
+	[RING_CTR_L4_OTHER]	  = "l4_other",
+	[RING_CTR_FRAGMENT]	  = "fragment",
+	[RING_CTR_PREFIX_FULL]	  = "prefix_full",
+	[RING_CTR_BATCHES]	  = "batches",
+	[RING_CTR_DROPS_PENDING]  = "drops_pending",
+	[RING_CTR_V_UNKNOWN]	  = "verdict_unknown",
+	[RING_CTR_V_EXPECTED]	  = "verdict_expected",
+	[RING_CTR_V_NOISE]	  = "verdict_noise",
+	[RING_CTR_V_SUSPICIOUS]	  = "verdict_suspicious",
+	[RING_CTR_V_HOSTILE]	  = "verdict_hostile",
+	[RING_CTR_KB_FULL]	  = "kb_full",
+	[RING_CTR_CORR_LAPPED]	  = "corr_lapped",
+	[RING_CTR_CORR_EVICTED]	  = "corr_evicted",
+	[RING_CTR_ALERTS]	  = "alerts",
+};
+
+const char *ringread_ctr_name(unsigned c)
+{
+	return c < __RING_CTR_MAX ? ringread_ctr_names[c] : NULL;
+}
+
+struct ring_reader *ringread_open(const char *path, char *err, size_t errlen)
+{
+	struct ring_file_hdr h;
+	struct ring_reader *r;
+	struct stat st;
+	const char *why;
+	void *p;
+	int fd, e;
+
+	/* O_NONBLOCK: a FIFO at path must not hang us (regular files ignore it). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		e = errno;
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file", path);
+		e = EINVAL;
+		goto fail;
+	}
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+		snprintf(err, errlen, "%s is too short to be a ring file (%lld bytes)",
+			 path, (long long)st.st_size);
+		e = EINVAL;
+		goto fail;
+	}
+	why = ring_geometry_check(&h, (uint64_t)st.st_size);
+	if (why) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		e = EINVAL;
+		goto fail;
+	}
+	p = mmap(NULL, h.file_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		e = errno;
+		snprintf(err, errlen, "mmap %s: %s", path, strerror(e));
+		goto fail;
+	}
+	close(fd);
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		munmap(p, h.file_size);
+		return NULL;
+	}
+	r->base = p;
+	r->len = h.file_size;
+	r->hdr = p;
+	r->nsegs = h.nsegs;
+	r->slots = h.slots;
+	r->data_off = h.data_off;
+	return r;
+fail:
+	close(fd);
+	errno = e;
+	return NULL;
+}
+
+void ringread_close(struct ring_reader *r)
+{
+	if (!r)
+		return;
+	munmap((void *)r->base, r->len);
+	free(r);
+}
+
+const struct ring_file_hdr *ringread_hdr(const struct ring_reader *r)
+{
+	return r->hdr;
+}
+
+uint32_t ringread_nsegs(const struct ring_reader *r)
+{
+	return r->nsegs;
+}
+
+uint64_t ringread_slots(const struct ring_reader *r)
+{
+	return r->slots;
+}
+
+const struct ring_seg_hdr *ringread_seg(const struct ring_reader *r, uint32_t seg)
+{
+	/* Page-aligned mapping, page-multiple offset: via void * keeps clang's
+	 * -Wcast-align quiet about an alignment that holds. */
+	return (const void *)(r->base + RING_HDR_SIZE + (size_t)seg * RING_SEGHDR_SIZE);
+}
+
+uint64_t ringread_head(const struct ring_reader *r, uint32_t seg)
+{
+	if (seg >= r->nsegs)
+		return 0;
+	/* Pairs with the release store in ring_publish(). */
+	return __atomic_load_n(&ringread_seg(r, seg)->head, __ATOMIC_ACQUIRE);
+}
+
+uint64_t ringread_ctr(const struct ring_reader *r, uint32_t seg, unsigned c)
+{
+	if (seg >= r->nsegs || c >= RING_CTR_SLOTS)
+		return 0;
+	return __atomic_load_n(&ringread_seg(r, seg)->ctr[c], __ATOMIC_RELAXED);
+}
+
+/*
+ * The commit-word protocol alone. The CRC (ringread_get) guards against what
+ * the commit words cannot see: pages of a file that were only partly written
+ * back before a crash, read by the next run. A reader that shares the
+ * writer's process (and so its page cache view and its lifetime) cannot meet
+ * such a page: a record whose commit word is right before and after the copy
+ * is whole.
+ */
+enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg,
+				       uint64_t pos, struct ring_rec *out)
+{
+	const struct ring_rec *rec = (const void *)(r->base + r->data_off +
+		((size_t)seg * r->slots + (pos & (r->slots - 1))) * RING_REC_SIZE);
+	uint64_t want = 2 * pos + 2, c1, c2;
+
+	if (seg >= r->nsegs)
+		return RINGREAD_EMPTY;
+	/* Pairs with the second commit store in ring_append(). */
+	c1 = __atomic_load_n(&rec->commit, __ATOMIC_ACQUIRE);
+	if (c1 != want)
+		return c1 > want ? RINGREAD_LAPPED : RINGREAD_EMPTY;
+	memcpy(out, rec, sizeof(*out));
+	/* Pairs with the release fence in ring_append(): if the writer began
+	 * rewriting this slot while we copied, c2 shows it. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	c2 = __atomic_load_n(&rec->commit, __ATOMIC_RELAXED);
+	if (c2 != want)
+		return RINGREAD_LAPPED;
+	return RINGREAD_OK;
+}
+
+enum ringread_result ringread_get(const struct ring_reader *r, uint32_t seg,
+				  uint64_t pos, struct ring_rec *out)
+{
+	enum ringread_result res = ringread_get_live(r, seg, pos, out);
+
+	if (res == RINGREAD_OK && out->crc != ring_rec_crc(out))
+		return RINGREAD_TORN;
+	return res;
+}
+
+const char *ringread_prefix(const struct ring_reader *r, uint32_t seg, uint8_t id,
+			    char *buf, size_t len)
+{
+	const struct ring_seg_hdr *h;
+	uint32_t n;
+
+	if (seg >= r->nsegs || len == 0)
+		return NULL;
+	h = ringread_seg(r, seg);
+	/* Pairs with the release store of nprefixes in ring_prefix_id(). */
+	n = __atomic_load_n(&h->nprefixes, __ATOMIC_ACQUIRE);
+	if (id >= n || id >= RING_PREFIXES)
+		return NULL;
+	snprintf(buf, len, "%.*s", (int)(RING_PREFIX_LEN - 1), h->prefix[id]);
+	return buf;
+}
+
+uint64_t ringread_prefix_count(const struct ring_reader *r, uint32_t seg, uint8_t id)
+{
+	if (seg >= r->nsegs || id >= RING_PREFIXES)
+		return 0;
+	return __atomic_load_n(&ringread_seg(r, seg)->prefix_count[id], __ATOMIC_RELAXED);
+}
+
+const char *ringread_ifname(const struct ring_reader *r, uint32_t ifindex,
+			    char *buf, size_t len)
+{
+	const struct ring_file_hdr *h = r->hdr;
+	struct ring_iface ifs[RING_IFACES];
+	uint32_t g1, g2;
+	unsigned i, tries;
+
+	if (ifindex == 0 || len == 0)
+		return NULL;
+	/* Seqlock read; bounded so a writer that died mid-update (gen stays
+	 * odd) cannot make us spin forever. */
+	for (tries = 0; tries < 100; tries++) {
+		g1 = __atomic_load_n(&h->iface_gen, __ATOMIC_ACQUIRE);
+		if (g1 & 1)
+			continue;
+		memcpy(ifs, h->ifaces, sizeof(ifs));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		g2 = __atomic_load_n(&h->iface_gen, __ATOMIC_RELAXED);
+		if (g1 == g2)
+			break;
+	}
+	if (tries == 100)
+		memcpy(ifs, h->ifaces, sizeof(ifs));
+	for (i = 0; i < RING_IFACES; i++) {
+		if (ifs[i].ifindex == ifindex) {
+			snprintf(buf, len, "%.*s", (int)(RING_IFNAMSIZ - 1), ifs[i].name);
+			return buf;
+		}
+	}
+	return NULL;
+}
