@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "correlate/correlate.h"
+#include "util/mix.h"
 
 #define CORR_MS			1000000ull	/* ns */
 #define CORR_SEC		1000000000ull	/* ns */
@@ -377,15 +378,6 @@ static unsigned corr_absdiff(unsigned a, unsigned b)
 	return a > b ? a - b : b - a;
 }
 
-static uint64_t corr_mix(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	return h ^ (h >> 31);
-}
-
 /* Word i of a key: 0-3 the addresses, 4 the rest (port .. pad). */
 CORR_HOT uint64_t corr_kword(const struct corr_key *k, unsigned i)
 {
@@ -431,7 +423,7 @@ static uint32_t corr_addr32_v6(const struct corr *c, const uint8_t *a)
 	uint64_t w[2];
 
 	memcpy(w, a, 16);
-	return (uint32_t)corr_mix(corr_mix(c->seed ^ w[0]) ^ w[1]);
+	return (uint32_t)mix64(mix64(c->seed ^ w[0]) ^ w[1]);
 }
 
 /* An address as 32 bits: the IPv4 address itself (so its low 16 bits index
@@ -854,7 +846,7 @@ static bool corr_inc_distinct(struct corr *c, struct corr_inc *inc, enum corr_di
 {
 	if (inc->dim == dim)
 		return corr_big_set(c, inc->bm, v & 0xffff);
-	return corr_map_set(inc->small, (uint32_t)corr_mix(v) & 255);
+	return corr_map_set(inc->small, (uint32_t)mix64(v) & 255);
 }
 
 /* ---- per-record facts -------------------------------------------------- */
@@ -2159,7 +2151,7 @@ struct corr *corr_new(const struct corr_cfg *cfg, const struct kb *kb, uint32_t 
 	c->next_id = id_base;
 	/* Address layout randomisation is the only secret at hand; it keys
 	 * the hash well enough that forged sources can't pick one chain. */
-	c->seed = corr_mix((uint64_t)(uintptr_t)c ^ ((uint64_t)(uintptr_t)&n << 17) ^ id_base);
+	c->seed = mix64((uint64_t)(uintptr_t)c ^ ((uint64_t)(uintptr_t)&n << 17) ^ id_base);
 	c->full_inc = CORR_NONE;
 	for (i = 0; i < __RING_ALERT_MAX; i++)
 		c->inc_hint[i] = CORR_NONE;
@@ -2381,23 +2373,4 @@ uint64_t corr_evictions(const struct corr *c)
 size_t corr_memory(const struct corr *c)
 {
 	return c ? c->mem : 0;
-}
-
-const char *corr_alert_type_name(unsigned type)
-{
-	static const char *const names[__RING_ALERT_MAX] = {
-		[RING_ALERT_PORTSCAN]	= "port-scan",
-		[RING_ALERT_SWEEP]	= "sweep",
-		[RING_ALERT_DECOY]	= "decoy-scan",
-		[RING_ALERT_TRACEROUTE]	= "traceroute",
-		[RING_ALERT_SMURF]	= "smurf",
-		[RING_ALERT_FRAGGLE]	= "fraggle",
-		[RING_ALERT_NOISE]	= "noise",
-		[RING_ALERT_HEARTBEAT]	= "heartbeat",
-		[RING_ALERT_IPID]	= "ipid-sequence",
-		[RING_ALERT_TTL]	= "ttl-jump",
-		[RING_ALERT_STATE_FULL]	= "state-full",
-	};
-
-	return type < __RING_ALERT_MAX ? names[type] : NULL;
 }

@@ -65,7 +65,5 @@ size_t corr_sources(const struct corr *c);	/* per-source states held now */
 uint64_t corr_evictions(const struct corr *c);	/* states evicted for memory */
 size_t corr_memory(const struct corr *c);	/* bytes held, a fixed bound */
 
-/* corr_alert_type_name - "port-scan", "sweep", ... or NULL. */
-const char *corr_alert_type_name(unsigned type);
 
 #endif

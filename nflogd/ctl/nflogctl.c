@@ -22,6 +22,7 @@
 #include "report/recfmt.h"
 #include "ring/ringread.h"
 #include "ring/ringscan.h"
+#include "ring/ringnames.h"
 
 #define NFLOGCTL_TOP		10	/* kb rows shown by stats */
 #define NFLOGCTL_FOLLOW_MS	100	/* ms between polls of the segment heads */
@@ -241,14 +242,14 @@ static void ctl_stats_json(struct ring_reader *rr, const char *path, const struc
 			uint64_t v = ringread_ctr(rr, s, c);
 
 			total[c] += v;
-			printf("%s\"%s\":%llu", c ? "," : "", ringread_ctr_name(c),
+			printf("%s\"%s\":%llu", c ? "," : "", ring_ctr_name(c),
 			       (unsigned long long)v);
 		}
 		printf("}}");
 	}
 	printf("],\"total\":{");
 	for (c = 0; c < __RING_CTR_MAX; c++)
-		printf("%s\"%s\":%llu", c ? "," : "", ringread_ctr_name(c),
+		printf("%s\"%s\":%llu", c ? "," : "", ring_ctr_name(c),
 		       (unsigned long long)total[c]);
 	putchar('}');
 	ctl_stats_top_json(rr, kb);
@@ -286,7 +287,7 @@ static void ctl_stats_text(struct ring_reader *rr, const char *path)
 
 		for (s = 0; s < nsegs; s++)
 			total += ringread_ctr(rr, s, c);
-		printf("%-14s %12llu", ringread_ctr_name(c), (unsigned long long)total);
+		printf("%-14s %12llu", ring_ctr_name(c), (unsigned long long)total);
 		for (s = 0; s < nsegs && s < 8; s++)
 			printf(" %12llu", (unsigned long long)ringread_ctr(rr, s, c));
 		putchar('\n');

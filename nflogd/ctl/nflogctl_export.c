@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "correlate/correlate.h"
 #include "report/dropagg.h"
 #include "ctl/nflogctl.h"
 #include "ctl/nflogctl_outputs.h"
@@ -18,6 +17,7 @@
 #include "report/promout.h"
 #include "report/ringmetrics.h"
 #include "ring/ringscan.h"
+#include "ring/ringnames.h"
 
 /* ---- pcap ---- */
 
@@ -209,9 +209,9 @@ static int ctl_prom_segments(FILE *f, const struct ring_reader *rr)
 	for (s = 0; s < nsegs; s++) {
 		ctl_seg_labels(rr, s, &sl);
 		for (c = 0; c < __RING_CTR_MAX; c++) {
-			if (ctl_prom_has_own(c) || !ringread_ctr_name(c))
+			if (ctl_prom_has_own(c) || !ring_ctr_name(c))
 				continue;
-			sl.l[4] = (struct promout_label){ "event", ringread_ctr_name(c) };
+			sl.l[4] = (struct promout_label){ "event", ring_ctr_name(c) };
 			rc |= promout_sample(f, "nflogd_ring_events_total", sl.l, 5,
 					     ringread_ctr(rr, s, c));
 		}
@@ -294,7 +294,7 @@ static int ctl_prom_alerts(FILE *f, const struct ring_reader *rr, bool *nomem)
 			    "Incidents in the ring's alert segment by type and latest state "
 			    "(old incidents leave as the ring wraps).");
 	for (t = 1; t < __RING_ALERT_MAX; t++) {
-		struct promout_label l[2] = { { "type", corr_alert_type_name(t) }, { "state", "open" } };
+		struct promout_label l[2] = { { "type", ring_alert_type_name(t) }, { "state", "open" } };
 
 		if (!l[0].value)
 			continue;

@@ -15,12 +15,12 @@
 
 #include <arpa/inet.h>
 
-#include "correlate/correlate.h"
 #include "report/dropagg.h"
 #include "report/htmlout.h"
 #include "ctl/nflogctl.h"
 #include "ctl/nflogctl_outputs.h"
 #include "ring/ringscan.h"
+#include "ring/ringnames.h"
 
 #define REPORT_TOP		15	/* rows of the port and source charts */
 #define REPORT_TABLE_TOP	20	/* rows of their tables */
@@ -163,7 +163,7 @@ static void rp_alert_types(char *out, size_t size, uint32_t types)
 	for (t = 0; t < 32 && len < size; t++) {
 		const char *name;
 
-		if (!(types & (1u << t)) || !(name = corr_alert_type_name(t)))
+		if (!(types & (1u << t)) || !(name = ring_alert_type_name(t)))
 			continue;
 		len += (size_t)snprintf(out + len, size - len, "%s%s", len ? ", " : "", name);
 	}
@@ -410,7 +410,7 @@ static int rp_alerts(struct ctl_report *r)
 	      "<th>first seen (UTC)</th><th>last seen (UTC)</th><th>verdict</th><th>port meaning</th>"
 	      "</tr>\n", r->f);
 	for (i = 0; i < n; i++) {
-		const char *type = corr_alert_type_name(al[i].type), *service, *summary, *category;
+		const char *type = ring_alert_type_name(al[i].type), *service, *summary, *category;
 		char src[64], dst[64], first[32], last[32];
 
 		rp_addr(src, sizeof(src), al[i].family, al[i].saddr);

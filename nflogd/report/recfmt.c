@@ -18,10 +18,10 @@
 #include <time.h>
 
 #include "classify/classify.h"
-#include "correlate/correlate.h"
 #include "capture/decode.h"
 #include "classify/kb.h"
 #include "report/recfmt.h"
+#include "ring/ringnames.h"
 
 
 /*
@@ -924,7 +924,7 @@ alert_state_str(unsigned state)
 static const char *
 alert_type_str(unsigned type)
 {
-	const char *name = corr_alert_type_name(type);
+	const char *name = ring_alert_type_name(type);
 
 	return name ? name : "unknown";
 }

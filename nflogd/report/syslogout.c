@@ -7,11 +7,11 @@
 
 #include <arpa/inet.h>
 
-#include "correlate/correlate.h"
 #include "report/dropagg.h"
 #include "classify/kb.h"
 #include "report/syslogout.h"
 #include "util/utf8.h"
+#include "ring/ringnames.h"
 
 #define SEV_WARNING	4
 #define SEV_NOTICE	5
@@ -252,7 +252,7 @@ int syslogout_alert(char *buf, size_t size, const struct syslogout_id *id,
 		  a->ts_ns, "alert");
 	sb_str(&b, "[" SYSLOGOUT_SDID);
 	sb_param_u(&b, "id", a->alert_id);
-	if ((name = corr_alert_type_name(a->type)))
+	if ((name = ring_alert_type_name(a->type)))
 		sb_param(&b, "type", name);
 	else
 		sb_param_u(&b, "type", a->type);

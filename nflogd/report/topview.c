@@ -20,8 +20,8 @@
 
 #include <arpa/inet.h>
 
-#include "correlate/correlate.h"
 #include "report/topview.h"
+#include "ring/ringnames.h"
 
 #define LIST_MAX	64	/* rows per list, whatever the height */
 #define LINE_MAX_LEN	256
@@ -155,7 +155,7 @@ static void src_alerts(char *out, size_t size, const struct dropagg_src *s)
 		if (!(s->alert_types & (1u << t)))
 			continue;
 		if (!first)
-			first = corr_alert_type_name(t);
+			first = ring_alert_type_name(t);
 		ntypes++;
 	}
 	if (!ntypes)
@@ -246,7 +246,7 @@ static void render_alerts(struct frame *fr, const struct topview *v, unsigned ro
 			fr_line(fr, "");
 			continue;
 		}
-		type = corr_alert_type_name(al[i].type);
+		type = ring_alert_type_name(al[i].type);
 		addr_text(src, sizeof(src), al[i].family, al[i].saddr, 16);
 		if (al[i].targets <= 1)
 			addr_text(dst, sizeof(dst), al[i].family, al[i].daddr, 16);

@@ -49,9 +49,6 @@ enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg
 /* ringread_ctr - counter c of segment seg (relaxed snapshot). */
 uint64_t ringread_ctr(const struct ring_reader *r, uint32_t seg, unsigned c);
 
-/* ringread_ctr_name - stable name of counter c, or NULL past the end. */
-const char *ringread_ctr_name(unsigned c);
-
 /* ringread_prefix - NFLOG prefix id of segment seg, copied into buf
  * (NUL-terminated); returns buf, or NULL for no/unknown prefix. */
 const char *ringread_prefix(const struct ring_reader *r, uint32_t seg, uint8_t id,

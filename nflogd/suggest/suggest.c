@@ -15,9 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "correlate/correlate.h"
 #include "ruleset/nftnames.h"
 #include "suggest/suggest_int.h"
+#include "ring/ringnames.h"
+#include "util/mix.h"
 
 const struct suggest_icmp_type suggest_icmp6_types[SUGGEST_ICMP6_TYPES] = {
 	{ 1, "destination-unreachable" },
@@ -40,15 +41,6 @@ struct suggest_cand {
 };
 
 /* --- small helpers --------------------------------------------------- */
-
-static uint64_t suggest_mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
 
 /* Grow an array of size-byte elements so that it holds need; NULL on
  * allocation failure, the old array untouched. */
@@ -101,7 +93,7 @@ const char *suggest_duration(uint32_t secs, char *buf, size_t len)
 
 static size_t suggest_map_slot(const struct suggest_map *m, uint64_t key)
 {
-	size_t i = (size_t)suggest_mix(key) & (m->cap - 1);
+	size_t i = (size_t)mix64(key) & (m->cap - 1);
 
 	while (m->keys[i] != SUGGEST_MAP_EMPTY && m->keys[i] != key)
 		i = (i + 1) & (m->cap - 1);
@@ -191,7 +183,7 @@ static uint64_t suggest_src_hash(const struct suggest *s, unsigned family, const
 
 	memcpy(&a, addr, 8);
 	memcpy(&b, addr + 8, 8);
-	return suggest_mix(suggest_mix(s->seed ^ family ^ a) ^ b);
+	return mix64(mix64(s->seed ^ family ^ a) ^ b);
 }
 
 static size_t suggest_src_slot(const struct suggest *s, unsigned family, const uint8_t addr[16])
@@ -306,8 +298,8 @@ struct suggest *suggest_new(const struct suggest_cfg *cfg)
 	s->kb = cfg->kb ? cfg->kb : kb_builtin();
 	/* Address-space randomisation makes a pointer a cheap secret: it keeps
 	 * forged sources from being chosen to share one probe chain. */
-	s->seed = suggest_mix((uint64_t)(uintptr_t)s ^ cfg->now_ns ^
-			      ((uint64_t)(uintptr_t)&suggest_mix << 17));
+	s->seed = mix64((uint64_t)(uintptr_t)s ^ cfg->now_ns ^
+			      ((uint64_t)(uintptr_t)&mix64 << 17));
 	return s;
 }
 

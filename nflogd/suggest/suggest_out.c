@@ -17,9 +17,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "correlate/correlate.h"
 #include "ruleset/nftnames.h"
 #include "suggest/suggest_int.h"
+#include "ring/ringnames.h"
 
 #define SUGGEST_LINE_MAX	2048	/* bytes: names are <= 255, expressions short */
 
@@ -237,7 +237,7 @@ static void suggest_scan_style(uint32_t tags, char *buf, size_t len)
 static void suggest_alert_text(const struct suggest *s, const struct ring_alert *a,
 			       char *buf, size_t len)
 {
-	const char *name = corr_alert_type_name(a->type);
+	const char *name = ring_alert_type_name(a->type);
 	const char *svc = suggest_service(suggest_port_row(s, a->kb_id));
 	char style[64], target[INET6_ADDRSTRLEN];
 

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "classify/kb.h"
+#include "ring/ringnames.h"
 
 #define CM_SEGS		2	/* capture segments */
 #define CM_BATCH	4000	/* records per round: under CORR_CHUNK per segment */
@@ -313,7 +314,7 @@ static int cm_alerts(void)
 		}
 		printf("%u %s st%u v%u ttl%u-%u tags%x ev%x kb%u f%llu l%llu t%llu p%u po%u"
 		       " tg%u s%u %u-%u iv%u sa%02x%02x%02x%02x da%02x%02x%02x%02x ps",
-		       a.alert_id, corr_alert_type_name(a.type), a.state, a.verdict,
+		       a.alert_id, ring_alert_type_name(a.type), a.state, a.verdict,
 		       a.ttl_min, a.ttl_max, a.scan_tags, a.evidence, a.kb_id,
 		       (unsigned long long)cm_rel(a.first_seen),
 		       (unsigned long long)cm_rel(a.last_seen),

@@ -36,6 +36,7 @@
 #include "report/recfmt.h"
 #include "ring/ring.h"
 #include "ring/ringread.h"
+#include "ring/ringnames.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -319,7 +320,7 @@ static void fuzz_segment(const struct ring_reader *rr, uint32_t seg)
 
 	sink += h->role + h->group + (uint32_t)h->cpu + h->nprefixes;
 	for (c = 0; c <= RING_CTR_SLOTS; c++) {
-		const char *name = ringread_ctr_name(c);
+		const char *name = ring_ctr_name(c);
 
 		sink += ringread_ctr(rr, seg, c);
 		if ((name == NULL) != (c >= __RING_CTR_MAX))

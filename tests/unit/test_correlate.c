@@ -22,6 +22,7 @@
 
 #include "correlate/correlate.h"
 #include "classify/kb.h"
+#include "ring/ringnames.h"
 
 #define BASE_NS		1700000000000000000ull	/* records' clock: 2023-11 */
 #define MS		1000000ull
@@ -212,7 +213,7 @@ static void check_stream(void)
 		assert_int_equal(a->kind, RING_KIND_ALERT);
 		assert_true(a->ts_ns == a->last_seen);
 		assert_true(a->first_seen <= a->last_seen);
-		assert_non_null(corr_alert_type_name(a->type));
+		assert_non_null(ring_alert_type_name(a->type));
 		for (j = 0; j < seen->n; j++) {
 			if (seen->a[j].alert_id != a->alert_id)
 				continue;
@@ -1329,11 +1330,11 @@ static void test_api(void **state)
 
 	(void)state;
 	for (t = RING_ALERT_PORTSCAN; t < __RING_ALERT_MAX; t++)
-		assert_non_null(corr_alert_type_name(t));
-	assert_string_equal(corr_alert_type_name(RING_ALERT_PORTSCAN), "port-scan");
-	assert_string_equal(corr_alert_type_name(RING_ALERT_STATE_FULL), "state-full");
-	assert_null(corr_alert_type_name(0));
-	assert_null(corr_alert_type_name(__RING_ALERT_MAX));
+		assert_non_null(ring_alert_type_name(t));
+	assert_string_equal(ring_alert_type_name(RING_ALERT_PORTSCAN), "port-scan");
+	assert_string_equal(ring_alert_type_name(RING_ALERT_STATE_FULL), "state-full");
+	assert_null(ring_alert_type_name(0));
+	assert_null(ring_alert_type_name(__RING_ALERT_MAX));
 
 	corr_cfg_default(&d);
 	assert_int_equal(d.scan_ports, 12);
