@@ -30,7 +30,7 @@ int htmlout_text_max(FILE *f, const char *s, size_t max)
 			fputs("\xe2\x80\xa6", f);	/* … */
 			break;
 		}
-		len = utf8_seq_len(p, n);
+		len = utf8_seq_len(p, n, NULL);
 		if (!len) {
 			fputs("\xef\xbf\xbd", f);	/* U+FFFD for a stray byte */
 			len = 1;

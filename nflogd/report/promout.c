@@ -38,7 +38,7 @@ static void escaped(FILE *f, const char *s, bool quote)
 	size_t n = strlen(s), len;
 
 	while (n) {
-		len = utf8_seq_len(p, n);
+		len = utf8_seq_len(p, n, NULL);
 		if (!len) {
 			fputs("\xef\xbf\xbd", f);
 			len = 1;

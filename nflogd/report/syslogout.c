@@ -64,7 +64,7 @@ static void sb_value(struct sbuf *b, const char *s)
 	size_t n = strlen(s), len;
 
 	while (n) {
-		len = utf8_seq_len(p, n);
+		len = utf8_seq_len(p, n, NULL);
 		if (!len || *p < 0x20 || *p == 0x7f || (len == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
 			sb_str(b, "\xef\xbf\xbd");
 			len = len ? len : 1;

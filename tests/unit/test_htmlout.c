@@ -1,5 +1,5 @@
 /* test_htmlout.c - escaped HTML text and inline SVG charts for
- * `nflogctl report`, and the UTF-8 validator they rely on (utf8.c).
+ * `nflogctl report` (the UTF-8 validator they rely on: test_json.c).
  *
  * What matters: nothing from a packet, the ring or the kb can open a tag, an
  * attribute or a character reference; nothing refers to another resource;
@@ -17,7 +17,6 @@
 #include <cmocka.h>
 
 #include "report/htmlout.h"
-#include "util/utf8.h"
 
 struct mem {
 	FILE	*f;
@@ -57,32 +56,6 @@ static char *escaped(const char *s, size_t max)
 	assert_int_equal(max ? htmlout_text_max(m.f, s, max) : htmlout_text(m.f, s), 0);
 	mem_close(&m);
 	return m.buf;
-}
-
-static void test_utf8(void **state)
-{
-	static const struct {
-		const char *s;
-		size_t	    len;
-	} t[] = {
-		{ "a", 1 }, { "\xc3\xa9", 2 }, { "\xe2\x82\xac", 3 }, { "\xf0\x9f\x98\x80", 4 },
-		{ "\x80", 0 },			/* stray continuation */
-		{ "\xc0\xaf", 0 },		/* overlong '/' */
-		{ "\xe0\x80\xaf", 0 },		/* overlong, 3 bytes */
-		{ "\xed\xa0\x80", 0 },		/* surrogate U+D800 */
-		{ "\xf4\x90\x80\x80", 0 },	/* U+110000 */
-		{ "\xf5\x80\x80\x80", 0 },
-		{ "\xc3", 0 },			/* cut */
-		{ "\xe2\x82", 0 },
-		{ "\xe2\x28\xa1", 0 },		/* bad continuation */
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (utf8_seq_len((const unsigned char *)t[i].s, strlen(t[i].s)) != t[i].len)
-			fail_msg("case %zu: want %zu", i, t[i].len);
-	assert_int_equal(utf8_seq_len((const unsigned char *)"", 1), 1);	/* NUL */
-	assert_int_equal(utf8_seq_len((const unsigned char *)"a", 0), 0);
 }
 
 static void test_escape(void **state)
@@ -209,7 +182,6 @@ static void test_write_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_axis),
 		cmocka_unit_test(test_vbars),
