@@ -4,10 +4,10 @@
  * (TCP), RFC 768 (UDP), RFC 792 (ICMP), RFC 4443 (ICMPv6); also RFC 3168
  * (ECE/CWR), RFC 4302 (AH length unit), RFC 3828 (UDP-Lite).
  *
- * Every byte of buf is attacker-controlled. buf is only read by get_u8() and
- * get_bytes(), which check the offset against the captured length; a header is
- * copied whole into a small local array and its fields are then taken at
- * constant offsets inside that array. Wire fields are big-endian; struct pkt
+ * Every byte of buf is attacker-controlled. buf is only read by
+ * decode_get_u8() and decode_get_bytes(), which check the offset against the
+ * captured length; a header is copied whole into a small local array and its
+ * fields are then taken at constant offsets inside that array. Wire fields are big-endian; struct pkt
  * gets host order, except addresses, which are copied as they are.
  *
  * Two ends bound every header, and which one it crosses decides the outcome:
@@ -61,8 +61,7 @@ struct v6ext {
 
 /* ---- bounds-checked getters: the only code that touches buf ---- */
 
-static inline bool
-get_u8(const uint8_t *buf, size_t len, size_t off, uint8_t *out)
+static inline bool decode_get_u8(const uint8_t *buf, size_t len, size_t off, uint8_t *out)
 {
 	if (off >= len)
 		return false;
@@ -70,8 +69,7 @@ get_u8(const uint8_t *buf, size_t len, size_t off, uint8_t *out)
 	return true;
 }
 
-static inline bool
-get_bytes(const uint8_t *buf, size_t len, size_t off, void *out, size_t n)
+static inline bool decode_get_bytes(const uint8_t *buf, size_t len, size_t off, void *out, size_t n)
 {
 	if (n > len || off > len - n)
 		return false;
@@ -80,22 +78,19 @@ get_bytes(const uint8_t *buf, size_t len, size_t off, void *out, size_t n)
 }
 
 /* Loaders for fields of a header already copied into a local array. */
-static inline uint16_t
-ld_be16(const uint8_t *h)
+static inline uint16_t decode_be16(const uint8_t *h)
 {
 	return (uint16_t)(h[0] << 8 | h[1]);
 }
 
-static inline uint32_t
-ld_be32(const uint8_t *h)
+static inline uint32_t decode_be32(const uint8_t *h)
 {
 	return (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
 }
 
 /* ---- outcome helpers ---- */
 
-static int
-decode_fail(struct pkt *p, int status, int why)
+static int decode_fail(struct pkt *p, int status, int why)
 {
 	p->status = (uint8_t)status;
 	p->why = (uint8_t)why;
@@ -103,8 +98,7 @@ decode_fail(struct pkt *p, int status, int why)
 }
 
 /* Is [off, off+n) inside the container (end) and the capture (cap)? */
-static inline int
-decode_span(size_t cap, size_t end, size_t off, size_t n)
+static inline int decode_span(size_t cap, size_t end, size_t off, size_t n)
 {
 	if (n > end || off > end - n)
 		return RING_ST_INVALID;
@@ -114,20 +108,18 @@ decode_span(size_t cap, size_t end, size_t off, size_t n)
 }
 
 /* Copy the n-byte header at off into h: RING_ST_* like decode_span(). */
-static inline int
-decode_get(const uint8_t *buf, size_t cap, size_t end, size_t off, void *h, size_t n)
+static inline int decode_get(const uint8_t *buf, size_t cap, size_t end, size_t off, void *h, size_t n)
 {
 	if (n > end || off > end - n)
 		return RING_ST_INVALID;
-	return get_bytes(buf, cap, off, h, n) ? RING_ST_OK : RING_ST_TRUNCATED;
+	return decode_get_bytes(buf, cap, off, h, n) ? RING_ST_OK : RING_ST_TRUNCATED;
 }
 
 /* decode_get() that records the failure in *p under the given reasons.
  * Always inlined: n is then a constant at every call site and the header
  * copy is a few moves instead of a call to memcpy with a variable length. */
-static inline __attribute__((always_inline)) bool
-decode_hdr(struct dec *d, size_t end, size_t off, void *h, size_t n,
-    int why_trunc, int why_bad)
+static inline __attribute__((always_inline)) bool decode_hdr(struct dec *d, size_t end, size_t off,
+							     void *h, size_t n, int why_trunc, int why_bad)
 {
 	int st = decode_get(d->buf, d->len, end, off, h, n);
 
@@ -161,8 +153,7 @@ decode_hdr(struct dec *d, size_t end, size_t off, void *h, size_t n,
  * TRUNCATED); each is at least 8 bytes long, so the walk ends. Whatever was
  * learned before a failure is left in *x.
  */
-static int
-decode_v6ext(const uint8_t *buf, size_t cap, size_t end, struct v6ext *x)
+static int decode_v6ext(const uint8_t *buf, size_t cap, size_t end, struct v6ext *x)
 {
 	size_t first = x->off, hl;
 	uint16_t fo;
@@ -190,12 +181,12 @@ decode_v6ext(const uint8_t *buf, size_t cap, size_t end, struct v6ext *x)
 			return st;
 
 		if (x->nh == IPPROTO_FRAGMENT) {
-			fo = ld_be16(h + 2);
+			fo = decode_be16(h + 2);
 			x->flags |= RING_IPF_FRAGHDR;
 			if (fo & IPV6_MF)
 				x->flags |= RING_IPF_MF;
 			x->frag_off = fo & IPV6_OFFMASK;
-			x->id = ld_be32(h + 4);
+			x->id = decode_be32(h + 4);
 			x->nh = h[0];
 			x->off += sizeof(h);
 			if (x->frag_off != 0) {
@@ -219,16 +210,14 @@ decode_v6ext(const uint8_t *buf, size_t cap, size_t end, struct v6ext *x)
 
 /* ---- ICMP errors: the quoted header ---- */
 
-static bool
-decode_icmp_is_error(unsigned family, uint8_t type)
+static bool decode_icmp_is_error(unsigned family, uint8_t type)
 {
 	if (family == 4)	/* unreach, quench, redirect, time exceeded, param problem */
 		return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 	return type >= 1 && type <= 4;	/* unreach, too big, time exceeded, param problem */
 }
 
-static bool
-decode_has_ports(uint8_t proto)
+static bool decode_has_ports(uint8_t proto)
 {
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE;
 }
@@ -240,8 +229,7 @@ decode_has_ports(uint8_t proto)
  * there; its ports are a bonus, taken when captured and inside both the outer
  * datagram and the quoted datagram's own length.
  */
-static int
-decode_inner(struct dec *d, size_t end, size_t off)
+static int decode_inner(struct dec *d, size_t end, size_t off)
 {
 	struct pkt *p = d->p;
 	size_t cap = d->len < end ? d->len : end;	/* quoted bytes we hold */
@@ -258,7 +246,7 @@ decode_inner(struct dec *d, size_t end, size_t off)
 
 	if (p->family == 4) {
 		ihl = (size_t)(h[0] & 0x0f) * 4;
-		iend = off + ld_be16(h + 2);
+		iend = off + decode_be16(h + 2);
 		if (ihl < IPV4_HDR_LEN || iend < off + ihl)
 			return decode_fail(p, RING_ST_INVALID, RING_WHY_INNER_BAD);
 		p->inner_family = 4;
@@ -266,11 +254,11 @@ decode_inner(struct dec *d, size_t end, size_t off)
 		memcpy(p->inner_saddr, h + 12, 4);
 		memcpy(p->inner_daddr, h + 16, 4);
 		p->ip_flags |= RING_IPF_HAVE_INNER;
-		if (ld_be16(h + 6) & IPV4_OFFMASK)
+		if (decode_be16(h + 6) & IPV4_OFFMASK)
 			return RING_ST_OK;	/* quoted non-first fragment: no ports */
 		off += ihl;
 	} else {
-		iend = off + IPV6_HDR_LEN + ld_be16(h + 4);
+		iend = off + IPV6_HDR_LEN + decode_be16(h + 4);
 		p->inner_family = 6;
 		p->inner_proto = h[6];
 		memcpy(p->inner_saddr, h + 8, 16);
@@ -291,8 +279,8 @@ decode_inner(struct dec *d, size_t end, size_t off)
 
 	if (decode_has_ports(p->inner_proto) &&
 	    decode_get(d->buf, cap, iend, off, ports, sizeof(ports)) == RING_ST_OK) {
-		p->inner_sport = ld_be16(ports);
-		p->inner_dport = ld_be16(ports + 2);
+		p->inner_sport = decode_be16(ports);
+		p->inner_dport = decode_be16(ports + 2);
 	}
 	return RING_ST_OK;
 }
@@ -316,20 +304,19 @@ decode_inner(struct dec *d, size_t end, size_t off)
  *  |           Checksum            |        Urgent Pointer         |
  *  +-------------------------------+-------------------------------+
  */
-static int
-decode_tcp(struct dec *d, size_t end, size_t off)
+static int decode_tcp(struct dec *d, size_t end, size_t off)
 {
 	struct pkt *p = d->p;
 	uint8_t h[TCP_HDR_LEN];
 
 	if (!decode_hdr(d, end, off, h, sizeof(h), RING_WHY_L4_TRUNC, RING_WHY_L3_TOTLEN))
 		return p->status;
-	p->sport = ld_be16(h);
-	p->dport = ld_be16(h + 2);
-	p->tcp_seq = ld_be32(h + 4);
+	p->sport = decode_be16(h);
+	p->dport = decode_be16(h + 2);
+	p->tcp_seq = decode_be32(h + 4);
 	p->tcp_doff = h[12] >> 4;
 	p->tcp_flags = h[13];		/* FIN..CWR are RING_TCP_* bit for bit */
-	p->tcp_window = ld_be16(h + 14);
+	p->tcp_window = decode_be16(h + 14);
 	if (p->tcp_doff < TCP_HDR_LEN / 4)
 		return decode_fail(p, RING_ST_INVALID, RING_WHY_L4_BAD);
 	/* options are not read, but they must fit in the datagram */
@@ -338,25 +325,23 @@ decode_tcp(struct dec *d, size_t end, size_t off)
 	return RING_ST_OK;
 }
 
-static int
-decode_udp(struct dec *d, size_t end, size_t off)
+static int decode_udp(struct dec *d, size_t end, size_t off)
 {
 	struct pkt *p = d->p;
 	uint8_t h[UDP_HDR_LEN];
 
 	if (!decode_hdr(d, end, off, h, sizeof(h), RING_WHY_L4_TRUNC, RING_WHY_L3_TOTLEN))
 		return p->status;
-	p->sport = ld_be16(h);
-	p->dport = ld_be16(h + 2);
-	p->udp_len = ld_be16(h + 4);
+	p->sport = decode_be16(h);
+	p->dport = decode_be16(h + 2);
+	p->udp_len = decode_be16(h + 4);
 	/* UDP-Lite's field is the checksum coverage, where 0 means "all" */
 	if (p->udp_len < UDP_HDR_LEN && !(p->proto == IPPROTO_UDPLITE && p->udp_len == 0))
 		return decode_fail(p, RING_ST_INVALID, RING_WHY_L4_BAD);
 	return RING_ST_OK;
 }
 
-static int
-decode_icmp(struct dec *d, size_t end, size_t off)
+static int decode_icmp(struct dec *d, size_t end, size_t off)
 {
 	struct pkt *p = d->p;
 	uint8_t h[ICMP_HDR_LEN];
@@ -371,8 +356,7 @@ decode_icmp(struct dec *d, size_t end, size_t off)
 }
 
 /* The upper-layer header of proto p->proto starts at off; end is ip_end. */
-static int
-decode_l4(struct dec *d, size_t end, size_t off)
+static int decode_l4(struct dec *d, size_t end, size_t off)
 {
 	struct pkt *p = d->p;
 
@@ -412,21 +396,20 @@ decode_l4(struct dec *d, size_t end, size_t off)
  * The fixed part is decoded into *p before IHL and Total Length are judged,
  * so an invalid packet still shows who sent it.
  */
-static int
-decode_ipv4(struct dec *d)
+static int decode_ipv4(struct dec *d)
 {
 	struct pkt *p = d->p;
 	uint8_t h[IPV4_HDR_LEN];
 	size_t ihl, end;
 	uint16_t fo;
 
-	if (!get_bytes(d->buf, d->len, 0, h, sizeof(h)))
+	if (!decode_get_bytes(d->buf, d->len, 0, h, sizeof(h)))
 		return decode_fail(p, RING_ST_TRUNCATED, RING_WHY_L3_TRUNC);
 	ihl = (size_t)(h[0] & 0x0f) * 4;
 	p->tos = h[1];
-	p->ip_len = ld_be16(h + 2);
-	p->ip_id = ld_be16(h + 4);
-	fo = ld_be16(h + 6);
+	p->ip_len = decode_be16(h + 2);
+	p->ip_id = decode_be16(h + 4);
+	fo = decode_be16(h + 6);
 	p->frag_off = (uint16_t)((fo & IPV4_OFFMASK) * 8);
 	p->ip_flags = (fo & IPV4_RF ? RING_IPF_RF : 0) | (fo & IPV4_DF ? RING_IPF_DF : 0) |
 	    (fo & IPV4_MF ? RING_IPF_MF : 0) | (ihl > IPV4_HDR_LEN ? RING_IPF_OPTIONS : 0);
@@ -460,8 +443,7 @@ decode_ipv4(struct dec *d)
  *  |               Destination Address (16 bytes)                  |
  *  +---------------------------------------------------------------+
  */
-static int
-decode_ipv6(struct dec *d)
+static int decode_ipv6(struct dec *d)
 {
 	struct pkt *p = d->p;
 	uint8_t h[IPV6_HDR_LEN];
@@ -470,12 +452,12 @@ decode_ipv6(struct dec *d)
 	uint32_t w;
 	int st;
 
-	if (!get_bytes(d->buf, d->len, 0, h, sizeof(h)))
+	if (!decode_get_bytes(d->buf, d->len, 0, h, sizeof(h)))
 		return decode_fail(p, RING_ST_TRUNCATED, RING_WHY_L3_TRUNC);
-	w = ld_be32(h);
+	w = decode_be32(h);
 	p->tos = (uint8_t)(w >> 20);
 	p->flow_label = w & 0xfffff;
-	end = IPV6_HDR_LEN + ld_be16(h + 4);
+	end = IPV6_HDR_LEN + decode_be16(h + 4);
 	/* 65535 + 40 does not fit ring_rec.ip_len: saturate, bounds use end */
 	p->ip_len = end > UINT16_MAX ? UINT16_MAX : (uint16_t)end;
 	p->proto = h[6];
@@ -498,15 +480,14 @@ decode_ipv6(struct dec *d)
 	return decode_l4(d, end, x.off);
 }
 
-int
-decode_packet(const uint8_t *buf, size_t len, unsigned family, struct pkt *p)
+int decode_packet(const uint8_t *buf, size_t len, unsigned family, struct pkt *p)
 {
 	struct dec d = { .buf = buf, .len = buf != NULL ? len : 0, .p = p };
 	uint8_t b0;
 	unsigned v;
 
 	memset(p, 0, sizeof(*p));
-	if (!get_u8(d.buf, d.len, 0, &b0))
+	if (!decode_get_u8(d.buf, d.len, 0, &b0))
 		return decode_fail(p, RING_ST_INVALID, RING_WHY_NO_PAYLOAD);
 	v = b0 >> 4;
 	if ((v != 4 && v != 6) || (family != 0 && family != v))
@@ -515,8 +496,7 @@ decode_packet(const uint8_t *buf, size_t len, unsigned family, struct pkt *p)
 	return v == 4 ? decode_ipv4(&d) : decode_ipv6(&d);
 }
 
-const char *
-decode_why_str(unsigned why)
+const char *decode_why_str(unsigned why)
 {
 	static const char *const str[__RING_WHY_MAX] = {
 		[RING_WHY_NONE]		= "none",
