@@ -5,6 +5,7 @@
  * number. Knowledge-base rows are counted in a plain array indexed by id.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,7 +222,7 @@ bool dropagg_has_l4(const struct ring_rec *r)
 
 bool dropagg_has_ports(unsigned proto)
 {
-	return proto == 6 || proto == 17 || proto == 136;	/* TCP, UDP, UDP-Lite */
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE;
 }
 
 static unsigned verdict_of(unsigned v)
@@ -280,8 +281,8 @@ int dropagg_add_drop(struct dropagg *a, const struct ring_rec *r)
 			a->tot.unkept++;
 		}
 	}
-	if (dropagg_has_l4(r) && (dropagg_has_ports(r->proto) || r->proto == 1 ||
-				  r->proto == 58)) {
+	if (dropagg_has_l4(r) && (dropagg_has_ports(r->proto) || r->proto == IPPROTO_ICMP ||
+				  r->proto == IPPROTO_ICMPV6)) {
 		struct dropagg_port key = { .proto = r->proto }, *p;
 
 		key.port = dropagg_has_ports(r->proto) ? r->dport :

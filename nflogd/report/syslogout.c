@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "report/dropagg.h"
 #include "classify/kb.h"
@@ -158,11 +159,11 @@ static void sb_addr(struct sbuf *b, const char *name, unsigned family, const uin
 static const char *proto_name(unsigned proto)
 {
 	switch (proto) {
-	case 1:	  return "icmp";
-	case 6:	  return "tcp";
-	case 17:  return "udp";
-	case 58:  return "ipv6-icmp";
-	case 136: return "udplite";
+	case IPPROTO_ICMP:    return "icmp";
+	case IPPROTO_TCP:     return "tcp";
+	case IPPROTO_UDP:     return "udp";
+	case IPPROTO_ICMPV6:  return "ipv6-icmp";
+	case IPPROTO_UDPLITE: return "udplite";
 	default:  return NULL;
 	}
 }
@@ -218,7 +219,7 @@ int syslogout_drop(char *buf, size_t size, const struct syslogout_id *id,
 	if (dropagg_has_l4(r) && dropagg_has_ports(r->proto)) {
 		sb_param_u(&b, "sport", r->sport);
 		sb_param_u(&b, "dport", r->dport);
-	} else if (dropagg_has_l4(r) && (r->proto == 1 || r->proto == 58)) {
+	} else if (dropagg_has_l4(r) && (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6)) {
 		sb_param_u(&b, "icmp_type", r->icmp_type);
 		sb_param_u(&b, "icmp_code", r->icmp_code);
 	}
