@@ -1,7 +1,17 @@
-/* suggest_int.h - the suggestion engine's state, shared by its two halves:
- * suggest.c aggregates and decides (and words each decision), suggest_out.c
- * lays the decisions out as an nft script or a JSON document and places
- * rules before the log rules of the live ruleset. Not a public interface.
+/* suggest_int.h - the suggestion engine's state, shared by its parts and by
+ * nothing else (not a public interface). Calls run one way:
+ *
+ *   suggest.c             suggest_finish: decide, then word, then the blocks
+ *     suggest_decide.c    link alerts, sort sources, make the items
+ *       suggest_ingest.c  alerts and drops aggregated (the source table)
+ *     suggest_words.c     each item's texts, from the figures decide left
+ *   suggest_render_json.c the JSON document, with the script's rule lines
+ *     suggest_render_nft.c  the nft script and each item's rule lines
+ *   suggest_util.c        arrays, maps, address/duration text, ICMPv6 names:
+ *                         below all of them
+ *
+ * Ingest and decide build the state, words fill in the items' texts, and
+ * the writers only read.
  */
 #ifndef NFLOGD_SUGGEST_INT_H
 #define NFLOGD_SUGGEST_INT_H
@@ -191,14 +201,59 @@ struct suggest {
 	size_t			 nblocks;
 };
 
-/* suggest_addr_text - addr as text (inet_ntop) into buf, "?" on failure. */
+/* --- suggest_util.c ------------------------------------------------- */
+
+/* suggest_grow - grow an array of size-byte elements so that it holds need;
+ * NULL on allocation failure, the old array untouched. */
+void *suggest_grow(void *v, size_t *cap, size_t need, size_t size);
+
+/* suggest_map_find - key's value, NULL when absent. suggest_map_get - the
+ * same, inserted as 0 when new; NULL on allocation failure. */
+uint32_t *suggest_map_find(const struct suggest_map *m, uint64_t key);
+uint32_t *suggest_map_get(struct suggest_map *m, uint64_t key);
+void suggest_map_free(struct suggest_map *m);
+
+/* suggest_addr_text - addr as text (inet_ntop) into buf, "?" on failure;
+ * suggest_src_text - the same for source si. */
 const char *suggest_addr_text(unsigned family, const uint8_t addr[16], char *buf, size_t len);
+const char *suggest_src_text(const struct suggest *s, uint32_t si, char *buf, size_t len);
 
 /* suggest_duration - seconds in nft's duration syntax: "12h", "1d12h", "7d". */
 const char *suggest_duration(uint32_t secs, char *buf, size_t len);
 
+/* --- suggest_ingest.c ----------------------------------------------- */
+
+/* suggest_src_get - the index of a source, created when create is set;
+ * SUGGEST_NONE when it is not there, or the table is full (*rc 0) or memory
+ * ran out (*rc < 0). */
+uint32_t suggest_src_get(struct suggest *s, unsigned family, const uint8_t addr[16], bool create,
+			 int *rc);
+
+/* --- suggest_decide.c ----------------------------------------------- */
+
+/* suggest_decide - after the last add: fill items (in script order, texts
+ * empty), count, more, skips. 0 or -ENOMEM. */
+int suggest_decide(struct suggest *s);
+
+/* --- suggest_words.c ------------------------------------------------ */
+
 /* suggest_word - fill an item's texts (why, detail, change, expr, note)
- * from its figures and the engine's state; suggest_out.c. */
+ * from its figures and the engine's state. */
 void suggest_word(const struct suggest *s, struct suggest_item *it);
+
+/* --- suggest_render_nft.c ------------------------------------------- */
+
+/* Receives each rule line; comment lines start with '#'. 0 or < 0 to stop. */
+typedef int (*suggest_sink)(void *ctx, bool comment, const char *line);
+
+/* suggest_item_lines - the nft lines of one item, to sink. standalone: a
+ * block also gets its table and set lines (JSON, where each suggestion
+ * stands alone). */
+int suggest_item_lines(const struct suggest *s, const struct suggest_item *it, bool standalone,
+		       suggest_sink sink, void *ctx);
+
+/* suggest_pairs_order - the pairs of p by (group, prefix), into order. */
+void suggest_pairs_order(const struct suggest *s, const struct suggest_pairs *p,
+			 uint16_t order[SUGGEST_PAIRS_MAX]);
 
 #endif
