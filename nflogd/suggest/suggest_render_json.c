@@ -10,55 +10,13 @@
 #include <string.h>
 
 #include "suggest/suggest_int.h"
-#include "util/utf8.h"
+#include "util/json.h"
 
 static const char *const suggest_kind_names[] = {
 	[SUGGEST_SILENCE] = "silence", [SUGGEST_BLOCK] = "block",
 	[SUGGEST_RATELIMIT] = "ratelimit", [SUGGEST_ANTISPOOF] = "antispoof",
 	[SUGGEST_ICMP] = "icmp",
 };
-
-/* A JSON string: quotes, backslashes and control characters escaped, and
- * bytes that are not UTF-8 (log prefixes are arbitrary) as U+FFFD. */
-static void suggest_json_str(FILE *f, const char *str)
-{
-	const unsigned char *p = (const unsigned char *)str;
-	size_t n = strlen(str);
-
-	fputc('"', f);
-	while (n) {
-		size_t k;
-
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', f);
-			fputc(*p, f);
-		} else if (*p == '\n') {
-			fputs("\\n", f);
-		} else if (*p == '\r') {
-			fputs("\\r", f);
-		} else if (*p == '\t') {
-			fputs("\\t", f);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(f, "\\u%04x", *p);
-		} else if (*p >= 0x80) {
-			k = utf8_seq_len(p, n);
-			if (!k) {
-				fputs("\\ufffd", f);
-				k = 1;
-			} else {
-				fwrite(p, 1, k, f);
-			}
-			p += k;
-			n -= k;
-			continue;
-		} else {
-			fputc(*p, f);
-		}
-		p++;
-		n--;
-	}
-	fputc('"', f);
-}
 
 struct suggest_json_ctx {
 	FILE	*f;
@@ -74,7 +32,7 @@ static int suggest_json_sink(void *ctx, bool comment, const char *line)
 	if (!j->first)
 		fputc(',', j->f);
 	j->first = false;
-	suggest_json_str(j->f, line);
+	json_quote_file(j->f, line);
 	return 0;
 }
 
@@ -86,13 +44,13 @@ static int suggest_json_item(const struct suggest *s, const struct suggest_item 
 	int rc;
 
 	fprintf(f, "{\"kind\":\"%s\",\"why\":", suggest_kind_names[it->kind]);
-	suggest_json_str(f, it->why);
+	json_quote_file(f, it->why);
 	if (it->detail[0]) {
 		fputs(",\"meaning\":", f);
-		suggest_json_str(f, it->detail);
+		json_quote_file(f, it->detail);
 	}
 	fputs(",\"change\":", f);
-	suggest_json_str(f, it->change);
+	json_quote_file(f, it->change);
 	fprintf(f, ",\"drops\":%u,\"sources\":%u,\"alert_ids\":[", it->drops, it->sources);
 	for (i = 0; i < it->nids; i++)
 		fprintf(f, "%s%u", i ? "," : "", it->ids[i]);
@@ -104,7 +62,7 @@ static int suggest_json_item(const struct suggest *s, const struct suggest_item 
 		fprintf(f, ",\"timeout_s\":%u,\"incidents\":%u", it->timeout_s, it->incidents);
 	if (it->expr[0]) {
 		fputs(",\"expr\":", f);
-		suggest_json_str(f, it->expr);
+		json_quote_file(f, it->expr);
 	}
 	if (it->pairs) {
 		uint16_t order[SUGGEST_PAIRS_MAX];
@@ -114,7 +72,7 @@ static int suggest_json_item(const struct suggest *s, const struct suggest_item 
 		for (i = 0; i < it->pairs->n; i++) {
 			fprintf(f, "%s{\"group\":%u,\"prefix\":", i ? "," : "",
 				s->pairs[order[i]].group);
-			suggest_json_str(f, s->pairs[order[i]].prefix);
+			json_quote_file(f, s->pairs[order[i]].prefix);
 			fputc('}', f);
 		}
 		fputc(']', f);
@@ -147,7 +105,7 @@ int suggest_write_json(const struct suggest *s, FILE *out)
 
 		fprintf(out, "%s{\"source\":\"%s\",\"reason\":", i ? "," : "",
 			suggest_addr_text(src->family, src->addr, addr, sizeof(addr)));
-		suggest_json_str(out, s->skips[i].reason);
+		json_quote_file(out, s->skips[i].reason);
 		fputc('}', out);
 	}
 	fprintf(out, "],\"unlisted\":{\"block\":%zu,\"ratelimit\":%zu,\"skipped\":%zu}}\n",

@@ -1186,9 +1186,9 @@ static void test_sanitising(void **state)
 	assert_has(out, "# log rule for group 10 prefix \"x\"y?z\" not found");
 	assert_has(out, "#   meaning: my\"svc\\x\xc3\xa9: Chatter \"quoted\" caf\xc3\xa9\n");
 
-	/* JSON escapes them */
+	/* JSON escapes them as util/json.h does every string: controls as \u00XX */
 	out = fx_json(f);
-	assert_has(out, "\"prefix\":\"we\\\"ird\\\\pre\\nfix\\u0001\"");
+	assert_has(out, "\"prefix\":\"we\\\"ird\\\\pre\\u000afix\\u0001\"");
 	assert_has(out, "\"meaning\":\"my\\\"svc\\\\x\xc3\xa9: Chatter \\\"quoted\\\" caf\xc3\xa9\"");
 	assert_has(out, "comment \\\"nflogd: unlogged drop of udp 5000 mysvcx broadcasts\\\"\"]");
 	suggest_free(f->s);
