@@ -1,18 +1,16 @@
-/* nflogd.c - the daemon: options, start-up order, signal loop.
+/* nflogd.c - the daemon: start-up order, signal loop, shutdown.
  *
  * Start-up acquires everything that needs privilege first (the ring file,
  * every NFLOG group, the pidfile), then drops to the service user, clears
  * every capability and installs the seccomp filter (sandbox.h,
  * doc/SECURITY.md), and only then starts one capture thread per group and
  * the correlator. Any start-up problem is fatal and says why; at run time
- * nothing is.
+ * nothing is. The command line and the settings file are options.h's.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -31,330 +29,15 @@
 #include "util/log.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
-#include "util/opts.h"
+#include "daemon/options.h"
 #include "ring/ring.h"
 #include "ring/ringread.h"
 #include "daemon/sandbox.h"
 #include "daemon/worker.h"
 
-#define NFLOGD_VERSION		"0.1"
-#define NFLOGD_RING_DIR		"/var/lib/nflogd"
-#define NFLOGD_RING_DEFAULT	NFLOGD_RING_DIR "/drops.ring"
-#define NFLOGD_RING_SIZE	(64ull << 20)	/* bytes */
-#define NFLOGD_LOCAL_KB		"/etc/nflogd/local.kb"
 #define NFLOGD_TICK_MS		1000		/* ms between housekeeping rounds */
 #define NFLOGD_SYNC_TICKS	5		/* rounds between ring write-backs */
 #define NFLOGD_SELFTEST_ENV	"NFLOGD_SECCOMP_SELFTEST"	/* test hook, SECURITY.md */
-
-struct nflogd_opts {
-	uint16_t		 groups[RING_SEG_MAX];
-	int			 cpus[RING_SEG_MAX];	/* -1 = unpinned */
-	size_t			 ngroups;
-	const char		*ring_path;
-	uint64_t		 ring_size;
-	struct capture_cfg	 cap;
-	const char		*user;		/* NULL: sandbox.h's default */
-	const char		*ring_group;	/* NULL: the user's group */
-	int			 no_sandbox;	/* no seccomp filter */
-	int			 selftest;	/* NFLOGD_SECCOMP_SELFTEST=1 */
-	const char		*pidfile;
-	const char		*local_kb;
-	int			 local_kb_given;
-	struct corr_cfg		 corr;
-	int			 daemonize;
-	const char		*metrics_listen;
-	int			 log_level;	/* syslog priority; messages above it dropped */
-	const char		*config_path;	/* CONFIG_DEFAULT_PATH unless --config */
-	int			 config_given;
-	struct config		*cfg;		/* the file as read at start; owns strings above */
-	uint32_t		 cli_keys;	/* 1 << enum config_key given on the command line */
-	int			 groups_from;	/* 0 default, 1 file, 2 command line */
-};
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: nflogd [-dhV] [-g LIST | --per-cpu BASE] [--ring PATH] [--ring-size BYTES]\n"
-"              [--copy-range BYTES] [--qthreshold N] [--flush-timeout CS]\n"
-"              [--nlbufsiz BYTES] [--rcvbuf BYTES] [--user USER] [--ring-group GROUP]\n"
-"              [--no-sandbox] [--pidfile PATH] [--local-kb PATH] [--corr KEY=VALUE]...\n"
-"              [--config PATH] [--metrics-listen ADDR:PORT] [--log-level LEVEL]\n"
-"      --config PATH     settings file (default " CONFIG_DEFAULT_PATH ", used when\n"
-"                        present); the command line wins; nflogd.conf(5)\n"
-"  -g, --groups LIST     NFLOG groups to bind: 0 | 10-13 | 1,5 (default 0)\n"
-"      --per-cpu BASE    bind groups BASE..BASE+ncpu-1, one thread pinned per CPU\n"
-"      --ring PATH       ring file (default " NFLOGD_RING_DEFAULT "); its directory\n"
-"                        must not be world-writable\n"
-"      --ring-size BYTES ring file size, K/M/G suffixes (default 64M)\n"
-"      --copy-range N    bytes of each packet the kernel copies (default %d)\n"
-"      --qthreshold N    messages per kernel batch (default %d)\n"
-"      --flush-timeout N batch flush timeout in 1/100 s (default %d)\n"
-"      --nlbufsiz N      kernel batch buffer, bytes (default %d)\n"
-"      --rcvbuf BYTES    socket receive buffer per group (default 32M)\n"
-"      --user USER       run as USER once the groups are bound and the ring is\n"
-"                        open (default " SANDBOX_USER_DEFAULT ", or " SANDBOX_USER_FALLBACK " when it does not exist)\n"
-"      --ring-group GROUP\n"
-"                        group that may read the ring file, name or number\n"
-"                        (default: USER's primary group); the file is mode 0640\n"
-"      --no-sandbox      no seccomp filter, for debugging (privileges are still\n"
-"                        dropped); see doc/SECURITY.md\n"
-"      --pidfile PATH    write the daemon's pid to PATH\n"
-"      --local-kb PATH   site knowledge added to kb/ (default " NFLOGD_LOCAL_KB ",\n"
-"                        used when present)\n"
-"      --corr KEY=VALUE  correlator threshold (doc/correlation.md), e.g.\n"
-"                        scan_ports=20, window_s=60, max_sources=65536\n"
-"      --metrics-listen ADDR:PORT\n"
-"                        serve Prometheus text at http://ADDR:PORT/metrics, e.g.\n"
-"                        127.0.0.1:9477 or [::1]:9477 (default: off)\n"
-"      --log-level LEVEL err, warning, notice, info (default) or debug (syslog)\n"
-"  -d, --daemon          detach and log to syslog\n"
-"  SIGHUP re-reads the settings file and local.kb (nflogd(8), SIGNALS).\n",
-		CAPTURE_COPY_RANGE, CAPTURE_QTHRESH, CAPTURE_TIMEOUT_CS, CAPTURE_NLBUFSIZ);
-}
-
-static int nflogd_bad(const char *what, const char *arg, int rc)
-{
-	log_msg(LOG_ERR, "bad %s '%s': %s", what, arg,
-		rc == -ERANGE ? "out of range" : "not a number");
-	return -1;
-}
-
-/* One CPU per group, taken from the CPUs this process may run on, in order. */
-static int nflogd_per_cpu(struct nflogd_opts *o, const char *arg)
-{
-	cpu_set_t set;
-	uint64_t base;
-	int cpu, rc;
-
-	if ((rc = opts_uint(arg, 0, 65535, &base)) < 0)
-		return nflogd_bad("--per-cpu base group", arg, rc);
-	if (sched_getaffinity(0, sizeof(set), &set) < 0) {
-		log_msg(LOG_ERR, "sched_getaffinity: %s", strerror(errno));
-		return -1;
-	}
-	o->ngroups = 0;
-	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-		if (!CPU_ISSET(cpu, &set))
-			continue;
-		if (base + (uint64_t)cpu > 65535 || o->ngroups >= RING_SEG_MAX) {
-			log_msg(LOG_ERR, "--per-cpu %s: group for CPU %d out of range", arg, cpu);
-			return -1;
-		}
-		o->groups[o->ngroups] = (uint16_t)(base + (uint64_t)cpu);
-		o->cpus[o->ngroups++] = cpu;
-	}
-	return 0;
-}
-
-/* One setting, from the file (line > 0) or the command line (line 0), checked
- * by config_check() either way so that both accept exactly the same values. */
-static int nflogd_set(struct nflogd_opts *o, enum config_key k, const char *sub,
-		      const char *val, unsigned line)
-{
-	char err[CONFIG_VALUE_MAX + 256], where[300] = "";
-	uint64_t v;
-	size_t i;
-
-	if (line)
-		snprintf(where, sizeof(where), "%s:%u: ", o->config_path, line);
-	if (config_check(k, sub, val, &v, err, sizeof(err)) < 0) {
-		log_msg(LOG_ERR, "%s%s%s", where,
-			line ? "" : k == CONFIG_CORR ? "--corr: " : "--", err);
-		return -1;
-	}
-	switch (k) {
-	case CONFIG_GROUPS:
-	case CONFIG_PER_CPU:
-		if (o->groups_from == (line ? 1 : 2)) {
-			log_msg(LOG_ERR, "%s%s", where, line ? "give groups or per-cpu once"
-							     : "give -g or --per-cpu once");
-			return -1;
-		}
-		o->groups_from = line ? 1 : 2;
-		if (k == CONFIG_PER_CPU)
-			return nflogd_per_cpu(o, val);
-		if (opts_groups(val, o->groups, RING_SEG_MAX, &o->ngroups, err, sizeof(err)) < 0)
-			return -1;	/* cannot happen: checked above */
-		for (i = 0; i < o->ngroups; i++)
-			o->cpus[i] = -1;
-		break;
-	case CONFIG_RING:		o->ring_path = val; break;
-	case CONFIG_RING_SIZE:		o->ring_size = v; break;
-	case CONFIG_RING_GROUP:		o->ring_group = val; break;
-	case CONFIG_COPY_RANGE:		o->cap.copy_range = (uint32_t)v; break;
-	case CONFIG_QTHRESHOLD:		o->cap.qthresh = (uint32_t)v; break;
-	case CONFIG_FLUSH_TIMEOUT:	o->cap.timeout_cs = (uint32_t)v; break;
-	case CONFIG_NLBUFSIZ:		o->cap.nlbufsiz = (uint32_t)v; break;
-	case CONFIG_RCVBUF:		o->cap.rcvbuf = (uint32_t)v; break;
-	case CONFIG_USER:		o->user = val; break;
-	case CONFIG_PIDFILE:		o->pidfile = val; break;
-	case CONFIG_LOCAL_KB:
-		o->local_kb = val;
-		o->local_kb_given = 1;
-		break;
-	case CONFIG_CORR:		config_corr_set(&o->corr, sub, val); break;
-	case CONFIG_METRICS_LISTEN:	o->metrics_listen = val; break;
-	case CONFIG_LOG_LEVEL:		o->log_level = config_log_level(val); break;
-	case __CONFIG_KEY_MAX:		break;
-	}
-	if (!line)
-		o->cli_keys |= 1u << k;
-	return 0;
-}
-
-/* --corr KEY=VALUE on the command line: corr.KEY = VALUE in the file. */
-static int nflogd_corr_arg(struct nflogd_opts *o, const char *arg)
-{
-	char name[64];
-	const char *eq = strchr(arg, '=');
-
-	if (!eq || (size_t)(eq - arg) >= sizeof(name)) {
-		log_msg(LOG_ERR, "--corr %s: want KEY=VALUE (doc/correlation.md)", arg);
-		return -1;
-	}
-	memcpy(name, arg, (size_t)(eq - arg));
-	name[eq - arg] = '\0';
-	return nflogd_set(o, CONFIG_CORR, name, eq + 1, 0);
-}
-
-/* --config before anything else: the file is applied first, the other
- * options over it. The default file may be absent, a given one may not. */
-static int nflogd_config_read(struct nflogd_opts *o)
-{
-	char err[CONFIG_VALUE_MAX + 512];
-	size_t i;
-	int rc;
-
-	if (!o->config_path)
-		o->config_path = CONFIG_DEFAULT_PATH;
-	rc = config_load(o->config_path, &o->cfg, err, sizeof(err));
-	if (rc == -ENOENT && !o->config_given)
-		return 0;
-	if (rc < 0) {
-		log_msg(LOG_ERR, "config: %s", err);
-		return -1;
-	}
-	for (i = 0; i < o->cfg->n; i++) {
-		const struct config_item *it = &o->cfg->items[i];
-
-		if (nflogd_set(o, it->key, it->sub, it->value, it->line) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int nflogd_parse(int argc, char **argv, struct nflogd_opts *o)
-{
-	enum { O_PERCPU = 256, O_RING, O_RINGSIZE, O_COPY, O_QTH, O_TIMEOUT,
-	       O_NLBUF, O_RCVBUF, O_USER, O_RINGGROUP, O_NOSANDBOX, O_PIDFILE, O_LOCALKB,
-	       O_CORR, O_CONFIG, O_METRICS, O_LOGLEVEL };
-	static const struct option lopts[] = {
-		{ "daemon",	   no_argument,	      NULL, 'd' },
-		{ "groups",	   required_argument, NULL, 'g' },
-		{ "help",	   no_argument,	      NULL, 'h' },
-		{ "version",	   no_argument,	      NULL, 'V' },
-		{ "per-cpu",	   required_argument, NULL, O_PERCPU },
-		{ "ring",	   required_argument, NULL, O_RING },
-		{ "ring-size",	   required_argument, NULL, O_RINGSIZE },
-		{ "copy-range",	   required_argument, NULL, O_COPY },
-		{ "qthreshold",	   required_argument, NULL, O_QTH },
-		{ "flush-timeout", required_argument, NULL, O_TIMEOUT },
-		{ "nlbufsiz",	   required_argument, NULL, O_NLBUF },
-		{ "rcvbuf",	   required_argument, NULL, O_RCVBUF },
-		{ "user",	   required_argument, NULL, O_USER },
-		{ "ring-group",	   required_argument, NULL, O_RINGGROUP },
-		{ "no-sandbox",	   no_argument,	      NULL, O_NOSANDBOX },
-		{ "pidfile",	   required_argument, NULL, O_PIDFILE },
-		{ "local-kb",	   required_argument, NULL, O_LOCALKB },
-		{ "corr",	   required_argument, NULL, O_CORR },
-		{ "config",	   required_argument, NULL, O_CONFIG },
-		{ "metrics-listen", required_argument, NULL, O_METRICS },
-		{ "log-level",	   required_argument, NULL, O_LOGLEVEL },
-		{ NULL, 0, NULL, 0 }
-	};
-	/* Long options that are settings: the same key in the file. */
-	static const struct { int opt; enum config_key key; } keyed[] = {
-		{ 'g', CONFIG_GROUPS }, { O_PERCPU, CONFIG_PER_CPU }, { O_RING, CONFIG_RING },
-		{ O_RINGSIZE, CONFIG_RING_SIZE }, { O_COPY, CONFIG_COPY_RANGE },
-		{ O_QTH, CONFIG_QTHRESHOLD }, { O_TIMEOUT, CONFIG_FLUSH_TIMEOUT },
-		{ O_NLBUF, CONFIG_NLBUFSIZ }, { O_RCVBUF, CONFIG_RCVBUF }, { O_USER, CONFIG_USER },
-		{ O_RINGGROUP, CONFIG_RING_GROUP }, { O_PIDFILE, CONFIG_PIDFILE },
-		{ O_LOCALKB, CONFIG_LOCAL_KB }, { O_METRICS, CONFIG_METRICS_LISTEN },
-		{ O_LOGLEVEL, CONFIG_LOG_LEVEL },
-	};
-	size_t i;
-	int c;
-
-	o->ring_path = NFLOGD_RING_DEFAULT;
-	o->local_kb = NFLOGD_LOCAL_KB;
-	o->log_level = LOG_INFO;
-	corr_cfg_default(&o->corr);
-	o->ring_size = NFLOGD_RING_SIZE;
-	o->cap = (struct capture_cfg){
-		.copy_range = CAPTURE_COPY_RANGE, .qthresh = CAPTURE_QTHRESH,
-		.timeout_cs = CAPTURE_TIMEOUT_CS, .nlbufsiz = CAPTURE_NLBUFSIZ,
-		.rcvbuf = CAPTURE_RCVBUF,
-	};
-	opterr = 0;
-	/* Pass 1: syntax, --help, --version and --config only. */
-	while ((c = getopt_long(argc, argv, ":dg:hV", lopts, NULL)) != -1) {
-		switch (c) {
-		case O_CONFIG:
-			o->config_path = optarg;
-			o->config_given = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			printf("nflogd %s (ring format %d.%d)\n", NFLOGD_VERSION,
-			       RING_VERSION_MAJOR, RING_VERSION_MINOR);
-			exit(0);
-		case ':':
-			log_msg(LOG_ERR, "option %s needs an argument", argv[optind - 1]);
-			return -1;
-		case '?':
-			log_msg(LOG_ERR, "unknown option '%s' (see nflogd --help)",
-				argv[optind - 1]);
-			return -1;
-		default:
-			break;
-		}
-	}
-	if (optind < argc) {
-		log_msg(LOG_ERR, "unexpected argument '%s'", argv[optind]);
-		return -1;
-	}
-	if (nflogd_config_read(o) < 0)
-		return -1;
-	/* Pass 2: the command line over the file. */
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":dg:hV", lopts, NULL)) != -1) {
-		for (i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++)
-			if (keyed[i].opt == c)
-				break;
-		if (i < sizeof(keyed) / sizeof(keyed[0])) {
-			if (nflogd_set(o, keyed[i].key, NULL, optarg, 0) < 0)
-				return -1;
-		} else if (c == O_CORR) {
-			if (nflogd_corr_arg(o, optarg) < 0)
-				return -1;
-		} else if (c == 'd') {
-			o->daemonize = 1;
-		} else if (c == O_NOSANDBOX) {
-			o->no_sandbox = 1;
-		}
-	}
-	if (!o->groups_from) {
-		o->ngroups = 1;
-		o->groups[0] = 0;
-		o->cpus[0] = -1;
-	}
-	if (o->cap.qthresh == 1)
-		log_msg(LOG_WARNING, "--qthreshold 1 sends one netlink message per "
-			"packet: several times the CPU cost, and loss under load");
-	return 0;
-}
 
 /* The default ring lives in a directory packages do not always create; the
  * ring's group must be able to enter it. */
@@ -602,227 +285,319 @@ static void nflogd_reload(const struct nflogd_opts *o, struct nflogd_live *live)
 		cfg ? o->config_path : "no settings file", level, restart,
 		restart == 1 ? "" : "s", restart == 1 ? "s" : "");
 }
+/* Everything start-up acquires and nflogd_shutdown() releases. main() keeps
+ * it static: the threads hold pointers into it (stop, live.swap). */
+struct nflogd_run {
+	struct nflogd_live	 live;
+	struct sandbox_user	 user;		/* who to become */
+	gid_t			 ring_gid;	/* who may read the ring */
+	struct ring		*ring;
+	struct worker		*workers[RING_SEG_MAX];
+	size_t			 started;	/* workers running: joined; the rest freed */
+	struct corrthread	*corr;
+	struct metrics		*metrics;
+	int			 mfd;		/* metrics socket not yet the endpoint's, or -1 */
+	int			 sigfd;		/* SIGTERM, SIGINT and SIGHUP, or -1 */
+	int			 stop;		/* set once: every thread returns */
+};
 
-int main(int argc, char **argv)
+/* The classifier the capture threads start with. The default local.kb is
+ * optional; one named on the command line is not. */
+static int nflogd_classifier(const struct nflogd_opts *o, struct nflogd_live *live)
 {
-	static struct nflogd_opts o;
-	static struct worker *workers[RING_SEG_MAX];
 	struct kb *local = NULL;
-	struct classify *cls = NULL;
-	struct corrthread *corr = NULL;
-	struct ring_reader *rr;
-	static int stop;
-	static struct nflogd_live live;
-	struct metrics *metrics = NULL;
-	int mfd = -1;
-	struct ring_open_opts ro = { 0 };
-	struct sandbox_user user;
-	struct signalfd_siginfo si;
-	struct pollfd pfd;
-	struct ring *ring;
-	char err[512], moved[PATH_MAX + 64], groups[1024];
-	sigset_t sigs;
-	const char *env;
-	size_t i, started = 0;
-	int rc = 1, ticks = 0;
-	gid_t ring_gid;
+	char err[512];
 
-	if (nflogd_parse(argc, argv, &o) < 0)
-		return 1;
-	env = getenv(NFLOGD_SELFTEST_ENV);	/* read once, here */
-	o.selftest = env && strcmp(env, "1") == 0;
-	setlogmask(LOG_UPTO(o.log_level));
-	live.cfg = o.cfg;
-	notify_send("STATUS=starting");	/* reads $NOTIFY_SOCKET while single-threaded */
-	if (nflogd_ids(&o, &user, &ring_gid) < 0)
-		return 1;
-
-	/* The default local.kb is optional; one named on the command line is not. */
-	if (o.local_kb_given || access(o.local_kb, F_OK) == 0) {
-		local = kb_load(o.local_kb, err, sizeof(err));
+	if (o->local_kb_given || access(o->local_kb, F_OK) == 0) {
+		local = kb_load(o->local_kb, err, sizeof(err));
 		if (!local) {
 			log_msg(LOG_ERR, "local kb: %s", err);
-			return 1;
+			return -1;
 		}
 	}
-	cls = classify_new(local ? local : kb_builtin());
-	live.cls = cls;
-	live.kb = live.kb0 = local;
-	if (!cls) {
+	live->cls = classify_new(local ? local : kb_builtin());
+	live->kb = live->kb0 = local;
+	if (!live->cls) {
 		log_msg(LOG_ERR, "cannot prepare the classifier: %s", strerror(errno));
 		kb_free(local);
-		return 1;
+		return -1;
 	}
+	return 0;
+}
 
-	nflogd_mkdir_default(o.ring_path, ring_gid);
-	ro.path = o.ring_path;
-	ro.size = o.ring_size;
-	ro.nsegs = (uint32_t)o.ngroups + 1;	/* the last one takes alerts */
+/* The ring file, readable by the ring's group: one segment per group, and
+ * one more that takes alerts. Frees the classifier when it fails. */
+static int nflogd_ring_open(const struct nflogd_opts *o, struct nflogd_run *run)
+{
+	struct nflogd_live *live = &run->live;
+	struct ring_open_opts ro = { 0 };
+	char err[512], moved[PATH_MAX + 64];
+
+	nflogd_mkdir_default(o->ring_path, run->ring_gid);
+	ro.path = o->ring_path;
+	ro.size = o->ring_size;
+	ro.nsegs = (uint32_t)o->ngroups + 1;	/* the last one takes alerts */
 	ro.moved_to = moved;
 	ro.moved_to_len = sizeof(moved);
 	ro.set_group = 1;
-	ro.gid = ring_gid;
+	ro.gid = run->ring_gid;
 	ro.check_dir = 1;
-	ring = ring_open(&ro, err, sizeof(err));
-	if (!ring) {
+	run->ring = ring_open(&ro, err, sizeof(err));
+	if (!run->ring) {
 		log_msg(LOG_ERR, "ring: %s", err);
-		classify_free(cls);
-		kb_free(local);
-		return 1;
+		classify_free(live->cls);
+		kb_free(live->kb0);
+		return -1;
 	}
-	live.kb_stamp = kb_stamp(local ? local : kb_builtin());
-	live.ring = ring;
-	ring_set_kb_stamp(ring, live.kb_stamp);
+	live->kb_stamp = kb_stamp(live->kb0 ? live->kb0 : kb_builtin());
+	live->ring = run->ring;
+	ring_set_kb_stamp(run->ring, live->kb_stamp);
 	if (moved[0])
 		log_msg(LOG_WARNING, "ring %s was incompatible; moved it to %s and started "
-			"a new one", o.ring_path, moved);
+			"a new one", o->ring_path, moved);
+	return 0;
+}
 
-	for (i = 0; i < o.ngroups; i++) {
+/* One NFLOG socket and one capture thread (not started yet) per group. */
+static int nflogd_captures(struct nflogd_opts *o, struct nflogd_run *run)
+{
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < o->ngroups; i++) {
 		struct capture *cap;
 
-		o.cap.group = o.groups[i];
-		cap = capture_open(&o.cap, err, sizeof(err));
+		o->cap.group = o->groups[i];
+		cap = capture_open(&o->cap, err, sizeof(err));
 		if (!cap) {
 			log_msg(LOG_ERR, "%s", err);
-			goto out;
+			return -1;
 		}
-		workers[i] = worker_new(cap, ring, (uint32_t)i, o.cpus[i], cls, &stop);
-		if (!workers[i]) {
+		run->workers[i] = worker_new(cap, run->ring, (uint32_t)i, o->cpus[i],
+					     run->live.cls, &run->stop);
+		if (!run->workers[i]) {
 			capture_close(cap);
 			log_msg(LOG_ERR, "out of memory");
-			goto out;
+			return -1;
 		}
-		worker_set_swap(workers[i], &live.swap, (uint32_t)i);
+		worker_set_swap(run->workers[i], &run->live.swap, (uint32_t)i);
 	}
-	clsswap_init(&live.swap, cls, (uint32_t)o.ngroups);
-	nflogd_ifaces(ring);
-	/* The correlator reads the file like any reader; open it while the
-	 * file is still ours to open. */
-	rr = ringread_open(o.ring_path, err, sizeof(err));
-	corr = rr ? corrthread_new(ring, rr, &o.corr, local ? local : kb_builtin(),
-				   ring_epoch(ring) << 24, &stop) : NULL;
-	if (!corr) {
+	clsswap_init(&run->live.swap, run->live.cls, (uint32_t)o->ngroups);
+	nflogd_ifaces(run->ring);
+	return 0;
+}
+
+/* The correlator reads the file like any reader; open it while the
+ * file is still ours to open. */
+static int nflogd_correlator(const struct nflogd_opts *o, struct nflogd_run *run)
+{
+	const struct kb *kb = run->live.kb0 ? run->live.kb0 : kb_builtin();
+	struct ring_reader *rr;
+	char err[512];
+
+	rr = ringread_open(o->ring_path, err, sizeof(err));
+	run->corr = rr ? corrthread_new(run->ring, rr, &o->corr, kb,
+					ring_epoch(run->ring) << 24, &run->stop) : NULL;
+	if (!run->corr) {
 		log_msg(LOG_ERR, "correlator: %s", rr ? strerror(errno) : err);
-		goto out;
+		return -1;
 	}
+	return 0;
+}
 
-	/* The endpoint: bound now (a port below 1024 would need privilege),
-	 * served by its own thread with its own read-only mapping. */
-	if (o.metrics_listen) {
-		struct ring_reader *mrr;
+/* The endpoint, when asked for: bound now (a port below 1024 would need
+ * privilege), served by its own thread with its own read-only mapping. */
+static int nflogd_metrics_open(const struct nflogd_opts *o, struct nflogd_run *run)
+{
+	struct ring_reader *mrr;
+	char err[512];
 
-		mfd = metrics_listen(o.metrics_listen, err, sizeof(err));
-		if (mfd < 0) {
-			log_msg(LOG_ERR, "%s", err);
-			goto out;
-		}
-		mrr = ringread_open(o.ring_path, err, sizeof(err));
-		metrics = mrr ? metrics_new(mfd, mrr, &live.stats, &stop) : NULL;
-		if (!metrics) {
-			log_msg(LOG_ERR, "metrics: %s", mrr ? strerror(errno) : err);
-			ringread_close(mrr);
-			goto out;
-		}
-		mfd = -1;	/* the endpoint's now */
+	if (!o->metrics_listen)
+		return 0;
+	run->mfd = metrics_listen(o->metrics_listen, err, sizeof(err));
+	if (run->mfd < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return -1;
 	}
+	mrr = ringread_open(o->ring_path, err, sizeof(err));
+	run->metrics = mrr ? metrics_new(run->mfd, mrr, &run->live.stats, &run->stop) : NULL;
+	if (!run->metrics) {
+		log_msg(LOG_ERR, "metrics: %s", mrr ? strerror(errno) : err);
+		ringread_close(mrr);
+		return -1;
+	}
+	run->mfd = -1;	/* the endpoint's now */
+	return 0;
+}
 
-	/* Still privileged: daemon() forks (the filter allows no fork), and the
-	 * pidfile may be in a directory only root can write. */
-	if (o.daemonize) {
+/* Still privileged: daemon() forks (the filter allows no fork), and the
+ * pidfile may be in a directory only root can write. */
+static int nflogd_detach(const struct nflogd_opts *o)
+{
+	if (o->daemonize) {
 		if (daemon(0, 0) < 0) {
 			log_msg(LOG_ERR, "daemon: %s", strerror(errno));
-			goto out;
+			return -1;
 		}
 		log_to_syslog("nflogd");
 	}
-	if (o.pidfile && nflogd_write_pidfile(o.pidfile) < 0)
-		goto out;
+	if (o->pidfile && nflogd_write_pidfile(o->pidfile) < 0)
+		return -1;
+	return 0;
+}
 
-	/* Blocked before any thread starts, so only signalfd sees them. */
+/* Blocked before any thread starts, so only signalfd sees them. */
+static int nflogd_signals_block(struct nflogd_run *run)
+{
+	sigset_t sigs;
+
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	pfd.fd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	pfd.events = POLLIN;
-	if (pfd.fd < 0) {
+	run->sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (run->sigfd < 0) {
 		log_msg(LOG_ERR, "signalfd: %s", strerror(errno));
-		goto out;
+		return -1;
 	}
-	if (nflogd_sandbox(&o, &user) < 0)
-		goto out;
-	for (i = 0; i < o.ngroups; i++, started++) {
-		int e = worker_start(workers[i]);
+	return 0;
+}
 
+/* Under the filter from here on: the capture threads, the correlator and
+ * the metrics endpoint. */
+static int nflogd_threads_start(const struct nflogd_opts *o, struct nflogd_run *run)
+{
+	size_t i;
+	int e;
+
+	for (i = 0; i < o->ngroups; i++, run->started++) {
+		e = worker_start(run->workers[i]);
 		if (e < 0) {
-			log_msg(LOG_ERR, "cannot start thread for group %u: %s", o.groups[i],
+			log_msg(LOG_ERR, "cannot start thread for group %u: %s", o->groups[i],
 				strerror(-e));
-			goto out;
+			return -1;
 		}
 	}
-	if (corrthread_start(corr) < 0) {
+	if (corrthread_start(run->corr) < 0) {
 		log_msg(LOG_ERR, "cannot start the correlator thread");
-		goto out;
+		return -1;
 	}
-	if (metrics && (rc = metrics_start(metrics)) < 0) {
-		log_msg(LOG_ERR, "cannot start the metrics thread: %s", strerror(-rc));
-		rc = 1;
-		goto out;
+	if (run->metrics && (e = metrics_start(run->metrics)) < 0) {
+		log_msg(LOG_ERR, "cannot start the metrics thread: %s", strerror(-e));
+		return -1;
 	}
-	nflogd_groups_str(&o, groups, sizeof(groups));
-	log_msg(LOG_INFO, "ready: groups %s, ring %s%s%s", groups, o.ring_path,
-		o.metrics_listen ? ", metrics on " : "",
-		o.metrics_listen ? o.metrics_listen : "");
+	return 0;
+}
+
+/* Start-up from the open ring on: every step that needs privilege, then the
+ * drop and the filter, then the threads, then READY=1. On failure the caller
+ * still runs nflogd_shutdown(), which releases what was acquired. */
+static int nflogd_start(struct nflogd_opts *o, struct nflogd_run *run)
+{
+	char groups[1024];
+
+	if (nflogd_captures(o, run) < 0 || nflogd_correlator(o, run) < 0 ||
+	    nflogd_metrics_open(o, run) < 0 || nflogd_detach(o) < 0 ||
+	    nflogd_signals_block(run) < 0 || nflogd_sandbox(o, &run->user) < 0 ||
+	    nflogd_threads_start(o, run) < 0)
+		return -1;
+	nflogd_groups_str(o, groups, sizeof(groups));
+	log_msg(LOG_INFO, "ready: groups %s, ring %s%s%s", groups, o->ring_path,
+		o->metrics_listen ? ", metrics on " : "",
+		o->metrics_listen ? o->metrics_listen : "");
 	notify_send("READY=1");
+	return 0;
+}
+
+/* Until SIGTERM or SIGINT (exit status 0). SIGHUP reloads; each idle tick
+ * refreshes the interface names, frees what a reload replaced and, every
+ * few ticks, writes the ring back. */
+static int nflogd_signal_loop(const struct nflogd_opts *o, struct nflogd_run *run)
+{
+	struct pollfd pfd = { .fd = run->sigfd, .events = POLLIN };
+	struct signalfd_siginfo si;
+	int ticks = 0;
 
 	for (;;) {
 		int n = poll(&pfd, 1, NFLOGD_TICK_MS);
 
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "poll: %s", strerror(errno));
-			break;
+			/* The status main() gave here before this loop was its own
+			 * function: metrics_start()'s 0 when the endpoint runs. */
+			return run->metrics ? 0 : 1;
 		}
 		if (n > 0 && read(pfd.fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 				log_msg(LOG_INFO, "signal %u: stopping", si.ssi_signo);
-				rc = 0;
-				break;
+				return 0;
 			}
 			if (si.ssi_signo == SIGHUP)
-				nflogd_reload(&o, &live);
+				nflogd_reload(o, &run->live);
 			continue;
 		}
-		nflogd_ifaces(ring);
-		nflogd_reap(&live, 0);
+		nflogd_ifaces(run->ring);
+		nflogd_reap(&run->live, 0);
 		if (++ticks % NFLOGD_SYNC_TICKS == 0)
-			ring_sync(ring);
+			ring_sync(run->ring);
 	}
-out:
+}
+
+/* Stop and join every thread, free what start-up made and, after a clean
+ * stop (rc 0), remove the pidfile. Returns rc. */
+static int nflogd_shutdown(const struct nflogd_opts *o, struct nflogd_run *run, int rc)
+{
+	struct nflogd_live *live = &run->live;
+	size_t i;
+
 	notify_send("STOPPING=1");
-	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
-	metrics_join(metrics);
-	if (mfd >= 0)
-		close(mfd);
-	for (i = 0; i < o.ngroups; i++) {
-		if (i < started)
-			worker_join(workers[i]);
+	__atomic_store_n(&run->stop, 1, __ATOMIC_RELAXED);
+	metrics_join(run->metrics);
+	if (run->mfd >= 0)
+		close(run->mfd);
+	for (i = 0; i < o->ngroups; i++) {
+		if (i < run->started)
+			worker_join(run->workers[i]);
 		else
-			worker_free(workers[i]);
+			worker_free(run->workers[i]);
 	}
-	corrthread_join(corr);	/* after the workers: it takes their last records */
-	ring_close(ring);
-	nflogd_reap(&live, 1);	/* every thread has been joined */
-	classify_free(live.cls);
-	if (live.kb != live.kb0)
-		kb_free(live.kb);
-	kb_free(live.kb0);
-	if (live.cfg != o.cfg)
-		config_free(live.cfg);
-	config_free(o.cfg);
+	corrthread_join(run->corr);	/* after the workers: it takes their last records */
+	ring_close(run->ring);
+	nflogd_reap(live, 1);	/* every thread has been joined */
+	classify_free(live->cls);
+	if (live->kb != live->kb0)
+		kb_free(live->kb);
+	kb_free(live->kb0);
+	if (live->cfg != o->cfg)
+		config_free(live->cfg);
+	config_free(o->cfg);
 	/* As the service user now: this works when the pidfile's directory
 	 * is the user's (e.g. /run/nflogd); otherwise say so. */
-	if (o.pidfile && rc == 0 && unlink(o.pidfile) < 0)
-		log_msg(LOG_WARNING, "cannot remove pidfile %s: %s", o.pidfile, strerror(errno));
+	if (o->pidfile && rc == 0 && unlink(o->pidfile) < 0)
+		log_msg(LOG_WARNING, "cannot remove pidfile %s: %s", o->pidfile, strerror(errno));
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct nflogd_opts o;
+	static struct nflogd_run run = { .mfd = -1, .sigfd = -1 };
+	const char *env;
+	int rc = 1;
+
+	if (options_parse(argc, argv, &o) < 0)
+		return 1;
+	env = getenv(NFLOGD_SELFTEST_ENV);	/* read once, here */
+	o.selftest = env && strcmp(env, "1") == 0;
+	setlogmask(LOG_UPTO(o.log_level));
+	run.live.cfg = o.cfg;
+	notify_send("STATUS=starting");	/* reads $NOTIFY_SOCKET while single-threaded */
+	/* Until the ring is open no thread exists and a failure just exits. */
+	if (nflogd_ids(&o, &run.user, &run.ring_gid) < 0 ||
+	    nflogd_classifier(&o, &run.live) < 0 || nflogd_ring_open(&o, &run) < 0)
+		return 1;
+	if (nflogd_start(&o, &run) == 0)
+		rc = nflogd_signal_loop(&o, &run);
+	return nflogd_shutdown(&o, &run, rc);
 }

@@ -7,6 +7,7 @@
  * a few hundred packets) or when the socket is idle (SO_MEMINFO).
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,10 +112,10 @@ static void worker_count(struct ring_seg_hdr *h, const struct pkt *p)
 	if (!p->family)
 		return;
 	switch (p->proto) {
-	case 6:  ring_ctr_add(h, RING_CTR_TCP, 1); break;
-	case 17: ring_ctr_add(h, RING_CTR_UDP, 1); break;
-	case 1:  ring_ctr_add(h, RING_CTR_ICMP, 1); break;
-	case 58: ring_ctr_add(h, RING_CTR_ICMPV6, 1); break;
+	case IPPROTO_TCP:    ring_ctr_add(h, RING_CTR_TCP, 1); break;
+	case IPPROTO_UDP:    ring_ctr_add(h, RING_CTR_UDP, 1); break;
+	case IPPROTO_ICMP:   ring_ctr_add(h, RING_CTR_ICMP, 1); break;
+	case IPPROTO_ICMPV6: ring_ctr_add(h, RING_CTR_ICMPV6, 1); break;
 	default: ring_ctr_add(h, RING_CTR_L4_OTHER, 1); break;
 	}
 	if (p->ip_flags & RING_IPF_FRAGMENT)
