@@ -524,9 +524,7 @@ static int nflogd_signal_loop(const struct nflogd_opts *o, struct nflogd_run *ru
 
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "poll: %s", strerror(errno));
-			/* The status main() gave here before this loop was its own
-			 * function: metrics_start()'s 0 when the endpoint runs. */
-			return run->metrics ? 0 : 1;
+			return 1;	/* a failure, metrics endpoint or not */
 		}
 		if (n > 0 && read(pfd.fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
