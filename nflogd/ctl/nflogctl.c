@@ -16,8 +16,8 @@
 
 #include "ctl/explainarg.h"
 #include "classify/kb.h"
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "util/opts.h"
 #include "report/recfmt.h"
 #include "ring/ringread.h"

@@ -1,4 +1,4 @@
-/* nflogctl_export.c - the ring in other tools' formats:
+/* cmd_prom.c - the ring in other tools' formats:
  *   nflogctl pcap -o FILE           recorded headers as a pcap file (pcapout.c)
  *   nflogctl stats --prometheus     counters for node_exporter's textfile collector (promout.c)
  * (`read --syslog` is nflogctl_syslog.c.)
@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "report/dropagg.h"
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "report/pcapout.h"
 #include "report/promout.h"
 #include "report/ringmetrics.h"

@@ -1,4 +1,4 @@
-/* nflogctl_rules.c - `nflogctl rules`: print the logging snippet and nflogd's
+/* cmd_rules.c - `nflogctl rules`: print the logging snippet and nflogd's
  * own table, install/remove the table through libnftnl, list the ruleset's
  * log rules; and the per-rule section of `nflogctl stats`.
  */
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctl/nflogctl.h"
+#include "ctl/ctlcommon.h"
 #include "ruleset/nftgen.h"
 #include "ruleset/nftnames.h"
 #include "ruleset/nftrules.h"

@@ -1,4 +1,4 @@
-/* nflogctl_suggest.c - `nflogctl suggest`: read the ring, the live ruleset,
+/* cmd_suggest.c - `nflogctl suggest`: read the ring, the live ruleset,
  * the host's addresses and the allowlist; print rules to review; with
  * --apply, add the block part to nflogd's own table in one batch.
  */
@@ -16,8 +16,8 @@
 #include <netinet/in.h>
 
 #include "util/cidrlist.h"
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "ruleset/nftgen.h"
 #include "ruleset/nftnames.h"
 #include "ruleset/nftrules.h"

@@ -1,4 +1,4 @@
-/* nflogctl_report.c - `nflogctl report -o FILE`: one self-contained HTML page
+/* cmd_report.c - `nflogctl report -o FILE`: one self-contained HTML page
  * for people who do not live in a terminal: drops over time by verdict, the
  * busiest ports with what the kb says they are, the busiest sources with
  * their alerts, the hour-of-day pattern, every alert, and the rules
@@ -17,8 +17,8 @@
 
 #include "report/dropagg.h"
 #include "report/htmlout.h"
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "ring/ringscan.h"
 #include "ring/ringnames.h"
 

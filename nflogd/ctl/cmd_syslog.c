@@ -1,4 +1,4 @@
-/* nflogctl_syslog.c - `nflogctl read [-f] --syslog`: each drop and alert as
+/* cmd_syslog.c - `nflogctl read [-f] --syslog`: each drop and alert as
  * an RFC 5424 message (syslogout.c), one datagram each, to /dev/log or
  * --syslog-socket PATH, in the order `nflogctl read` prints them.
  */
@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "util/opts.h"
 #include "report/recfmt.h"
 #include "ring/ringscan.h"

@@ -1,4 +1,4 @@
-/* nflogctl_top.c - `nflogctl top`: a live view of the ring in the terminal.
+/* cmd_top.c - `nflogctl top`: a live view of the ring in the terminal.
  *
  * The frame (topview.c) is plain text; here it is drawn with a few ANSI
  * sequences (alternate screen, cursor home, clear to end of line), no curses.
@@ -23,8 +23,8 @@
 #include <sys/ioctl.h>
 
 #include "report/dropagg.h"
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "util/opts.h"
 #include "ring/ringscan.h"
 #include "report/topview.h"

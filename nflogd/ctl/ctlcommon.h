@@ -1,11 +1,11 @@
-/* nflogctl.h - what nflogctl's command files share. nflogctl.c reads the ring
+/* ctlcommon.h - what nflogctl's command files share. nflogctl.c reads the ring
  * (read, alerts, stats, explain); nflogctl_rules.c speaks nftables (rules,
  * per-rule stats); nflogctl_suggest.c turns the ring into suggested rules;
  * nflogctl_top.c, _report.c, _export.c (pcap, Prometheus) and _syslog.c are
  * the operators' views, sharing nflogctl_outputs.c.
  */
-#ifndef NFLOGD_NFLOGCTL_H
-#define NFLOGD_NFLOGCTL_H
+#ifndef NFLOGD_CTLCOMMON_H
+#define NFLOGD_CTLCOMMON_H
 
 #include <stdbool.h>
 

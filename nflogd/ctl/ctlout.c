@@ -1,4 +1,4 @@
-/* nflogctl_outputs.c - what the output commands (top, report, pcap,
+/* ctlout.c - what the output commands (top, report, pcap,
  * stats --prometheus, read --syslog) share: dispatch help for main(), opening
  * the ring, --since, and output files that appear complete or not at all.
  */
@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctl/nflogctl_outputs.h"
+#include "ctl/ctlout.h"
 #include "util/opts.h"
 #include "ring/ringscan.h"
 

@@ -1,12 +1,12 @@
-/* nflogctl_outputs.h - nflogctl's operator outputs: `top` (nflogctl_top.c),
+/* ctlout.h - nflogctl's operator outputs: `top` (nflogctl_top.c),
  * `report` (nflogctl_report.c), `pcap` and `stats --prometheus`
  * (nflogctl_export.c), `read --syslog` (nflogctl_syslog.c), the helpers they
  * share (nflogctl_outputs.c) and the suggestion script `report` embeds
  * (nflogctl_suggest.c). Each *_main takes argv[0] = the command word and
  * returns the exit status (2: bad command line).
  */
-#ifndef NFLOGD_NFLOGCTL_OUTPUTS_H
-#define NFLOGD_NFLOGCTL_OUTPUTS_H
+#ifndef NFLOGD_CTLOUT_H
+#define NFLOGD_CTLOUT_H
 
 #include <stdbool.h>
 #include <stdint.h>
