@@ -1,15 +1,17 @@
 /* cmd_rules.c - `nflogctl rules`: print the logging snippet and nflogd's
  * own table, install/remove the table through libnftnl, list the ruleset's
- * log rules; and the per-rule section of `nflogctl stats`.
+ * log rules.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "ruleset/nftgen.h"
 #include "ruleset/nftnames.h"
 #include "ruleset/nftrules.h"
@@ -59,14 +61,6 @@ static int ctl_table_arg(const char *arg, char *family, size_t flen, char *table
 	return 0;
 }
 
-static void ctl_rule_where(const struct nftrules_logrule *r)
-{
-	printf("%s %s %s handle %llu", r->family, r->table, r->chain,
-	       (unsigned long long)r->handle);
-	if (r->comment[0])
-		printf(" comment \"%s\"", r->comment);
-}
-
 static int ctl_rules_list(void)
 {
 	struct nftrules_logrule *v;
@@ -94,24 +88,140 @@ static int ctl_rules_list(void)
 	return fflush(stdout) == EOF ? 1 : 0;
 }
 
-int ctl_rules_main(int argc, char **argv)
+/* What the options say. */
+struct rules_opts {
+	char		family[16], table[128];	/* --table [FAMILY] NAME */
+	bool		table_given;
+	uint64_t	group;			/* --groups BASE */
+	bool		per_cpu;		/* --per-cpu */
+	uint64_t	cpus;			/* --cpus N; 0: this machine's */
+	bool		own;			/* --own */
+};
+
+enum { RULES_O_TABLE = CTL_O_OWN, RULES_O_GROUPS, RULES_O_PERCPU, RULES_O_CPUS, RULES_O_OWN };
+
+static int ctl_rules_option(void *ctx, int c, const char *arg)
 {
-	enum { O_TABLE = 256, O_GROUPS, O_PERCPU, O_CPUS, O_OWN };
-	static const struct option lopts[] = {
-		{ "table",   required_argument, NULL, O_TABLE },
-		{ "groups",  required_argument, NULL, O_GROUPS },
-		{ "per-cpu", no_argument,       NULL, O_PERCPU },
-		{ "cpus",    required_argument, NULL, O_CPUS },
-		{ "own",     no_argument,       NULL, O_OWN },
-		{ "help",    no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	struct rules_opts *ro = ctx;
+
+	switch (c) {
+	case RULES_O_TABLE:
+		if (ctl_table_arg(arg, ro->family, sizeof(ro->family), ro->table,
+				  sizeof(ro->table)) < 0) {
+			fprintf(stderr, "nflogctl: bad --table '%s': want NAME or "
+				"'FAMILY NAME'\n", arg);
+			return 2;
+		}
+		ro->table_given = true;
+		break;
+	case RULES_O_GROUPS:
+		if (opts_uint(arg, 0, 65535, &ro->group) < 0) {
+			fprintf(stderr, "nflogctl: bad --groups '%s': want a group "
+				"0..65535\n", arg);
+			return 2;
+		}
+		break;
+	case RULES_O_PERCPU:
+		ro->per_cpu = true;
+		break;
+	case RULES_O_CPUS:
+		if (opts_uint(arg, 1, NFTGEN_CPUS_MAX, &ro->cpus) < 0) {
+			fprintf(stderr, "nflogctl: bad --cpus '%s': want 1..%u\n", arg,
+				NFTGEN_CPUS_MAX);
+			return 2;
+		}
+		break;
+	case RULES_O_OWN:
+		ro->own = true;
+		break;
+	}
+	return 0;
+}
+
+/* The table sub works on (print: the user's, unless --own; install, remove:
+ * nflogd's own) and the generator's options for it: 0, or 2 after saying why. */
+static int ctl_rules_target(const char *sub, struct rules_opts *ro, struct nftgen_opts *o)
+{
+	char err[512];
+
+	if (ro->own || strcmp(sub, "print")) {
+		/* nflogd's own table: always family inet. */
+		if (strcmp(ro->family, "inet")) {
+			fprintf(stderr, "nflogctl: nflogd's own table is always family inet\n");
+			return 2;
+		}
+		if (!ro->table_given)
+			snprintf(ro->table, sizeof(ro->table), "%s", NFT_OWN_TABLE);
+	} else if (!ro->table_given) {
+		snprintf(ro->table, sizeof(ro->table), "filter");
+	}
+	*o = (struct nftgen_opts){
+		.family = ro->family, .table = ro->table, .group = (uint16_t)ro->group,
+		.ncpus = ro->per_cpu ? (uint32_t)(ro->cpus ? ro->cpus : (uint64_t)ctl_ncpus()) : 0,
 	};
-	char family[16] = "inet", table[128] = "", err[512];
-	bool per_cpu = false, own = false, table_given = false;
-	uint64_t group = CTL_GROUP_DEFAULT, cpus = 0;
+	if (nftgen_check(o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "nflogctl: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
+
+static int ctl_rules_remove(const char *table)
+{
+	char err[512];
+	int rc;
+
+	rc = nftrules_remove(table, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "nflogctl: %s\n", err);
+		return 1;
+	}
+	printf(rc ? "removed table inet %s\n" : "table inet %s is not installed: "
+	       "nothing to remove\n", table);
+	return 0;
+}
+
+static int ctl_rules_install(const struct nftgen_opts *o)
+{
+	char err[512];
+	int rc;
+
+	rc = nftrules_install(o, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "nflogctl: %s\n", err);
+		return 1;
+	}
+	if (rc == 0)
+		printf("table inet %s is already installed with these settings: nothing changed\n",
+		       o->table);
+	else
+		printf("installed table inet %s: sets %s and %s; blocked sources are dropped "
+		       "and logged as \"%s\" to group %u%s\n", o->table, NFT_OWN_SET4, NFT_OWN_SET6,
+		       NFT_PREFIX_BLOCK, o->group, o->ncpus ? "+CPU" : "");
+	return 0;
+}
+
+int cmd_rules_main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "table",   required_argument, NULL, RULES_O_TABLE },
+		{ "groups",  required_argument, NULL, RULES_O_GROUPS },
+		{ "per-cpu", no_argument,       NULL, RULES_O_PERCPU },
+		{ "cpus",    required_argument, NULL, RULES_O_CPUS },
+		{ "own",     no_argument,       NULL, RULES_O_OWN },
+		CTL_LOPT_HELP,
+		CTL_LOPT_END
+	};
+	/* After the subcommand word: options from argv[2]. */
+	static const struct ctl_cmdline cl = {
+		.shortopts = ":h", .lopts = lopts, .first = 2, .usage = ctl_rules_usage,
+		.option = ctl_rules_option,
+	};
+	struct rules_opts ro = { .family = "inet", .group = CTL_GROUP_DEFAULT };
 	struct nftgen_opts o;
+	struct ctl_args a;
 	const char *sub;
-	int c, rc;
+	int rc;
 
 	if (argc < 2) {
 		ctl_rules_usage(stderr);
@@ -128,211 +238,21 @@ int ctl_rules_main(int argc, char **argv)
 			"remove, list)\n", sub);
 		return 2;
 	}
-	opterr = 0;
-	optind = 2;
-	while ((c = getopt_long(argc, argv, ":h", lopts, NULL)) != -1) {
-		switch (c) {
-		case O_TABLE:
-			if (ctl_table_arg(optarg, family, sizeof(family), table, sizeof(table)) < 0) {
-				fprintf(stderr, "nflogctl: bad --table '%s': want NAME or "
-					"'FAMILY NAME'\n", optarg);
-				return 2;
-			}
-			table_given = true;
-			break;
-		case O_GROUPS:
-			if (opts_uint(optarg, 0, 65535, &group) < 0) {
-				fprintf(stderr, "nflogctl: bad --groups '%s': want a group "
-					"0..65535\n", optarg);
-				return 2;
-			}
-			break;
-		case O_PERCPU:
-			per_cpu = true;
-			break;
-		case O_CPUS:
-			if (opts_uint(optarg, 1, NFTGEN_CPUS_MAX, &cpus) < 0) {
-				fprintf(stderr, "nflogctl: bad --cpus '%s': want 1..%u\n", optarg,
-					NFTGEN_CPUS_MAX);
-				return 2;
-			}
-			break;
-		case O_OWN:
-			own = true;
-			break;
-		case 'h':
-			ctl_rules_usage(stdout);
-			return 0;
-		default:
-			return ctl_bad_option(c, argv);
-		}
-	}
-	if (optind < argc)
-		return ctl_extra_argument(argv);
-	if (cpus && !per_cpu) {
+	if ((rc = ctl_args_parse(argc, argv, &cl, &ro, &a)) != CTL_RUN)
+		return rc;
+	if (ro.cpus && !ro.per_cpu) {
 		fprintf(stderr, "nflogctl: --cpus goes with --per-cpu\n");
 		return 2;
 	}
 	if (!strcmp(sub, "list"))
 		return ctl_rules_list();
-	if (own || strcmp(sub, "print")) {
-		/* nflogd's own table: always family inet. */
-		if (strcmp(family, "inet")) {
-			fprintf(stderr, "nflogctl: nflogd's own table is always family inet\n");
-			return 2;
-		}
-		if (!table_given)
-			snprintf(table, sizeof(table), "%s", NFT_OWN_TABLE);
-	} else if (!table_given) {
-		snprintf(table, sizeof(table), "filter");
-	}
-	o = (struct nftgen_opts){
-		.family = family, .table = table, .group = (uint16_t)group,
-		.ncpus = per_cpu ? (uint32_t)(cpus ? cpus : (uint64_t)ctl_ncpus()) : 0,
-	};
-	if (nftgen_check(&o, err, sizeof(err)) < 0) {
-		fprintf(stderr, "nflogctl: %s\n", err);
-		return 2;
-	}
+	if ((rc = ctl_rules_target(sub, &ro, &o)) != 0)
+		return rc;
 	if (!strcmp(sub, "print")) {
-		rc = own ? nftgen_own_table(stdout, &o) : nftgen_logchain(stdout, &o);
+		rc = ro.own ? nftgen_own_table(stdout, &o) : nftgen_logchain(stdout, &o);
 		return rc < 0 || fflush(stdout) == EOF ? 1 : 0;
 	}
-	if (!strcmp(sub, "remove")) {
-		rc = nftrules_remove(table, err, sizeof(err));
-		if (rc < 0) {
-			fprintf(stderr, "nflogctl: %s\n", err);
-			return 1;
-		}
-		printf(rc ? "removed table inet %s\n" : "table inet %s is not installed: "
-		       "nothing to remove\n", table);
-		return 0;
-	}
-	rc = nftrules_install(&o, err, sizeof(err));
-	if (rc < 0) {
-		fprintf(stderr, "nflogctl: %s\n", err);
-		return 1;
-	}
-	if (rc == 0)
-		printf("table inet %s is already installed with these settings: nothing changed\n",
-		       table);
-	else
-		printf("installed table inet %s: sets %s and %s; blocked sources are dropped "
-		       "and logged as \"%s\" to group %u%s\n", table, NFT_OWN_SET4, NFT_OWN_SET6,
-		       NFT_PREFIX_BLOCK, o.group, o.ncpus ? "+CPU" : "");
-	return 0;
-}
-
-/* ---- stats: drops per log rule ---- */
-
-struct ctl_pair {
-	uint16_t group;
-	char	 prefix[RING_PREFIX_LEN];
-	uint64_t records;
-};
-
-static size_t ctl_pairs(const struct ring_reader *rr, struct ctl_pair *p, size_t max)
-{
-	uint32_t s, nsegs = ringread_nsegs(rr);
-	size_t n = 0, i;
-
-	for (s = 0; s < nsegs; s++) {
-		const struct ring_seg_hdr *h = ringread_seg(rr, s);
-		uint8_t id;
-
-		if (h->role != RING_SEG_CAPTURE)
-			continue;
-		for (id = 0; id < RING_PREFIXES; id++) {
-			char pfx[RING_PREFIX_LEN];
-
-			if (!ringread_prefix(rr, s, id, pfx, sizeof(pfx)))
-				break;
-			for (i = 0; i < n; i++)
-				if (p[i].group == h->group && !strcmp(p[i].prefix, pfx))
-					break;
-			if (i == n) {
-				if (n == max)
-					continue;
-				p[n].group = (uint16_t)h->group;
-				snprintf(p[n].prefix, sizeof(p[n].prefix), "%s", pfx);
-				p[n++].records = 0;
-			}
-			p[i].records += ringread_prefix_count(rr, s, id);
-		}
-	}
-	return n;
-}
-
-static bool ctl_rule_matches(const struct nftrules_logrule *r, const struct ctl_pair *p)
-{
-	return r->has_group && r->group == p->group && !strcmp(r->prefix, p->prefix);
-}
-
-void ctl_stats_rules(const struct ring_reader *rr, bool json)
-{
-	struct ctl_pair pairs[RING_SEG_MAX * 4];
-	struct nftrules_logrule *v = NULL;
-	size_t np, nv = 0, i, j, shown;
-	char err[512];
-	int rc;
-
-	np = ctl_pairs(rr, pairs, sizeof(pairs) / sizeof(pairs[0]));
-	rc = nftrules_list_log(&v, &nv, err, sizeof(err));
-	if (json) {
-		printf(",\"ruleset\":");
-		ctl_json_str(rc < 0 ? err : "read");
-		printf(",\"log_rules\":[");
-		for (i = 0; i < np; i++) {
-			printf("%s{\"group\":%u,\"prefix\":", i ? "," : "", pairs[i].group);
-			ctl_json_str(pairs[i].prefix);
-			printf(",\"records\":%llu,\"rules\":[", (unsigned long long)pairs[i].records);
-			for (j = 0, shown = 0; j < nv; j++) {
-				if (!ctl_rule_matches(&v[j], &pairs[i]))
-					continue;
-				printf("%s{\"family\":\"%s\",\"table\":", shown++ ? "," : "",
-				       v[j].family);
-				ctl_json_str(v[j].table);
-				printf(",\"chain\":");
-				ctl_json_str(v[j].chain);
-				printf(",\"handle\":%llu,\"comment\":", (unsigned long long)v[j].handle);
-				ctl_json_str(v[j].comment);
-				if (v[j].has_counter)
-					printf(",\"packets\":%llu,\"bytes\":%llu",
-					       (unsigned long long)v[j].packets,
-					       (unsigned long long)v[j].bytes);
-				putchar('}');
-			}
-			printf("]}");
-		}
-		putchar(']');
-		free(v);
-		return;
-	}
-	printf("\ndrops per log rule (records by NFLOG group and prefix; nft counter from the "
-	       "live ruleset):\n");
-	if (rc < 0)
-		printf("  (the ruleset could not be read, so no rule is named: %s)\n", err);
-	printf("  %-6s %-20s %10s  %s\n", "group", "prefix", "records", "rule");
-	for (i = 0; i < np; i++) {
-		printf("  %-6u %-20s %10llu  ", pairs[i].group, pairs[i].prefix,
-		       (unsigned long long)pairs[i].records);
-		for (j = 0, shown = 0; j < nv; j++) {
-			if (!ctl_rule_matches(&v[j], &pairs[i]))
-				continue;
-			if (shown++)
-				printf("\n  %-6s %-20s %10s  ", "", "", "");
-			ctl_rule_where(&v[j]);
-			if (v[j].has_counter)
-				printf(", nft counter %llu", (unsigned long long)v[j].packets);
-		}
-		if (!shown)
-			printf(rc < 0 ? "?" : "(no log rule with this group and prefix now)");
-		if (shown > 1)
-			printf("\n  %-6s %-20s %10s  (%zu rules share this group and prefix: "
-			       "records cannot be split between them)", "", "", "", shown);
-		putchar('\n');
-	}
-	if (np == 0)
-		printf("  (no prefixed drops recorded yet)\n");
-	free(v);
+	if (!strcmp(sub, "remove"))
+		return ctl_rules_remove(ro.table);
+	return ctl_rules_install(&o);
 }
