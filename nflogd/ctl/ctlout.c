@@ -1,6 +1,6 @@
-/* nflogctl_outputs.c - what the output commands (top, report, pcap,
- * stats --prometheus, read --syslog) share: dispatch help for main(), opening
- * the ring, --since, and output files that appear complete or not at all.
+/* ctlout.c - what nflogctl's output subcommands share (ctlout.h): record
+ * names, the time, output files that appear complete or not at all, the
+ * skipped-records note and a log rule's place in the ruleset.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,23 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctl/nflogctl_outputs.h"
-#include "util/opts.h"
+#include "ctl/ctlout.h"
 #include "ring/ringscan.h"
-
-bool ctl_has_option(int argc, char **argv, const char *opt)
-{
-	size_t n = strlen(opt);
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strncmp(argv[i], opt, n) && (argv[i][n] == '\0' || argv[i][n] == '='))
-			return true;
-	}
-	return false;
-}
+#include "ruleset/nftrules.h"
 
 struct recfmt_ctx ctl_fmt_ctx(struct ring_reader *rr, uint32_t seg, uint64_t pos,
 			      const struct ring_rec *rec, const struct kb *kb,
@@ -48,36 +34,6 @@ uint64_t ctl_now_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-struct ring_reader *ctl_out_open(const char *path, const struct kb *kb)
-{
-	struct ring_reader *rr;
-	uint64_t stamp;
-	char err[512];
-
-	rr = ringread_open(path, err, sizeof(err));
-	if (!rr) {
-		fprintf(stderr, "nflogctl: %s\n", err);
-		return NULL;
-	}
-	stamp = ringread_hdr(rr)->kb_stamp;
-	if (stamp && stamp != kb_stamp(kb))
-		fprintf(stderr, "nflogctl: warning: the ring was classified with another "
-			"knowledge base (stamp %016llx, ours %016llx); explanations may not "
-			"match. Same nflogd version and --local-kb?\n",
-			(unsigned long long)stamp, (unsigned long long)kb_stamp(kb));
-	return rr;
-}
-
-bool ctl_out_since(const char *arg, uint64_t *secs)
-{
-	if (opts_duration(arg, 100ull * 365 * 86400, secs) < 0 || !*secs) {
-		fprintf(stderr, "nflogctl: bad --since '%s': want a duration such as 90s, 30m, "
-			"2h or 7d\n", arg);
-		return false;
-	}
-	return true;
 }
 
 int ctl_outfile_open(struct ctl_outfile *o, const char *path)
@@ -151,4 +107,12 @@ void ctl_report_skipped(const struct ringscan_stats *st)
 		fprintf(stderr, "nflogctl: skipped %llu records overwritten by the writer before "
 			"they could be read, %llu damaged\n", (unsigned long long)st->lapped,
 			(unsigned long long)st->damaged);
+}
+
+void ctl_rule_where(const struct nftrules_logrule *r)
+{
+	printf("%s %s %s handle %llu", r->family, r->table, r->chain,
+	       (unsigned long long)r->handle);
+	if (r->comment[0])
+		printf(" comment \"%s\"", r->comment);
 }

@@ -1,4 +1,4 @@
-/* nflogctl_report.c - `nflogctl report -o FILE`: one self-contained HTML page
+/* cmd_report.c - `nflogctl report -o FILE`: one self-contained HTML page
  * for people who do not live in a terminal: drops over time by verdict, the
  * busiest ports with what the kb says they are, the busiest sources with
  * their alerts, the hour-of-day pattern, every alert, and the rules
@@ -6,7 +6,6 @@
  * script, nothing fetched: it can be mailed or archived as it is.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +13,16 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
+#include "ctl/cmd.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
+#include "ctl/ctlsuggest.h"
 #include "report/dropagg.h"
 #include "report/htmlout.h"
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
-#include "ring/ringscan.h"
 #include "ring/ringnames.h"
+#include "ring/ringscan.h"
 
 #define REPORT_TOP		15	/* rows of the port and source charts */
 #define REPORT_TABLE_TOP	20	/* rows of their tables */
@@ -29,6 +31,7 @@
 
 struct ctl_report {
 	FILE			*f;
+	const char		*outpath;	/* -o FILE */
 	const char		*ring;
 	const struct kb		*kb;
 	struct ring_reader	*rr;
@@ -123,12 +126,12 @@ static void rp_verdict(struct ctl_report *r, unsigned v)
 static const char *rp_proto(unsigned proto)
 {
 	switch (proto) {
-	case 1:	  return "icmp";
-	case 6:	  return "tcp";
-	case 17:  return "udp";
-	case 58:  return "icmp6";
-	case 136: return "udplite";
-	default:  return "?";
+	case IPPROTO_ICMP:	return "icmp";
+	case IPPROTO_TCP:	return "tcp";
+	case IPPROTO_UDP:	return "udp";
+	case IPPROTO_ICMPV6:	return "icmp6";
+	case IPPROTO_UDPLITE:	return "udplite";
+	default:		return "?";
 	}
 }
 
@@ -562,57 +565,54 @@ static int ctl_report_write(struct ctl_report *r)
 	return rc || ferror(r->f) ? -1 : 0;
 }
 
-int ctl_report_main(int argc, char **argv)
-{
-	enum { O_RING = 256, O_SINCE, O_LOCALKB };
-	static const struct option lopts[] = {
-		{ "ring",     required_argument, NULL, O_RING },
-		{ "since",    required_argument, NULL, O_SINCE },
-		{ "local-kb", required_argument, NULL, O_LOCALKB },
-		{ "output",   required_argument, NULL, 'o' },
-		{ "help",     no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *outpath = NULL, *local_path = NFLOGCTL_LOCAL_KB;
-	struct ctl_report r = { .ring = NFLOGCTL_RING_DEFAULT };
-	struct ctl_outfile out;
-	bool local_given = false;
-	int c, rc = 1;
+enum { RP_O_SINCE = CTL_O_OWN };
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ho:", lopts, NULL)) != -1) {
-		switch (c) {
-		case O_RING:
-			r.ring = optarg;
-			break;
-		case O_SINCE:
-			if (!ctl_out_since(optarg, &r.since_s))
-				return 2;
-			break;
-		case O_LOCALKB:
-			local_path = optarg;
-			local_given = true;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'h':
-			ctl_report_usage(stdout);
-			return 0;
-		default:
-			return ctl_bad_option(c, argv);
-		}
+static int rp_option(void *ctx, int c, const char *arg)
+{
+	struct ctl_report *r = ctx;
+
+	switch (c) {
+	case RP_O_SINCE:
+		if (!ctl_parse_since(arg, &r->since_s))
+			return 2;
+		break;
+	case 'o':
+		r->outpath = arg;
+		break;
 	}
-	if (optind < argc)
-		return ctl_extra_argument(argv);
-	if (!outpath) {
+	return 0;
+}
+
+int cmd_report_main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		CTL_LOPT_RING,
+		{ "since",    required_argument, NULL, RP_O_SINCE },
+		CTL_LOPT_LOCALKB,
+		{ "output",   required_argument, NULL, 'o' },
+		CTL_LOPT_HELP,
+		CTL_LOPT_END
+	};
+	static const struct ctl_cmdline cl = {
+		.shortopts = ":ho:", .lopts = lopts, .first = 1, .usage = ctl_report_usage,
+		.option = rp_option,
+	};
+	struct ctl_report r = { 0 };
+	struct ctl_outfile out;
+	struct ctl_args a;
+	int rc;
+
+	if ((rc = ctl_args_parse(argc, argv, &cl, &r, &a)) != CTL_RUN)
+		return rc;
+	if (!r.outpath) {
 		fprintf(stderr, "nflogctl: report needs -o FILE (- for standard output)\n");
 		return 2;
 	}
-	if (!(r.kb = ctl_load_kb(local_path, local_given)))
+	r.ring = a.ring;
+	if (!(r.kb = ctl_load_kb(&a)))
 		return 1;
-	if (!(r.rr = ctl_out_open(r.ring, r.kb)))
+	rc = 1;
+	if (!(r.rr = ctl_ring_open(r.ring, r.kb)))
 		goto out;
 	r.now_ns = ctl_now_ns();
 	if (gethostname(r.host, sizeof(r.host) - 1) < 0)
@@ -622,7 +622,7 @@ int ctl_report_main(int argc, char **argv)
 		goto out;
 	}
 	ctl_report_skipped(&r.st);
-	if (ctl_outfile_open(&out, outpath))
+	if (ctl_outfile_open(&out, r.outpath))
 		goto out;
 	r.f = out.f;
 	rc = ctl_outfile_close(&out, ctl_report_write(&r) == 0);

@@ -1,4 +1,4 @@
-/* nflogctl_top.c - `nflogctl top`: a live view of the ring in the terminal.
+/* cmd_top.c - `nflogctl top`: a live view of the ring in the terminal.
  *
  * The frame (topview.c) is plain text; here it is drawn with a few ANSI
  * sequences (alternate screen, cursor home, clear to end of line), no curses.
@@ -10,7 +10,6 @@
  * --once, or standard output not a terminal: one plain frame, no escapes.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,12 +21,13 @@
 
 #include <sys/ioctl.h>
 
+#include "ctl/cmd.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "report/dropagg.h"
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
-#include "util/opts.h"
-#include "ring/ringscan.h"
 #include "report/topview.h"
+#include "ring/ringscan.h"
+#include "util/opts.h"
 
 #define TOP_INTERVAL_MAX	3600
 
@@ -340,68 +340,80 @@ quit:
 	return rc;
 }
 
-int ctl_top_main(int argc, char **argv)
+/* Open the ring and account what it holds: 0, or -1 after saying why. */
+static int top_open(struct ctl_top *t)
 {
-	enum { O_RING = 256, O_INTERVAL, O_ONCE, O_LOCALKB };
-	static const struct option lopts[] = {
-		{ "ring",     required_argument, NULL, O_RING },
-		{ "interval", required_argument, NULL, O_INTERVAL },
-		{ "once",     no_argument,       NULL, O_ONCE },
-		{ "local-kb", required_argument, NULL, O_LOCALKB },
-		{ "help",     no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const struct dropagg_cfg cfg = {
 		.bucket_ns = 1000000000ull, .nbuckets = TOPVIEW_SPARK + 1,
 	};
-	const char *local_path = NFLOGCTL_LOCAL_KB;
-	struct ctl_top t = { .ring = NFLOGCTL_RING_DEFAULT, .rate = -1 };
-	bool once = false, local_given = false;
-	uint64_t interval = 1;
-	unsigned w, h;
-	int c, rc = 1;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", lopts, NULL)) != -1) {
-		switch (c) {
-		case O_RING:
-			t.ring = optarg;
-			break;
-		case O_INTERVAL:
-			if (opts_uint(optarg, 1, TOP_INTERVAL_MAX, &interval) < 0) {
-				fprintf(stderr, "nflogctl: bad --interval '%s': want whole seconds "
-					"1..%u\n", optarg, TOP_INTERVAL_MAX);
-				return 2;
-			}
-			break;
-		case O_ONCE:
-			once = true;
-			break;
-		case O_LOCALKB:
-			local_path = optarg;
-			local_given = true;
-			break;
-		case 'h':
-			ctl_top_usage(stdout);
-			return 0;
-		default:
-			return ctl_bad_option(c, argv);
-		}
-	}
-	if (optind < argc)
-		return ctl_extra_argument(argv);
-	if (!(t.kb = ctl_load_kb(local_path, local_given)))
-		return 1;
-	if (!(t.rr = ctl_out_open(t.ring, t.kb)))
-		goto out;
-	t.agg = dropagg_new(&cfg);
-	t.cursor = calloc(ringread_nsegs(t.rr), sizeof(*t.cursor));
-	if (!t.agg || !t.cursor || top_update(&t) < 0) {
+	if (!(t->rr = ctl_ring_open(t->ring, t->kb)))
+		return -1;
+	t->agg = dropagg_new(&cfg);
+	t->cursor = calloc(ringread_nsegs(t->rr), sizeof(*t->cursor));
+	if (!t->agg || !t->cursor || top_update(t) < 0) {
 		fprintf(stderr, "nflogctl: out of memory\n");
-		goto out;
+		return -1;
 	}
-	t.tty_out = !once && isatty(STDOUT_FILENO);
+	return 0;
+}
+
+/* top's own options. */
+struct top_opts {
+	uint64_t	interval;	/* --interval SECONDS */
+	bool		once;		/* --once */
+};
+
+enum { TOP_O_INTERVAL = CTL_O_OWN, TOP_O_ONCE };
+
+static int top_option(void *ctx, int c, const char *arg)
+{
+	struct top_opts *o = ctx;
+
+	switch (c) {
+	case TOP_O_INTERVAL:
+		if (opts_uint(arg, 1, TOP_INTERVAL_MAX, &o->interval) < 0) {
+			fprintf(stderr, "nflogctl: bad --interval '%s': want whole seconds "
+				"1..%u\n", arg, TOP_INTERVAL_MAX);
+			return 2;
+		}
+		break;
+	case TOP_O_ONCE:
+		o->once = true;
+		break;
+	}
+	return 0;
+}
+
+int cmd_top_main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		CTL_LOPT_RING,
+		{ "interval", required_argument, NULL, TOP_O_INTERVAL },
+		{ "once",     no_argument,       NULL, TOP_O_ONCE },
+		CTL_LOPT_LOCALKB,
+		CTL_LOPT_HELP,
+		CTL_LOPT_END
+	};
+	static const struct ctl_cmdline cl = {
+		.shortopts = ":h", .lopts = lopts, .first = 1, .usage = ctl_top_usage,
+		.option = top_option,
+	};
+	struct top_opts o = { .interval = 1 };
+	struct ctl_top t = { .rate = -1 };
+	struct ctl_args a;
+	unsigned w, h;
+	int rc;
+
+	if ((rc = ctl_args_parse(argc, argv, &cl, &o, &a)) != CTL_RUN)
+		return rc;
+	t.ring = a.ring;
+	if (!(t.kb = ctl_load_kb(&a)))
+		return 1;
+	rc = 1;
+	if (top_open(&t) < 0)
+		goto out;
+	t.tty_out = !o.once && isatty(STDOUT_FILENO);
 	t.tty_in = t.tty_out && isatty(STDIN_FILENO);
 	if (!t.tty_out) {
 		top_size(&t, &w, &h);
@@ -412,7 +424,7 @@ int ctl_top_main(int argc, char **argv)
 		fputs(t.frame, stdout);
 		rc = fflush(stdout) == EOF ? 1 : 0;
 	} else {
-		rc = top_live(&t, (uint32_t)interval);
+		rc = top_live(&t, (uint32_t)o.interval);
 	}
 	ctl_report_skipped(&t.st);
 out:

@@ -1,134 +1,20 @@
-/* nflogctl_export.c - the ring in other tools' formats:
- *   nflogctl pcap -o FILE           recorded headers as a pcap file (pcapout.c)
- *   nflogctl stats --prometheus     counters for node_exporter's textfile collector (promout.c)
- * (`read --syslog` is nflogctl_syslog.c.)
+/* cmd_prom.c - `nflogctl stats --prometheus`: the ring's counters, drops
+ * per kb category and incidents per alert type in the Prometheus text
+ * format (promout.c), for node_exporter's textfile collector.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
+#include "ctl/cmd.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "report/dropagg.h"
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
-#include "report/pcapout.h"
 #include "report/promout.h"
 #include "report/ringmetrics.h"
-#include "ring/ringscan.h"
 #include "ring/ringnames.h"
-
-/* ---- pcap ---- */
-
-static void ctl_pcap_usage(FILE *f)
-{
-	fprintf(f,
-"usage: nflogctl pcap -o FILE [--since DURATION] [--ring PATH]\n"
-"  Writes the packet headers kept with each drop (up to %u bytes of the IP packet)\n"
-"  as a pcap file (link type RAW, nanosecond timestamps) for tcpdump -r or Wireshark,\n"
-"  in the order `nflogctl read` prints the drops. FILE - is standard output.\n"
-"  --since D     only the last D (90s, 30m, 2h, 7d)\n", RING_RAW_LEN);
-}
-
-static int ctl_pcap_write(FILE *f, const struct ringscan_item *items, size_t n,
-			  uint64_t *written, uint64_t *skipped)
-{
-	uint8_t hdr[PCAPOUT_FILE_HDR];
-	size_t i;
-
-	pcapout_file_hdr(hdr, RING_RAW_LEN, PCAPOUT_LINKTYPE_RAW);
-	if (fwrite(hdr, sizeof(hdr), 1, f) != 1)
-		return -1;
-	for (i = 0; i < n; i++) {
-		uint8_t rh[PCAPOUT_REC_HDR];
-		int caplen = pcapout_rec_hdr(rh, &items[i].rec);
-
-		if (caplen < 0) {
-			(*skipped)++;
-			continue;
-		}
-		if (fwrite(rh, sizeof(rh), 1, f) != 1 ||
-		    fwrite(items[i].rec.raw, (size_t)caplen, 1, f) != 1)
-			return -1;
-		(*written)++;
-	}
-	return 0;
-}
-
-int ctl_pcap_main(int argc, char **argv)
-{
-	enum { O_RING = 256, O_SINCE };
-	static const struct option lopts[] = {
-		{ "ring",   required_argument, NULL, O_RING },
-		{ "since",  required_argument, NULL, O_SINCE },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help",   no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *path = NFLOGCTL_RING_DEFAULT, *outpath = NULL;
-	struct ringscan_stats st = { 0 };
-	struct ringscan_item *items = NULL;
-	struct ring_reader *rr;
-	struct ctl_outfile out;
-	uint64_t since = 0, written = 0, skipped = 0;
-	size_t n;
-	int c, rc;
-
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ho:", lopts, NULL)) != -1) {
-		switch (c) {
-		case O_RING:
-			path = optarg;
-			break;
-		case O_SINCE:
-			if (!ctl_out_since(optarg, &since))
-				return 2;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'h':
-			ctl_pcap_usage(stdout);
-			return 0;
-		default:
-			return ctl_bad_option(c, argv);
-		}
-	}
-	if (optind < argc)
-		return ctl_extra_argument(argv);
-	if (!outpath) {
-		fprintf(stderr, "nflogctl: pcap needs -o FILE (- for standard output)\n");
-		return 2;
-	}
-	if (!strcmp(outpath, "-") && isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "nflogctl: pcap: not writing binary data to a terminal; "
-			"use -o FILE or a pipe\n");
-		return 2;
-	}
-	if (!(rr = ctl_out_open(path, kb_builtin())))
-		return 1;
-	if (ringscan_collect(rr, NULL, since ? ctl_now_ns() - since * 1000000000ull : 0,
-			     RINGSCAN_DROPS, &items, &n, &st) < 0) {
-		fprintf(stderr, "nflogctl: out of memory\n");
-		ringread_close(rr);
-		return 1;
-	}
-	ctl_report_skipped(&st);
-	rc = ctl_outfile_open(&out, outpath);
-	if (rc == 0)
-		rc = ctl_outfile_close(&out, ctl_pcap_write(out.f, items, n, &written,
-							    &skipped) == 0);
-	if (rc == 0 && skipped)
-		fprintf(stderr, "nflogctl: pcap: %llu drop%s without IP header bytes left out\n",
-			(unsigned long long)skipped, skipped == 1 ? "" : "s");
-	free(items);
-	ringread_close(rr);
-	return rc;
-}
-
-/* ---- stats --prometheus ---- */
+#include "ring/ringscan.h"
 
 static void ctl_prom_usage(FILE *f)
 {
@@ -340,58 +226,51 @@ static int ctl_prom_write(FILE *f, const char *path, const struct ring_reader *r
 	return rc;
 }
 
-int ctl_prom_main(int argc, char **argv)
+enum { PROM_O_PROM = CTL_O_OWN };
+
+/* ctx: the -o path. --prometheus itself is how the dispatcher sent us here. */
+static int ctl_prom_option(void *ctx, int c, const char *arg)
 {
-	enum { O_RING = 256, O_PROM, O_LOCALKB };
+	const char **outpath = ctx;
+
+	if (c == 'o')
+		*outpath = arg;
+	return 0;
+}
+
+int cmd_prom_main(int argc, char **argv)
+{
 	static const struct option lopts[] = {
-		{ "ring",       required_argument, NULL, O_RING },
-		{ "prometheus", no_argument,       NULL, O_PROM },
-		{ "local-kb",   required_argument, NULL, O_LOCALKB },
+		CTL_LOPT_RING,
+		{ "prometheus", no_argument,       NULL, PROM_O_PROM },
+		CTL_LOPT_LOCALKB,
 		{ "output",     required_argument, NULL, 'o' },
-		{ "help",       no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CTL_LOPT_HELP,
+		CTL_LOPT_END
 	};
-	const char *path = NFLOGCTL_RING_DEFAULT, *outpath = "-", *local_path = NFLOGCTL_LOCAL_KB;
-	bool local_given = false, nomem = false;
+	static const struct ctl_cmdline cl = {
+		.shortopts = ":ho:", .lopts = lopts, .first = 1, .usage = ctl_prom_usage,
+		.option = ctl_prom_option,
+	};
+	const char *outpath = "-";
+	bool nomem = false;
 	struct ring_reader *rr;
 	struct ctl_outfile out;
 	const struct kb *kb;
-	int c, rc, wrc;
+	struct ctl_args a;
+	int rc, wrc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ho:", lopts, NULL)) != -1) {
-		switch (c) {
-		case O_RING:
-			path = optarg;
-			break;
-		case O_PROM:
-			break;
-		case O_LOCALKB:
-			local_path = optarg;
-			local_given = true;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'h':
-			ctl_prom_usage(stdout);
-			return 0;
-		default:
-			return ctl_bad_option(c, argv);
-		}
-	}
-	if (optind < argc)
-		return ctl_extra_argument(argv);
-	if (!(kb = ctl_load_kb(local_path, local_given)))
+	if ((rc = ctl_args_parse(argc, argv, &cl, &outpath, &a)) != CTL_RUN)
+		return rc;
+	if (!(kb = ctl_load_kb(&a)))
 		return 1;
-	if (!(rr = ctl_out_open(path, kb))) {
+	if (!(rr = ctl_ring_open(a.ring, kb))) {
 		kb_free((struct kb *)kb);
 		return 1;
 	}
 	rc = ctl_outfile_open(&out, outpath);
 	if (rc == 0) {
-		wrc = ctl_prom_write(out.f, path, rr, kb, &nomem);
+		wrc = ctl_prom_write(out.f, a.ring, rr, kb, &nomem);
 		if (nomem)
 			fprintf(stderr, "nflogctl: out of memory\n");
 		else if (wrc && !ferror(out.f))

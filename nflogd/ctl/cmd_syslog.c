@@ -1,9 +1,9 @@
-/* nflogctl_syslog.c - `nflogctl read [-f] --syslog`: each drop and alert as
+/* cmd_syslog.c - `nflogctl read [-f] --syslog`: each drop and alert as
  * an RFC 5424 message (syslogout.c), one datagram each, to /dev/log or
  * --syslog-socket PATH, in the order `nflogctl read` prints them.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +13,12 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "ctl/nflogctl.h"
-#include "ctl/nflogctl_outputs.h"
-#include "util/opts.h"
+#include "ctl/cmd.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "report/recfmt.h"
-#include "ring/ringscan.h"
 #include "report/syslogout.h"
+#include "ring/ringscan.h"
 
 #define CTL_SYSLOG_SOCKET	"/dev/log"
 #define CTL_FOLLOW_MS		100	/* as `read -f` */
@@ -44,6 +44,8 @@ struct ctl_syslog {
 	struct syslogout_id	 id;
 	int			 fd;
 	uint64_t		 sent;
+	bool			 follow;	/* -f: keep sending as drops arrive */
+	uint64_t		 last;		/* -n N; 0: all */
 };
 
 static int ctl_syslog_connect(struct ctl_syslog *sl)
@@ -142,116 +144,118 @@ static int ctl_syslog_drain(struct ctl_syslog *sl, uint64_t *cursor, uint64_t la
 	return 0;
 }
 
-int ctl_syslog_main(int argc, char **argv)
+enum { SL_O_SYSLOG = CTL_O_OWN, SL_O_SOCKET, SL_O_FACILITY, SL_O_JSON };
+
+static int ctl_syslog_option(void *ctx, int c, const char *arg)
 {
-	enum { O_RING = 256, O_SYSLOG, O_SOCKET, O_FACILITY, O_JSON, O_LOCALKB };
-	static const struct option lopts[] = {
-		{ "ring",            required_argument, NULL, O_RING },
-		{ "syslog",          no_argument,       NULL, O_SYSLOG },
-		{ "syslog-socket",   required_argument, NULL, O_SOCKET },
-		{ "syslog-facility", required_argument, NULL, O_FACILITY },
-		{ "json",            no_argument,       NULL, O_JSON },
-		{ "local-kb",        required_argument, NULL, O_LOCALKB },
-		{ "follow",          no_argument,       NULL, 'f' },
-		{ "help",            no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct ctl_syslog *sl = ctx;
+	int fac;
+
+	switch (c) {
+	case SL_O_SYSLOG:	/* how the dispatcher sent us here */
+		break;
+	case SL_O_SOCKET:
+		sl->sock_path = arg;
+		break;
+	case SL_O_FACILITY:
+		if ((fac = syslogout_facility(arg)) < 0) {
+			fprintf(stderr, "nflogctl: bad --syslog-facility '%s': want daemon, "
+				"user, auth, authpriv or local0..local7\n", arg);
+			return 2;
+		}
+		sl->id.facility = (unsigned)fac;
+		break;
+	case SL_O_JSON:
+		fprintf(stderr, "nflogctl: --syslog sends text lines; for JSON Lines use "
+			"`nflogctl read --json` (doc/shipping.md)\n");
+		return 2;
+	case 'f':
+		sl->follow = true;
+		break;
+	case 'n':
+		if (!ctl_parse_last(arg, &sl->last))
+			return 2;
+		break;
+	}
+	return 0;
+}
+
+/* Connect, open the ring and send where `read` would start: everything, the
+ * last N, or the last 10 with -f and then what comes. 0, or 1 after saying why. */
+static int ctl_syslog_run(struct ctl_syslog *sl, const char *path, struct ringscan_stats *st)
+{
 	struct timespec pause = { 0, CTL_FOLLOW_MS * 1000000L };
-	const char *path = NFLOGCTL_RING_DEFAULT, *local_path = NFLOGCTL_LOCAL_KB;
+	uint64_t last = sl->last, *cursor;
+	int rc = 1;
+
+	if (ctl_syslog_connect(sl) < 0) {
+		fprintf(stderr, "nflogctl: cannot connect to the syslog socket %s: %s\n",
+			sl->sock_path, strerror(errno));
+		return 1;
+	}
+	if (!(sl->rr = ctl_ring_open(path, sl->kb)))
+		return 1;
+	cursor = calloc(ringread_nsegs(sl->rr), sizeof(*cursor));
+	if (!cursor) {
+		fprintf(stderr, "nflogctl: out of memory\n");
+		return 1;
+	}
+	if (sl->follow && !last)
+		last = CTL_FOLLOW_TAIL;
+	if (ctl_syslog_drain(sl, cursor, last, st) < 0)
+		goto out;
+	while (sl->follow) {
+		nanosleep(&pause, NULL);
+		if (ctl_syslog_drain(sl, cursor, 0, st) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(cursor);
+	return rc;
+}
+
+int cmd_syslog_main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		CTL_LOPT_RING,
+		{ "syslog",          no_argument,       NULL, SL_O_SYSLOG },
+		{ "syslog-socket",   required_argument, NULL, SL_O_SOCKET },
+		{ "syslog-facility", required_argument, NULL, SL_O_FACILITY },
+		{ "json",            no_argument,       NULL, SL_O_JSON },
+		CTL_LOPT_LOCALKB,
+		{ "follow",          no_argument,       NULL, 'f' },
+		CTL_LOPT_HELP,
+		CTL_LOPT_END
+	};
+	static const struct ctl_cmdline cl = {
+		.shortopts = ":fhn:", .lopts = lopts, .first = 1, .usage = ctl_syslog_usage,
+		.option = ctl_syslog_option,
+	};
 	struct ctl_syslog sl = {
 		.sock_path = CTL_SYSLOG_SOCKET, .fd = -1,
 		.id = { .facility = SYSLOGOUT_FACILITY, .app = "nflogctl" },
 	};
 	struct ringscan_stats st = { 0 };
-	bool follow = false, local_given = false;
+	struct ctl_args a;
 	char host[256] = "";
-	uint64_t last = 0, *cursor = NULL;
-	int c, fac, rc = 1;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":fhn:", lopts, NULL)) != -1) {
-		switch (c) {
-		case O_RING:
-			path = optarg;
-			break;
-		case O_SYSLOG:
-			break;
-		case O_SOCKET:
-			sl.sock_path = optarg;
-			break;
-		case O_FACILITY:
-			if ((fac = syslogout_facility(optarg)) < 0) {
-				fprintf(stderr, "nflogctl: bad --syslog-facility '%s': want daemon, "
-					"user, auth, authpriv or local0..local7\n", optarg);
-				return 2;
-			}
-			sl.id.facility = (unsigned)fac;
-			break;
-		case O_JSON:
-			fprintf(stderr, "nflogctl: --syslog sends text lines; for JSON Lines use "
-				"`nflogctl read --json` (doc/shipping.md)\n");
-			return 2;
-		case O_LOCALKB:
-			local_path = optarg;
-			local_given = true;
-			break;
-		case 'f':
-			follow = true;
-			break;
-		case 'n':
-			if (opts_uint(optarg, 1, UINT32_MAX, &last) < 0) {
-				fprintf(stderr, "nflogctl: bad -n '%s': want a count 1..%u\n",
-					optarg, UINT32_MAX);
-				return 2;
-			}
-			break;
-		case 'h':
-			ctl_syslog_usage(stdout);
-			return 0;
-		default:
-			return ctl_bad_option(c, argv);
-		}
-	}
-	if (optind < argc)
-		return ctl_extra_argument(argv);
+	if ((rc = ctl_args_parse(argc, argv, &cl, &sl, &a)) != CTL_RUN)
+		return rc;
 	if (!*sl.sock_path) {
 		fprintf(stderr, "nflogctl: --syslog-socket wants a path\n");
 		return 2;
 	}
-	if (!(sl.kb = ctl_load_kb(local_path, local_given)))
+	if (!(sl.kb = ctl_load_kb(&a)))
 		return 1;
 	if (gethostname(host, sizeof(host) - 1) == 0)
 		sl.id.hostname = host;
 	sl.id.procid = (uint32_t)getpid();
-	if (ctl_syslog_connect(&sl) < 0) {
-		fprintf(stderr, "nflogctl: cannot connect to the syslog socket %s: %s\n",
-			sl.sock_path, strerror(errno));
-		goto out;
-	}
-	if (!(sl.rr = ctl_out_open(path, sl.kb)))
-		goto out;
-	cursor = calloc(ringread_nsegs(sl.rr), sizeof(*cursor));
-	if (!cursor) {
-		fprintf(stderr, "nflogctl: out of memory\n");
-		goto out;
-	}
-	/* Where `read` would start: everything, the last N, or the last 10 with -f. */
-	if (follow && !last)
-		last = CTL_FOLLOW_TAIL;
-	if (ctl_syslog_drain(&sl, cursor, last, &st) < 0)
-		goto out;
-	while (follow) {
-		nanosleep(&pause, NULL);
-		if (ctl_syslog_drain(&sl, cursor, 0, &st) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
+	rc = ctl_syslog_run(&sl, a.ring, &st);
 	ctl_report_skipped(&st);
 	if (sl.fd >= 0)
 		close(sl.fd);
-	free(cursor);
 	ringread_close(sl.rr);
 	kb_free((struct kb *)sl.kb);
 	return rc;

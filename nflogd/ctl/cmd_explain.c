@@ -1,0 +1,170 @@
+/* cmd_explain.c - `nflogctl explain`: what the knowledge base says about a
+ * port, an ICMP type or an address. The words are parsed by explainarg.c;
+ * the lookups and the text are here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "classify/kb.h"
+#include "ctl/cmd.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/explainarg.h"
+
+/* Print text indented, wrapped at about 78 columns. */
+static void ctl_wrap(const char *text, const char *indent)
+{
+	size_t col = 0, w;
+	const char *p = text;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		w = strcspn(p, " ");
+		if (!w)
+			break;
+		if (col && col + 1 + w > 78 - strlen(indent)) {
+			putchar('\n');
+			col = 0;
+		}
+		printf("%s%.*s", col ? " " : indent, (int)w, p);
+		col += (col ? 1 : 0) + w;
+		p += w;
+	}
+	if (col)
+		putchar('\n');
+}
+
+static void ctl_explain_port(const struct kb *kb, const struct kb_port *r)
+{
+	const struct kb_category *cat = kb_category_by_id(kb, r->category);
+	const char *proto = r->protos == (KB_PROTO_TCP | KB_PROTO_UDP) ? "tcp+udp" :
+			    r->protos == KB_PROTO_TCP ? "tcp" : "udp";
+
+	if (r->lo == r->hi)
+		printf("%u/%s", r->lo, proto);
+	else
+		printf("%u-%u/%s", r->lo, r->hi, proto);
+	printf(" as %s port: %s (category %s, verdict %s)\n", r->dir == KB_DIR_SRC ? "source" : "destination",
+	       r->service, cat ? cat->name : "?", kb_verdict_name(r->verdict));
+	ctl_wrap(r->summary, "  ");
+	ctl_wrap(r->explain, "  ");
+	printf("  source: %s; kb id %u\n", r->source, r->id);
+}
+
+static int ctl_explain_ports(const struct kb *kb, const struct explainarg *ea)
+{
+	const struct kb_port *seen[4] = { NULL };
+	unsigned dir, n = 0, i, j;
+
+	for (dir = KB_DIR_DST; dir <= KB_DIR_SRC; dir++) {
+		for (i = 0; i < 2; i++) {
+			const struct kb_port *r;
+
+			if (!(ea->protos & (i ? KB_PROTO_UDP : KB_PROTO_TCP)))
+				continue;
+			r = kb_port_lookup(kb, (enum kb_dir)dir, i ? IPPROTO_UDP : IPPROTO_TCP,
+					   ea->port);
+			for (j = 0; r && j < n; j++)
+				if (seen[j] == r)
+					r = NULL;
+			if (r) {
+				if (n)
+					putchar('\n');
+				seen[n++] = r;
+				ctl_explain_port(kb, r);
+			}
+		}
+	}
+	return n ? 1 : 0;
+}
+
+static int ctl_explain_icmp(const struct kb *kb, const struct explainarg *ea)
+{
+	unsigned family = ea->family;
+	const struct kb_icmp *r;
+
+	r = kb_icmp_lookup(kb, family, ea->type, ea->code);
+	if (!r)
+		return 0;
+	if (r->code < 0)
+		printf("%s type %u (any code): %s (%s)\n", family == 6 ? "icmpv6" : "icmp",
+		       r->type, r->name, kb_verdict_name(r->verdict));
+	else
+		printf("%s %u/%d: %s (%s)\n", family == 6 ? "icmpv6" : "icmp", r->type, r->code,
+		       r->name, kb_verdict_name(r->verdict));
+	ctl_wrap(r->summary, "  ");
+	ctl_wrap(r->explain, "  ");
+	printf("  source: %s; kb id %u\n", r->source, r->id);
+	return 1;
+}
+
+static int ctl_explain_addr(const struct kb *kb, const struct explainarg *ea)
+{
+	char net[INET6_ADDRSTRLEN];
+	const struct kb_addr *r;
+
+	r = kb_addr_lookup(kb, ea->family, ea->addr);
+	if (!r)
+		return 0;
+	inet_ntop(ea->family == 4 ? AF_INET : AF_INET6, r->prefix, net, sizeof(net));
+	printf("%s is in %s/%u: %s (verdict %s)\n", ea->what, net, r->plen, r->cls,
+	       kb_verdict_name(r->verdict));
+	ctl_wrap(r->summary, "  ");
+	ctl_wrap(r->explain, "  ");
+	printf("  source: %s; kb id %u\n", r->source, r->id);
+	return 1;
+}
+
+/* PORT[/PROTO] | icmp T[/C] | icmpv6 T[/C] | ADDRESS: 0 known, 1 unknown, 2 bad. */
+static int ctl_explain(const struct kb *kb, int argc, char **argv)
+{
+	struct explainarg ea;
+	int rc;
+
+	switch (explainarg_parse(argc, argv, &ea)) {
+	case EXPLAINARG_OK:
+		break;
+	case EXPLAINARG_E_COUNT:
+		fprintf(stderr, "nflogctl: explain wants one thing: PORT[/tcp|/udp], "
+			"icmp TYPE[/CODE], icmpv6 TYPE[/CODE] or an address\n");
+		return 2;
+	case EXPLAINARG_E_KEYWORD:
+		fprintf(stderr, "nflogctl: explain: expected icmp or icmpv6, not '%s'\n",
+			ea.what);
+		return 2;
+	default:
+		fprintf(stderr, "nflogctl: explain: cannot parse '%s' (try 137, 31337/udp, "
+			"icmp 3/4, 169.254.1.1, fe80::1)\n", ea.what);
+		return 2;
+	}
+	if (ea.kind == EXPLAINARG_ICMP)
+		rc = ctl_explain_icmp(kb, &ea);
+	else if (ea.kind == EXPLAINARG_ADDR)
+		rc = ctl_explain_addr(kb, &ea);
+	else
+		rc = ctl_explain_ports(kb, &ea);
+	if (rc == 0) {
+		fprintf(stderr, "nflogctl: the knowledge base knows nothing about %s%s%s\n",
+			argc == 2 ? argv[0] : "", argc == 2 ? " " : "", ea.what);
+		return 1;
+	}
+	return fflush(stdout) == EOF ? 1 : 0;
+}
+
+int cmd_explain_main(int argc, char **argv)
+{
+	struct ctl_readargs ra;
+	const struct kb *kb;
+	int rc;
+
+	if ((rc = ctl_readargs_parse(argc, argv, ctl_usage, false, true, &ra)) != CTL_RUN)
+		return rc;
+	if (!(kb = ctl_load_kb(&ra.args)))
+		return 1;
+	rc = ctl_explain(kb, argc - ra.args.operand, argv + ra.args.operand);
+	kb_free((struct kb *)kb);
+	return rc;
+}

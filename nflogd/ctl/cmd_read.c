@@ -1,0 +1,180 @@
+/* cmd_read.c - `nflogctl read` and `nflogctl alerts`: the drops (and alerts)
+ * or only the alerts, in time order, as text or JSON Lines; -n N for the
+ * last N, -f to keep following like tail -f. Read-only: the ring is mapped
+ * PROT_READ and needs no privilege beyond read access to it.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctl/cmd.h"
+#include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
+#include "report/recfmt.h"
+#include "ring/ringread.h"
+#include "ring/ringscan.h"
+
+#define NFLOGCTL_FOLLOW_MS	100	/* ms between polls of the segment heads */
+#define NFLOGCTL_FOLLOW_TAIL	10	/* records shown before following, like tail -f */
+
+struct ctl_read {
+	struct ring_reader	*rr;
+	const struct kb		*kb;
+	bool			 json;
+	bool			 alerts;	/* only the alert segment */
+	bool			 every_state;	/* alerts: every state, not the latest per id */
+	struct ringscan_stats	 skipped;	/* overwritten before the copy, or damaged */
+	uint64_t		*cursor;	/* per segment: next position to read */
+};
+
+static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
+{
+	char line[RECFMT_LINE_MAX];
+	struct ctl_names names;
+	struct recfmt_ctx ctx = ctl_fmt_ctx(c->rr, it->seg, it->pos, &it->rec, c->kb, &names);
+
+	if (it->rec.kind == RING_KIND_ALERT) {
+		union {
+			struct ring_rec	  rec;
+			struct ring_alert alert;
+		} u = { .rec = it->rec };
+
+		if (c->json)
+			recfmt_alert_json(line, sizeof(line), &u.alert, &ctx);
+		else
+			recfmt_alert_text(line, sizeof(line), &u.alert, &ctx);
+	} else if (c->json) {
+		recfmt_json(line, sizeof(line), &it->rec, &ctx);
+	} else {
+		recfmt_text(line, sizeof(line), &it->rec, &ctx);
+	}
+	puts(line);
+}
+
+static uint32_t ctl_alert_id(const struct ring_rec *r)
+{
+	uint32_t id;
+
+	memcpy(&id, (const char *)r + offsetof(struct ring_alert, alert_id), sizeof(id));
+	return id;
+}
+
+static int ctl_alert_id_cmp(const void *a, const void *b)
+{
+	const struct ringscan_item *x = a, *y = b;
+	uint32_t ix = ctl_alert_id(&x->rec), iy = ctl_alert_id(&y->rec);
+
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
+	return ringscan_item_cmp(a, b);
+}
+
+/* An incident is written at every state; show only its latest, in time order. */
+static size_t ctl_latest_per_alert(struct ringscan_item *items, size_t n)
+{
+	size_t i, k = 0;
+
+	qsort(items, n, sizeof(*items), ctl_alert_id_cmp);
+	for (i = 0; i < n; i++)
+		if (i + 1 == n || ctl_alert_id(&items[i + 1].rec) != ctl_alert_id(&items[i].rec))
+			items[k++] = items[i];
+	qsort(items, k, sizeof(*items), ringscan_item_cmp);
+	return k;
+}
+
+/* Print everything new since the cursors; returns records printed or -1. */
+static long ctl_drain(struct ctl_read *c, uint64_t last)
+{
+	uint32_t s, nsegs = ringread_nsegs(c->rr);
+	struct ringscan_item *items;
+	size_t n, i;
+
+	for (s = 0; s < nsegs; s++) {
+		uint64_t head = ringread_head(c->rr, s);
+
+		/* alerts: the capture segments are not read at all. */
+		if (c->alerts && ringread_seg(c->rr, s)->role != RING_SEG_ALERT)
+			c->cursor[s] = head;
+		/* -n N: no segment can contribute more than N of the last N. */
+		else if (last && head > c->cursor[s] && head - c->cursor[s] > last)
+			c->cursor[s] = head - last;
+	}
+	if (ringscan_collect(c->rr, c->cursor, 0,
+			     c->alerts ? RINGSCAN_ALERTS : RINGSCAN_DROPS | RINGSCAN_ALERTS,
+			     &items, &n, &c->skipped) < 0)
+		return -1;
+	if (c->alerts && !c->every_state)
+		n = ctl_latest_per_alert(items, n);
+	i = last && n > last ? n - last : 0;
+	for (; i < n; i++)
+		ctl_print(c, &items[i]);
+	free(items);
+	return (long)n;
+}
+
+static int ctl_read(const char *path, const struct kb *kb, uint64_t last, bool follow, bool json,
+		    bool alerts)
+{
+	struct timespec pause = { 0, NFLOGCTL_FOLLOW_MS * 1000000L };
+	struct ctl_read c = { .json = json, .kb = kb, .alerts = alerts };
+	int rc = 0;
+
+	c.rr = ctl_ring_open(path, kb);
+	if (!c.rr)
+		return 1;
+	c.cursor = calloc(ringread_nsegs(c.rr), sizeof(*c.cursor));
+	if (!c.cursor) {
+		fprintf(stderr, "nflogctl: out of memory\n");
+		rc = 1;
+		goto out;
+	}
+	if (follow && !last)
+		last = NFLOGCTL_FOLLOW_TAIL;
+	if (ctl_drain(&c, last) < 0)
+		rc = 1;
+	c.every_state = true;	/* following: each new state as it comes */
+	while (follow && rc == 0) {
+		if (fflush(stdout) == EOF)
+			break;
+		nanosleep(&pause, NULL);
+		if (ctl_drain(&c, 0) < 0)
+			rc = 1;
+	}
+	ctl_report_skipped(&c.skipped);
+out:
+	free(c.cursor);
+	ringread_close(c.rr);
+	if (fflush(stdout) == EOF && errno != EPIPE)
+		rc = 1;
+	return rc;
+}
+
+/* read and alerts: the same options, the same reader. */
+static int ctl_read_command(int argc, char **argv, bool alerts)
+{
+	struct ctl_readargs ra;
+	const struct kb *kb;
+	int rc;
+
+	if ((rc = ctl_readargs_parse(argc, argv, ctl_usage, true, false, &ra)) != CTL_RUN)
+		return rc;
+	if (!(kb = ctl_load_kb(&ra.args)))
+		return 1;
+	rc = ctl_read(ra.args.ring, kb, ra.last, ra.follow, ra.json, alerts);
+	kb_free((struct kb *)kb);
+	return rc;
+}
+
+int cmd_read_main(int argc, char **argv)
+{
+	return ctl_read_command(argc, argv, false);
+}
+
+int cmd_alerts_main(int argc, char **argv)
+{
+	return ctl_read_command(argc, argv, true);
+}

@@ -1,0 +1,198 @@
+/* ctlcommon.c - the command line, kb and ring every nflogctl subcommand
+ * starts from (ctlcommon.h): one getopt loop for all of them, so the common
+ * options and errors read the same everywhere.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl/ctlcommon.h"
+#include "util/opts.h"
+
+enum { CTL_O_JSON = CTL_O_OWN };	/* the read options' own */
+
+/* getopt_long returned c (':' or '?'): say why, return 2. */
+static int ctl_bad_option(int c, char **argv)
+{
+	if (c == ':')
+		fprintf(stderr, "nflogctl: option %s needs an argument\n", argv[optind - 1]);
+	else
+		fprintf(stderr, "nflogctl: unknown option '%s'\n", argv[optind - 1]);
+	return 2;
+}
+
+/* argv[optind] was not expected: say so, return 2. */
+static int ctl_extra_argument(char **argv)
+{
+	fprintf(stderr, "nflogctl: unexpected argument '%s'\n", argv[optind]);
+	return 2;
+}
+
+int ctl_args_parse(int argc, char **argv, const struct ctl_cmdline *cl, void *ctx,
+		   struct ctl_args *a)
+{
+	/* getopt_long sees argv[first - 1] as its argv[0]: optind = 0 then has
+	 * glibc start afresh (the '+' of shortopts included), as it would in a
+	 * new process, however often this runs in one (the unit tests). */
+	char **av = argv + cl->first - 1;
+	int ac = argc - cl->first + 1, c, rc;
+
+	*a = (struct ctl_args){ .ring = NFLOGCTL_RING_DEFAULT, .local_kb = NFLOGCTL_LOCAL_KB };
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(ac, av, cl->shortopts, cl->lopts, NULL)) != -1) {
+		switch (c) {
+		case CTL_O_RING:
+			a->ring = optarg;
+			break;
+		case CTL_O_LOCALKB:
+			a->local_kb = optarg;
+			a->local_given = true;
+			break;
+		case 'h':
+			cl->usage(stdout);
+			return 0;
+		case ':':
+		case '?':
+			return ctl_bad_option(c, av);
+		default:
+			if (cl->option && (rc = cl->option(ctx, c, optarg)) != 0)
+				return rc;
+			break;
+		}
+	}
+	a->operand = optind + cl->first - 1;
+	if (optind < ac && !cl->operands)
+		return ctl_extra_argument(av);
+	return CTL_RUN;
+}
+
+const struct kb *ctl_load_kb(const struct ctl_args *a)
+{
+	struct kb *local;
+	char err[512];
+
+	if (!a->local_given && access(a->local_kb, R_OK) != 0)
+		return kb_builtin();
+	local = kb_load(a->local_kb, err, sizeof(err));
+	if (!local)
+		fprintf(stderr, "nflogctl: local kb: %s\n", err);
+	return local;
+}
+
+static int ctl_readargs_option(void *ctx, int c, const char *arg)
+{
+	struct ctl_readargs *ra = ctx;
+
+	switch (c) {
+	case CTL_O_JSON:
+		ra->json = true;
+		break;
+	case 'f':
+		ra->follow = true;
+		break;
+	case 'n':
+		if (!ctl_parse_last(arg, &ra->last))
+			return 2;
+		break;
+	}
+	return 0;
+}
+
+int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail, bool operands,
+		       struct ctl_readargs *ra)
+{
+	static const struct option lopts[] = {
+		CTL_LOPT_RING,
+		{ "json",   no_argument, NULL, CTL_O_JSON },
+		CTL_LOPT_LOCALKB,
+		{ "follow", no_argument, NULL, 'f' },
+		CTL_LOPT_HELP,
+		CTL_LOPT_END
+	};
+	/* "+": stop at the first operand, so "explain icmp 3/4" keeps its words. */
+	const struct ctl_cmdline cl = {
+		.shortopts = "+:fhn:", .lopts = lopts, .first = 1, .operands = operands,
+		.usage = usage, .option = ctl_readargs_option,
+	};
+	int rc;
+
+	memset(ra, 0, sizeof(*ra));
+	rc = ctl_args_parse(argc, argv, &cl, ra, &ra->args);
+	if (rc == CTL_RUN && !tail && (ra->follow || ra->last)) {
+		fprintf(stderr, "nflogctl: -n and -f belong to read and alerts\n");
+		return 2;
+	}
+	return rc;
+}
+
+bool ctl_parse_last(const char *arg, uint64_t *last)
+{
+	if (opts_uint(arg, 1, UINT32_MAX, last) < 0) {
+		fprintf(stderr, "nflogctl: bad -n '%s': want a count 1..%u\n", arg, UINT32_MAX);
+		return false;
+	}
+	return true;
+}
+
+bool ctl_parse_since(const char *arg, uint64_t *secs)
+{
+	if (opts_duration(arg, 100ull * 365 * 86400, secs) < 0 || !*secs) {
+		fprintf(stderr, "nflogctl: bad --since '%s': want a duration such as 90s, 30m, "
+			"2h or 7d\n", arg);
+		return false;
+	}
+	return true;
+}
+
+bool ctl_has_option(int argc, char **argv, const char *opt)
+{
+	size_t n = strlen(opt);
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strncmp(argv[i], opt, n) && (argv[i][n] == '\0' || argv[i][n] == '='))
+			return true;
+	}
+	return false;
+}
+
+struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb)
+{
+	struct ring_reader *rr;
+	uint64_t stamp;
+	char err[512];
+
+	rr = ringread_open(path, err, sizeof(err));
+	if (!rr) {
+		fprintf(stderr, "nflogctl: %s\n", err);
+		return NULL;
+	}
+	/* Ids in records mean what the writer's kb said; say so when ours differs. */
+	stamp = ringread_hdr(rr)->kb_stamp;
+	if (stamp && stamp != kb_stamp(kb))
+		fprintf(stderr, "nflogctl: warning: the ring was classified with another "
+			"knowledge base (stamp %016llx, ours %016llx); explanations may not "
+			"match. Same nflogd version and --local-kb?\n",
+			(unsigned long long)stamp, (unsigned long long)kb_stamp(kb));
+	return rr;
+}
+
+void ctl_json_str(const char *str)
+{
+	putchar('"');
+	for (const char *p = str; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}

@@ -1,0 +1,98 @@
+/* ctlcommon.h - what nflogctl's subcommands (cmd_*.c) share on the way in:
+ * the default paths, one getopt loop with the common options (--ring,
+ * --local-kb, --help) and the common errors, the kb they classify with and
+ * the ring they read. Messages start with "nflogctl: "; a bad command line
+ * is exit status 2.
+ */
+#ifndef NFLOGD_CTLCOMMON_H
+#define NFLOGD_CTLCOMMON_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "classify/kb.h"
+#include "ring/ringread.h"
+
+#define NFLOGCTL_RING_DEFAULT	"/var/lib/nflogd/drops.ring"
+#define NFLOGCTL_LOCAL_KB	"/etc/nflogd/local.kb"
+#define NFLOGCTL_ALLOW		"/etc/nflogd/allow"
+
+/* getopt_long codes of the common long options; a subcommand numbers its
+ * own from CTL_O_OWN. */
+enum { CTL_O_RING = 256, CTL_O_LOCALKB, CTL_O_OWN };
+
+#define CTL_LOPT_RING		{ "ring",     required_argument, NULL, CTL_O_RING }
+#define CTL_LOPT_LOCALKB	{ "local-kb", required_argument, NULL, CTL_O_LOCALKB }
+#define CTL_LOPT_HELP		{ "help",     no_argument,       NULL, 'h' }
+#define CTL_LOPT_END		{ NULL, 0, NULL, 0 }
+
+/* A subcommand's command line, as ctl_args_parse() reads it. */
+struct ctl_cmdline {
+	const char		*shortopts;	/* getopt_long's: ':' first (after '+' to stop
+						 * at the first operand), with 'h' */
+	const struct option	*lopts;		/* CTL_LOPT_* and the subcommand's own */
+	int			 first;		/* argv index of the first option */
+	bool			 operands;	/* words after the options are the
+						 * subcommand's (explain), not extra */
+	void			(*usage)(FILE *f);	/* -h, --help: on stdout, status 0 */
+	/* The subcommand's own option c with its argument: 0, or the exit
+	 * status after saying why. NULL: it has none. */
+	int			(*option)(void *ctx, int c, const char *arg);
+};
+
+/* What the common options say. */
+struct ctl_args {
+	const char	*ring;		/* --ring PATH (NFLOGCTL_RING_DEFAULT) */
+	const char	*local_kb;	/* --local-kb PATH (NFLOGCTL_LOCAL_KB) */
+	bool		 local_given;	/* then it must load; else only when present */
+	int		 operand;	/* argv index of the first word after the options */
+};
+
+#define CTL_RUN	(-1)	/* ctl_args_parse: the command line is good */
+
+/* ctl_args_parse - parse argv[cl->first..] into a (and, through cl->option,
+ * the subcommand's ctx): CTL_RUN, or the exit status after the usage (0) or
+ * after saying what is wrong (2: unknown option, missing argument, an
+ * unexpected argument, or what cl->option returned). */
+int ctl_args_parse(int argc, char **argv, const struct ctl_cmdline *cl, void *ctx,
+		   struct ctl_args *a);
+
+/* ctl_load_kb - the built-in kb, plus local.kb when --local-kb was given or
+ * the default one is present. NULL after saying why. Free with kb_free() (a
+ * no-op for the built-in). */
+const struct kb *ctl_load_kb(const struct ctl_args *a);
+
+/* The options read, alerts, stats and explain take: one set for all four,
+ * so each accepts the others' and then refuses what is not its own. */
+struct ctl_readargs {
+	struct ctl_args	 args;
+	bool		 json;		/* --json */
+	bool		 follow;	/* -f, --follow */
+	uint64_t	 last;		/* -n N; 0: all */
+};
+
+/* ctl_readargs_parse - ctl_args_parse for those four: tail says -n and -f
+ * are the command's (read, alerts), operands that words may follow (explain). */
+int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail, bool operands,
+		       struct ctl_readargs *ra);
+
+/* ctl_parse_last - -n N (1..UINT32_MAX); false after saying why. */
+bool ctl_parse_last(const char *arg, uint64_t *last);
+
+/* ctl_parse_since - --since DURATION in seconds (> 0); false after saying why. */
+bool ctl_parse_since(const char *arg, uint64_t *secs);
+
+/* ctl_has_option - argv[1..] holds opt, alone or as "opt=VALUE", before any
+ * "--": how main() sends `stats --prometheus` and `read --syslog` on. */
+bool ctl_has_option(int argc, char **argv, const char *opt);
+
+/* ctl_ring_open - the ring for reading, with a warning when the ring was
+ * classified with another kb than ours; NULL after saying why. */
+struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb);
+
+/* ctl_json_str - str as a JSON string literal on stdout. */
+void ctl_json_str(const char *str);
+
+#endif
