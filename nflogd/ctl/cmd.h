@@ -19,8 +19,4 @@ int cmd_pcap_main(int argc, char **argv);	/* pcap */
 int cmd_suggest_main(int argc, char **argv);	/* suggest */
 int cmd_rules_main(int argc, char **argv);	/* rules */
 
-/* ctl_usage - nflogctl's usage (nflogctl.c); read, alerts, stats and explain
- * print it for --help, having no page of their own. */
-void ctl_usage(FILE *f);
-
 #endif

@@ -196,3 +196,38 @@ void ctl_json_str(const char *str)
 	}
 	putchar('"');
 }
+
+/* One usage text for `nflogctl help` and for the subcommands that have no
+ * page of their own (read, alerts, stats, explain). */
+void ctl_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json]\n"
+"       nflogctl read    [--ring PATH] [-n N] [-f|--follow] --syslog [--syslog-socket PATH]\n"
+"                        [--syslog-facility NAME]\n"
+"       nflogctl alerts  [--ring PATH] [-n N] [-f|--follow] [--json]\n"
+"       nflogctl stats   [--ring PATH] [--json]\n"
+"       nflogctl stats   [--ring PATH] --prometheus [-o FILE]\n"
+"       nflogctl top     [--ring PATH] [--interval SECONDS] [--once]\n"
+"       nflogctl report  -o FILE [--ring PATH] [--since DURATION]\n"
+"       nflogctl pcap    -o FILE [--ring PATH] [--since DURATION]\n"
+"       nflogctl explain PORT[/tcp|/udp] | icmp TYPE[/CODE] | icmpv6 TYPE[/CODE] | ADDRESS\n"
+"       nflogctl suggest [--ring PATH] [--since DURATION] [--format nft|json] [--apply]\n"
+"                        [--allow FILE] [--table NAME]\n"
+"       nflogctl rules   print [--table [FAMILY] NAME] [--groups BASE] [--per-cpu [--cpus N]]\n"
+"                              [--own]\n"
+"       nflogctl rules   install [--table NAME] [--groups BASE] [--per-cpu [--cpus N]]\n"
+"       nflogctl rules   remove [--table NAME]\n"
+"       nflogctl rules   list\n"
+"       nflogctl help\n"
+"  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
+"  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
+"  -n N          only the last N drops\n"
+"  -f, --follow  keep printing drops as they arrive\n"
+"  --json        JSON Lines (doc/json-schema.md) instead of text\n"
+"  --syslog      send RFC 5424 messages to /dev/log (or --syslog-socket) instead\n"
+"  --prometheus  Prometheus text format, for node_exporter's textfile collector\n"
+"  -o FILE       write FILE (complete, then renamed into place); - is stdout\n"
+"  nflogctl top|report|pcap|suggest --help: more. Shipping to a central store:\n"
+"  doc/shipping.md.\n");
+}

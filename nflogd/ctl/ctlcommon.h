@@ -95,4 +95,8 @@ struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb);
 /* ctl_json_str - str as a JSON string literal on stdout. */
 void ctl_json_str(const char *str);
 
+/* ctl_usage - nflogctl's usage, to f; read, alerts, stats and explain print
+ * it for --help, having no page of their own. */
+void ctl_usage(FILE *f);
+
 #endif
