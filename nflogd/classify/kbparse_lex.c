@@ -127,7 +127,7 @@ bool kbparse_is(const struct kbparse_ctx *c, size_t i, const char *word)
 
 /* Strict decimal s[0..len) in [min, max]: digits only, no sign. */
 bool kbparse_digits(const char *s, size_t len, unsigned long min,
-			   unsigned long max, unsigned long *out)
+		    unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
 	size_t i;
@@ -146,7 +146,7 @@ bool kbparse_digits(const char *s, size_t len, unsigned long min,
 }
 
 int kbparse_num(struct kbparse_ctx *c, size_t i, const char *what,
-		       unsigned long min, unsigned long max, unsigned long *out)
+		unsigned long min, unsigned long max, unsigned long *out)
 {
 	if (!kbparse_digits(c->f[i], c->flen[i], 0, ULONG_MAX, out))
 		return kbparse_error(c, c->line, "bad number '%.*s' for %s",
