@@ -9,6 +9,9 @@
  * once in classify_new().
  */
 #include <errno.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,24 +214,39 @@ static uint8_t classify_max(uint8_t a, uint8_t b)
 	return a > b ? a : b;
 }
 
-int classify_packet(const struct classify *c, const struct pkt *p, struct ring_klass *k)
+/* Address classes of both ends and the tags they give; *dst_row is the
+ * destination's row, which the verdict falls back on. */
+static inline uint32_t classify_addr_tags(const struct classify *c, const struct pkt *p,
+					  struct ring_klass *k, const struct kb_addr **dst_row)
 {
-	const struct kb_port *dport = NULL, *sport = NULL, *row = NULL;
-	const struct kb_icmp *icmp = NULL;
-	const struct kb_addr *src_row, *dst_row;
-	bool ports = false, tcp = p->proto == 6, udp = p->proto == 17;
+	const struct kb_addr *src_row;
 	unsigned src_kind, dst_kind;
-	uint8_t verdict = KB_VERDICT_UNKNOWN;
 	uint32_t tags = 0;
-	int slot = -1;
 
-	memset(k, 0, sizeof(*k));
-	if (p->family != 4 && p->family != 6)
-		return -1;
 	src_kind = classify_addr(c, p->family, p->saddr, &src_row);
-	dst_kind = classify_addr(c, p->family, p->daddr, &dst_row);
+	dst_kind = classify_addr(c, p->family, p->daddr, dst_row);
 	k->src_class = src_row ? src_row->id : 0;
-	k->dst_class = dst_row ? dst_row->id : 0;
+	k->dst_class = *dst_row ? (*dst_row)->id : 0;
+	if (!memcmp(p->saddr, p->daddr, 16))
+		tags |= RING_TAG_LAND;
+	if (src_kind == ADDR_BOGON || src_kind == ADDR_BROADCAST) {
+		/* 0.0.0.0:68 -> 255.255.255.255:67 is a DHCP client with no address yet. */
+		if (!(p->proto == IPPROTO_UDP && p->sport == 68 && p->dport == 67))
+			tags |= RING_TAG_BOGON_SRC;
+	} else if (src_kind == ADDR_MARTIAN) {
+		tags |= RING_TAG_MARTIAN_SRC;
+	}
+	if (dst_kind == ADDR_BROADCAST || (p->family == 4 && classify_is_bcast4(p->daddr)))
+		tags |= RING_TAG_BCAST_DST;
+	return tags;
+}
+
+/* The initial TTL the sender most likely started from, and the IP header
+ * fields a tool set by hand. */
+static inline uint32_t classify_ip_tags(const struct classify *c, const struct pkt *p,
+					struct ring_klass *k)
+{
+	uint32_t tags = 0;
 
 	k->ttl_initial = c->ttl_start[p->ttl];
 	k->ttl_hops = k->ttl_initial ? (uint8_t)(k->ttl_initial - p->ttl) : 0;
@@ -237,54 +255,120 @@ int classify_packet(const struct classify *c, const struct pkt *p, struct ring_k
 		tags |= RING_TAG_CRAFTED_TTL;
 	if (p->family == 4 && p->ip_id == CLASSIFY_SSCAN_IPID)
 		tags |= RING_TAG_CRAFTED_IPID;
-	if (!memcmp(p->saddr, p->daddr, 16))
-		tags |= RING_TAG_LAND;
-	if (src_kind == ADDR_BOGON || src_kind == ADDR_BROADCAST) {
-		/* 0.0.0.0:68 -> 255.255.255.255:67 is a DHCP client with no address yet. */
-		if (!(udp && p->sport == 68 && p->dport == 67))
-			tags |= RING_TAG_BOGON_SRC;
-	} else if (src_kind == ADDR_MARTIAN) {
-		tags |= RING_TAG_MARTIAN_SRC;
-	}
-	if (dst_kind == ADDR_BROADCAST || (p->family == 4 && classify_is_bcast4(p->daddr)))
-		tags |= RING_TAG_BCAST_DST;
+	return tags;
+}
 
-	if ((tcp || udp || p->proto == 136) && !(p->ip_flags & RING_IPF_FRAGMENT) &&
-	    p->status != RING_ST_INVALID) {
-		ports = true;
+/* Ports are there to look up: TCP, UDP or UDP-Lite, a first fragment, and
+ * headers the decoder did not find contradicting themselves. */
+static inline bool classify_has_ports(const struct pkt *p)
+{
+	return (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP ||
+		p->proto == IPPROTO_UDPLITE) &&
+	       !(p->ip_flags & RING_IPF_FRAGMENT) && p->status != RING_ST_INVALID;
+}
+
+/* Tags from the ports (and TCP flags) of a packet that has them; tags so far
+ * tell whether the destination is a broadcast address. */
+static inline uint32_t classify_port_tags(const struct pkt *p, uint32_t tags)
+{
+	bool udp = p->proto == IPPROTO_UDP;
+
+	if (p->proto == IPPROTO_TCP)
+		tags |= classify_tcp_tags(p->tcp_flags);
+	if (p->sport == 0 || p->dport == 0)
+		tags |= RING_TAG_PORT_ZERO;
+	if ((p->sport == 20 || p->sport == 53 || p->sport == 123) && p->dport >= 1024)
+		tags |= RING_TAG_PIERCE;
+	if (udp && (p->dport == 7 || p->dport == 19) && (tags & RING_TAG_BCAST_DST))
+		tags |= RING_TAG_FRAGGLE;
+	if (udp && (p->sport == 7 || p->sport == 19) && (p->dport == 7 || p->dport == 19))
+		tags |= RING_TAG_ECHO_LOOP;
+	if (udp && p->dport == 1434 && p->ip_len == CLASSIFY_SLAMMER_LEN)
+		tags |= RING_TAG_SLAMMER;
+	if (udp && p->sport == 31790 && p->dport == 31789)
+		tags |= RING_TAG_HACKATACK;
+	if (udp && p->dport == 137 && p->udp_len == CLASSIFY_NBSTAT_LEN)
+		tags |= RING_TAG_NBSTAT;
+	return tags;
+}
+
+/* The informative port: the destination, unless it only says "some ephemeral
+ * port" and the source says more (53 -> 40000 is about DNS, not about port
+ * 40000). */
+static inline const struct kb_port *classify_port_row(const struct classify *c,
+						      const struct kb_port *dport,
+						      const struct kb_port *sport)
+{
+	const struct kb_port *row = dport;
+
+	if (sport && (!dport || dport->category == c->cat_dynamic))
+		row = sport;
+	return row;
+}
+
+/* The kb row of an ICMP (IPv4) or ICMPv6 (IPv6) message, NULL for any other
+ * protocol; an echo request to a broadcast address is a smurf probe. */
+static inline const struct kb_icmp *classify_icmp_row(const struct classify *c,
+						      const struct pkt *p, uint32_t *tags)
+{
+	const struct kb_icmp *icmp;
+
+	if (!((p->proto == IPPROTO_ICMP && p->family == 4) ||
+	      (p->proto == IPPROTO_ICMPV6 && p->family == 6)))
+		return NULL;
+	icmp = kb_icmp_lookup(c->kb, p->family, p->icmp_type, p->icmp_code);
+	if (icmp && (*tags & RING_TAG_BCAST_DST) &&
+	    ((p->family == 4 && p->icmp_type == ICMP_ECHO) ||
+	     (p->family == 6 && p->icmp_type == ICMP6_ECHO_REQUEST)))
+		*tags |= RING_TAG_BCAST_PING;
+	return icmp;
+}
+
+/*
+ * Tags only ever raise the verdict: a row says what the port usually means,
+ * the tags say what this packet is. crafted-ipid is not among them: one
+ * packet in 65,536 of any sender carries sscan's ID by chance, so a lone one
+ * proves nothing; the tool's mark is the ID repeated, which the correlator
+ * sees (evidence ipid-const).
+ */
+static inline uint8_t classify_raise(uint8_t verdict, uint32_t tags)
+{
+	if (tags & (RING_TAG_SLAMMER | RING_TAG_FRAGGLE | RING_TAG_LAND | RING_TAG_HACKATACK))
+		verdict = classify_max(verdict, KB_VERDICT_HOSTILE);
+	if (tags & (RING_TAG_SCAN_NULL | RING_TAG_SCAN_FIN | RING_TAG_SCAN_XMAS |
+		    RING_TAG_SCAN_MAIMON | RING_TAG_SCAN_SYNFIN | RING_TAG_SYN_ODD |
+		    RING_TAG_PORT_ZERO | RING_TAG_PIERCE | RING_TAG_BOGON_SRC |
+		    RING_TAG_CRAFTED_TTL | RING_TAG_ECHO_LOOP |
+		    RING_TAG_BCAST_PING))
+		verdict = classify_max(verdict, KB_VERDICT_SUSPICIOUS);
+	if ((tags & RING_TAG_NBSTAT) && verdict == KB_VERDICT_UNKNOWN)
+		verdict = KB_VERDICT_NOISE;
+	return verdict;
+}
+
+int classify_packet(const struct classify *c, const struct pkt *p, struct ring_klass *k)
+{
+	const struct kb_port *dport = NULL, *sport = NULL, *row = NULL;
+	const struct kb_icmp *icmp = NULL;
+	const struct kb_addr *dst_row;
+	uint8_t verdict = KB_VERDICT_UNKNOWN;
+	uint32_t tags;
+	int slot = -1;
+
+	memset(k, 0, sizeof(*k));
+	if (p->family != 4 && p->family != 6)
+		return -1;
+	tags = classify_ip_tags(c, p, k);
+	tags |= classify_addr_tags(c, p, k, &dst_row);
+	if (classify_has_ports(p)) {
+		/* Tags before the lookups: after a call the compiler must read *p
+		 * again, before it still has the fields in registers. */
+		tags = classify_port_tags(p, tags);
 		dport = kb_port_lookup(c->kb, KB_DIR_DST, p->proto, p->dport);
 		sport = kb_port_lookup(c->kb, KB_DIR_SRC, p->proto, p->sport);
-	}
-	if (ports) {
-		if (tcp)
-			tags |= classify_tcp_tags(p->tcp_flags);
-		if (p->sport == 0 || p->dport == 0)
-			tags |= RING_TAG_PORT_ZERO;
-		if ((p->sport == 20 || p->sport == 53 || p->sport == 123) && p->dport >= 1024)
-			tags |= RING_TAG_PIERCE;
-		if (udp && (p->dport == 7 || p->dport == 19) && (tags & RING_TAG_BCAST_DST))
-			tags |= RING_TAG_FRAGGLE;
-		if (udp && (p->sport == 7 || p->sport == 19) && (p->dport == 7 || p->dport == 19))
-			tags |= RING_TAG_ECHO_LOOP;
-		if (udp && p->dport == 1434 && p->ip_len == CLASSIFY_SLAMMER_LEN)
-			tags |= RING_TAG_SLAMMER;
-		if (udp && p->sport == 31790 && p->dport == 31789)
-			tags |= RING_TAG_HACKATACK;
-		if (udp && p->dport == 137 && p->udp_len == CLASSIFY_NBSTAT_LEN)
-			tags |= RING_TAG_NBSTAT;
-		/* The informative port: the destination, unless it only says
-		 * "some ephemeral port" and the source says more (53 -> 40000
-		 * is about DNS, not about port 40000). */
-		row = dport;
-		if (sport && (!dport || dport->category == c->cat_dynamic))
-			row = sport;
-		if (!row)
-			row = dport;
-	} else if ((p->proto == 1 && p->family == 4) || (p->proto == 58 && p->family == 6)) {
-		icmp = kb_icmp_lookup(c->kb, p->family, p->icmp_type, p->icmp_code);
-		if (icmp && (tags & RING_TAG_BCAST_DST) &&
-		    ((p->family == 4 && p->icmp_type == 8) || (p->family == 6 && p->icmp_type == 128)))
-			tags |= RING_TAG_BCAST_PING;
+		row = classify_port_row(c, dport, sport);
+	} else {
+		icmp = classify_icmp_row(c, p, &tags);
 	}
 
 	k->kb_dport = dport ? dport->id : 0;
@@ -302,23 +386,7 @@ int classify_packet(const struct classify *c, const struct pkt *p, struct ring_k
 		k->kb_icmp = icmp->id;
 	if (verdict == KB_VERDICT_UNKNOWN && dst_row)
 		verdict = dst_row->verdict;
-
-	/* Tags only ever raise the verdict: a row says what the port usually
-	 * means, the tags say what this packet is. crafted-ipid is not among
-	 * them: one packet in 65,536 of any sender carries sscan's ID by
-	 * chance, so a lone one proves nothing; the tool's mark is the ID
-	 * repeated, which the correlator sees (evidence ipid-const). */
-	if (tags & (RING_TAG_SLAMMER | RING_TAG_FRAGGLE | RING_TAG_LAND | RING_TAG_HACKATACK))
-		verdict = classify_max(verdict, KB_VERDICT_HOSTILE);
-	if (tags & (RING_TAG_SCAN_NULL | RING_TAG_SCAN_FIN | RING_TAG_SCAN_XMAS |
-		    RING_TAG_SCAN_MAIMON | RING_TAG_SCAN_SYNFIN | RING_TAG_SYN_ODD |
-		    RING_TAG_PORT_ZERO | RING_TAG_PIERCE | RING_TAG_BOGON_SRC |
-		    RING_TAG_CRAFTED_TTL | RING_TAG_ECHO_LOOP |
-		    RING_TAG_BCAST_PING))
-		verdict = classify_max(verdict, KB_VERDICT_SUSPICIOUS);
-	if ((tags & RING_TAG_NBSTAT) && verdict == KB_VERDICT_UNKNOWN)
-		verdict = KB_VERDICT_NOISE;
-	k->verdict = verdict;
+	k->verdict = classify_raise(verdict, tags);
 	k->tags = tags;
 	return slot;
 }

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,9 +192,9 @@ const struct kb_port *kb_port_lookup(const struct kb *kb, enum kb_dir dir,
 	uint32_t bit, list;
 	uint16_t row;
 
-	if (proto == 6)
+	if (proto == IPPROTO_TCP)
 		bit = 0;
-	else if (proto == 17)
+	else if (proto == IPPROTO_UDP)
 		bit = 1;
 	else
 		return NULL;

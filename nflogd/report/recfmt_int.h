@@ -1,0 +1,95 @@
+/* recfmt_int.h - internal to recfmt*.c: the bounded appender and what the formatters share.
+ *
+ *   recfmt.c        the appender, string escapes for text and JSON, what a
+ *                   record holds (depth, ports), protocol and address names
+ *   recfmt_text.c   recfmt_text: the tcpdump-like line
+ *   recfmt_json.c   recfmt_json: the ECS JSON Lines object
+ *   recfmt_alert.c  recfmt_alert_text and recfmt_alert_json
+ * Nothing here is for other modules: they use recfmt.h.
+ */
+#ifndef NFLOGD_RECFMT_INT_H
+#define NFLOGD_RECFMT_INT_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "report/recfmt.h"
+
+/*
+ * How much of the record the decoder filled in. A decoder that stops keeps
+ * what it decoded before the problem, so the reason tells which fields hold
+ * packet data and which are just zero.
+ */
+enum recfmt_depth {
+	RECFMT_DEPTH_NONE,		/* no L3 header: only the NFLOG metadata */
+	RECFMT_DEPTH_L3,		/* addresses and IP fields, no L4 header */
+	RECFMT_DEPTH_L4,		/* L4 header too (the ICMP quote has its own flag) */
+};
+
+/*
+ * Bounded appender. len counts every byte the full output needs; only the
+ * first size - 1 are stored, so the caller learns the needed length the way
+ * snprintf reports it.
+ */
+struct recfmt_out {
+	char	*buf;
+	size_t	 size;
+	size_t	 len;
+	int	 err;
+};
+
+/* The appenders every formatter calls per field: inline, as they were when
+ * recfmt was one file. */
+static inline void recfmt_mem(struct recfmt_out *o, const char *s, size_t n)
+{
+	if (o->len + 1 < o->size) {
+		size_t room = o->size - 1 - o->len;
+
+		memcpy(o->buf + o->len, s, n < room ? n : room);
+	}
+	o->len += n;
+}
+
+static inline void recfmt_str(struct recfmt_out *o, const char *s)
+{
+	recfmt_mem(o, s, strlen(s));
+}
+
+static inline void recfmt_chr(struct recfmt_out *o, char ch)
+{
+	recfmt_mem(o, &ch, 1);
+}
+
+/* For numbers and timestamps only; strings of unbounded length go through
+ * recfmt_str. An item longer than 256 bytes is a bug and makes the call fail. */
+__attribute__((format(printf, 2, 3)))
+void recfmt_fmt(struct recfmt_out *o, const char *fmt, ...);
+/* NUL-terminate; the length the full output needs, or -1. */
+int recfmt_out_finish(struct recfmt_out *o);
+/* Start o on buf[0..size); -1 on the arguments recfmt.h rejects. */
+int recfmt_out_init(struct recfmt_out *o, char *buf, size_t size, const void *r,
+		    const struct recfmt_ctx *c);
+/* RFC 3339 UTC with 6 or 9 fraction digits, cut, not rounded. */
+void recfmt_time(struct recfmt_out *o, uint64_t ts_ns, int digits);
+/* s (at most max bytes) as a JSON string, quotes included. */
+void recfmt_json_str(struct recfmt_out *o, const char *s, size_t max);
+/* s (at most max bytes) escaped for a text line; quoted: keep spaces. */
+void recfmt_text_str(struct recfmt_out *o, const char *s, size_t max, int quoted);
+/* The names of the bits set in mask, as text " {a,b" or JSON "a","b". */
+void recfmt_bit_names(struct recfmt_out *o, uint32_t mask, const char *(*name)(unsigned),
+		      int json, unsigned *n);
+
+enum recfmt_depth recfmt_depth(const struct ring_rec *r);
+/* Ports and an L4 header exist only in a first fragment the decoder finished. */
+int recfmt_has_l4(const struct ring_rec *r);
+int recfmt_proto_has_ports(unsigned proto);
+/* IANA keyword (ECS network.transport), NULL for "use the number". */
+const char *recfmt_proto_json_name(unsigned proto);
+/* Address text, or NULL when the family is not IP. */
+const char *recfmt_addr_str(char dst[INET6_ADDRSTRLEN], unsigned family, const uint8_t a[16]);
+/* decode_why_str, or "unknown". */
+const char *recfmt_why_str(unsigned why);
+
+#endif

@@ -1,0 +1,264 @@
+/* recfmt_json.c - one ring record as an ECS JSON Lines object (doc/json-schema.md, schema 1).
+ *
+ * Strings pass as valid UTF-8, invalid bytes become U+FFFD (recfmt_json_str).
+ */
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "classify/classify.h"
+#include "classify/kb.h"
+#include "report/recfmt_int.h"
+
+/* Emit ,"key": (or just "key": for the first member of an object). */
+static void recfmt_json_key(struct recfmt_out *o, int *first, const char *key)
+{
+	if (!*first)
+		recfmt_chr(o, ',');
+	*first = 0;
+	recfmt_chr(o, '"');
+	recfmt_str(o, key);
+	recfmt_str(o, "\":");
+}
+
+static void recfmt_json_iface(struct recfmt_out *o, int *first, const char *side, uint32_t ifindex,
+			      const char *name)
+{
+	if (ifindex == 0)
+		return;
+	recfmt_json_key(o, first, side);
+	recfmt_str(o, "{\"interface\":{");
+	if (name != NULL) {
+		recfmt_str(o, "\"name\":");
+		recfmt_json_str(o, name, RING_IFNAMSIZ);
+		recfmt_chr(o, ',');
+	}
+	recfmt_fmt(o, "\"id\":\"%" PRIu32 "\"}}", ifindex);
+}
+
+/* "type":..,"transport":..,"iana_number":.. as members of an open object. */
+static void recfmt_json_network(struct recfmt_out *o, int *first, unsigned family, unsigned proto,
+				int has_proto)
+{
+	const char *name = recfmt_proto_json_name(proto);
+
+	if (family == 4 || family == 6) {
+		recfmt_json_key(o, first, "type");
+		recfmt_str(o, family == 4 ? "\"ipv4\"" : "\"ipv6\"");
+	}
+	if (!has_proto)
+		return;
+	recfmt_json_key(o, first, "transport");
+	if (name != NULL)
+		recfmt_fmt(o, "\"%s\"", name);
+	else
+		recfmt_fmt(o, "\"%u\"", proto);
+	recfmt_json_key(o, first, "iana_number");
+	recfmt_fmt(o, "\"%u\"", proto);
+}
+
+/* ,"source":{..},"destination":{..} when the family has addresses. */
+static void recfmt_json_endpoints(struct recfmt_out *o, unsigned family, const uint8_t *sa,
+				  const uint8_t *da, int has_ports, unsigned sport, unsigned dport)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+
+	if (recfmt_addr_str(s, family, sa) == NULL || recfmt_addr_str(d, family, da) == NULL)
+		return;
+	recfmt_str(o, ",\"source\":{\"ip\":\"");
+	recfmt_str(o, s);
+	recfmt_chr(o, '"');
+	if (has_ports)
+		recfmt_fmt(o, ",\"port\":%u", sport);
+	recfmt_str(o, "},\"destination\":{\"ip\":\"");
+	recfmt_str(o, d);
+	recfmt_chr(o, '"');
+	if (has_ports)
+		recfmt_fmt(o, ",\"port\":%u", dport);
+	recfmt_chr(o, '}');
+}
+
+static void recfmt_json_ip(struct recfmt_out *o, const struct ring_rec *r)
+{
+	int first = 1;
+
+	recfmt_fmt(o, ",\"ip\":{\"ttl\":%u,\"id\":%" PRIu32 ",\"flags\":[", r->ttl, r->ip_id);
+	if (r->ip_flags & RING_IPF_RF) {
+		recfmt_str(o, "\"RF\"");
+		first = 0;
+	}
+	if (r->ip_flags & RING_IPF_DF) {
+		recfmt_str(o, first ? "\"DF\"" : ",\"DF\"");
+		first = 0;
+	}
+	if (r->ip_flags & RING_IPF_MF)
+		recfmt_str(o, first ? "\"MF\"" : ",\"MF\"");
+	recfmt_fmt(o, "],\"frag_offset\":%u,\"len\":%u,\"tos\":%u}", r->frag_off,
+	    r->ip_len, r->tos);
+	if (r->family == 6)
+		recfmt_fmt(o, ",\"ipv6\":{\"flow_label\":%" PRIu32 "}", r->flow_label);
+}
+
+static void recfmt_json_l4(struct recfmt_out *o, const struct ring_rec *r)
+{
+	char fl[9];
+	int first = 1;
+
+	switch (r->proto) {
+	case IPPROTO_TCP:
+		recfmt_tcp_flags(fl, r->tcp_flags);
+		recfmt_fmt(o, ",\"tcp\":{\"flags\":\"%s\",\"window\":%u", fl, r->tcp_window);
+		recfmt_fmt(o, ",\"seq\":%" PRIu32 ",\"data_offset\":%u}", r->tcp_seq,
+		    r->tcp_doff);
+		break;
+	case IPPROTO_UDP:
+		recfmt_fmt(o, ",\"udp\":{\"len\":%u}", r->udp_len);
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		recfmt_fmt(o, ",\"icmp\":{\"type\":%u,\"code\":%u", r->icmp_type,
+		    r->icmp_code);
+		if (r->ip_flags & RING_IPF_HAVE_INNER) {
+			recfmt_str(o, ",\"inner\":{");
+			recfmt_json_network(o, &first, r->inner_family, r->inner_proto, 1);
+			recfmt_json_endpoints(o, r->inner_family, r->inner_saddr,
+			    r->inner_daddr, recfmt_proto_has_ports(r->inner_proto),
+			    r->inner_sport, r->inner_dport);
+			recfmt_chr(o, '}');
+		}
+		recfmt_chr(o, '}');
+		break;
+	default:
+		break;
+	}
+}
+
+static void recfmt_json_port_row(struct recfmt_out *o, const char *key, const struct kb_port *row,
+				 const struct kb *kb)
+{
+	const struct kb_category *cat = kb_category_by_id(kb, row->category);
+
+	recfmt_fmt(o, ",\"%s\":{\"id\":%u,\"service\":", key, row->id);
+	recfmt_json_str(o, row->service, SIZE_MAX);
+	if (cat) {
+		recfmt_str(o, ",\"category\":");
+		recfmt_json_str(o, cat->name, SIZE_MAX);
+	}
+	recfmt_str(o, ",\"summary\":");
+	recfmt_json_str(o, row->summary, SIZE_MAX);
+}
+
+static void recfmt_json_addr_class(struct recfmt_out *o, const char *key, uint16_t id,
+				   const struct kb *kb)
+{
+	const struct kb_addr *row = kb_addr_by_id(kb, id);
+
+	if (!id)
+		return;
+	recfmt_fmt(o, ",\"%s\":", key);
+	if (row)
+		recfmt_json_str(o, row->cls, SIZE_MAX);
+	else
+		recfmt_fmt(o, "\"%u\"", id);
+}
+
+/* nflog.kb, nflog.verdict, nflog.tags, ...: doc/json-schema.md */
+static void recfmt_json_kb(struct recfmt_out *o, const struct ring_rec *r, const struct kb *kb)
+{
+	const struct ring_klass *k = &r->klass;
+	const struct kb_port *port = kb_port_by_id(kb, k->kb_id);
+	const struct kb_port *sport = kb_port_by_id(kb, k->kb_sport);
+	const struct kb_icmp *icmp = kb_icmp_by_id(kb, k->kb_icmp);
+	const struct kb_ttl *ttl = kb_ttl_by_id(kb, k->os_hint);
+	unsigned n = 0;
+
+	if (port) {
+		recfmt_json_port_row(o, "kb", port, kb);
+		if (sport && sport != port) {
+			recfmt_json_port_row(o, "source_port", sport, kb);
+			recfmt_chr(o, '}');
+		}
+		recfmt_chr(o, '}');
+	} else if (icmp) {
+		recfmt_fmt(o, ",\"kb\":{\"id\":%u,\"service\":", icmp->id);
+		recfmt_json_str(o, icmp->name, SIZE_MAX);
+		recfmt_str(o, ",\"summary\":");
+		recfmt_json_str(o, icmp->summary, SIZE_MAX);
+		recfmt_chr(o, '}');
+	} else if (k->kb_id || k->kb_icmp) {
+		/* Written under another kb (the ring header's stamp says so). */
+		recfmt_fmt(o, ",\"kb\":{\"id\":%u}", k->kb_id ? k->kb_id : k->kb_icmp);
+	}
+	recfmt_str(o, ",\"verdict\":");
+	recfmt_json_str(o, kb_verdict_name(k->verdict), SIZE_MAX);
+	recfmt_json_addr_class(o, "src_class", k->src_class, kb);
+	recfmt_json_addr_class(o, "dst_class", k->dst_class, kb);
+	if (k->ttl_initial)
+		recfmt_fmt(o, ",\"ttl\":{\"initial\":%u,\"hops\":%u}", k->ttl_initial,
+		    k->ttl_hops);
+	if (ttl) {
+		recfmt_str(o, ",\"os_hint\":");
+		recfmt_json_str(o, ttl->os, SIZE_MAX);
+	}
+	recfmt_str(o, ",\"tags\":[");
+	recfmt_bit_names(o, k->tags, classify_tag_name, 1, &n);
+	recfmt_chr(o, ']');
+}
+
+int recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct recfmt_ctx *c)
+{
+	struct recfmt_out o;
+	enum recfmt_depth depth;
+	int first;
+
+	if (recfmt_out_init(&o, buf, size, r, c) < 0)
+		return -1;
+	depth = recfmt_depth(r);
+	recfmt_str(&o, "{\"@timestamp\":\"");
+	recfmt_time(&o, r->ts_ns, 9);
+	recfmt_str(&o, "\",\"event\":{\"action\":\"dropped\",\"kind\":\"event\"");
+	recfmt_fmt(&o, ",\"sequence\":%" PRIu64 "}", c->pos);
+	if (c->prefix != NULL) {
+		recfmt_str(&o, ",\"rule\":{\"name\":");
+		recfmt_json_str(&o, c->prefix, RING_PREFIX_LEN);
+		recfmt_chr(&o, '}');
+	}
+	if (r->ifindex_in != 0 || r->ifindex_out != 0) {
+		first = 1;
+		recfmt_str(&o, ",\"observer\":{");
+		recfmt_json_iface(&o, &first, "ingress", r->ifindex_in, c->ifname_in);
+		recfmt_json_iface(&o, &first, "egress", r->ifindex_out, c->ifname_out);
+		recfmt_chr(&o, '}');
+	}
+	if (r->family == 4 || r->family == 6 || depth >= RECFMT_DEPTH_L3) {
+		first = 1;
+		recfmt_str(&o, ",\"network\":{");
+		recfmt_json_network(&o, &first, r->family, r->proto, depth >= RECFMT_DEPTH_L3);
+		recfmt_chr(&o, '}');
+	}
+	if (depth >= RECFMT_DEPTH_L3)
+		recfmt_json_endpoints(&o, r->family, r->saddr, r->daddr,
+		    recfmt_has_l4(r) && recfmt_proto_has_ports(r->proto), r->sport, r->dport);
+
+	recfmt_fmt(&o, ",\"nflog\":{\"group\":%u", r->group);
+	if (r->cpu != RING_CPU_UNPINNED)
+		recfmt_fmt(&o, ",\"cpu\":%u", r->cpu);
+	recfmt_fmt(&o, ",\"hook\":%u", r->hook);
+	if (r->ip_flags & RING_IPF_HAVE_SEQ)
+		recfmt_fmt(&o, ",\"seq\":%" PRIu32, r->nflog_seq);
+	recfmt_fmt(&o, ",\"mark\":%" PRIu32 ",\"status\":\"%s\"", r->mark,
+	    recfmt_status_str(r->status));
+	if (r->status != RING_ST_OK) {
+		recfmt_str(&o, ",\"why\":");
+		recfmt_json_str(&o, recfmt_why_str(r->why), SIZE_MAX);
+	}
+	recfmt_fmt(&o, ",\"cap_len\":%u", r->cap_len);
+	if (depth >= RECFMT_DEPTH_L3)
+		recfmt_json_ip(&o, r);
+	if (recfmt_has_l4(r))
+		recfmt_json_l4(&o, r);
+	if (c->kb)
+		recfmt_json_kb(&o, r, c->kb);
+	recfmt_str(&o, "}}");
+	return recfmt_out_finish(&o);
+}
