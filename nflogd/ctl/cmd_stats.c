@@ -13,6 +13,7 @@
 #include "ring/ringnames.h"
 #include "ring/ringread.h"
 #include "ruleset/nftrules.h"
+#include "util/json.h"
 
 #define NFLOGCTL_TOP		10	/* kb rows shown by stats */
 
@@ -114,9 +115,9 @@ static void ctl_stats_top_json(const struct ring_reader *rr, const struct kb *kb
 		ctl_kb_row_text(kb, top[i].id, &name, &verdict, &summary);
 		printf("%s{\"id\":%u,\"count\":%llu,\"service\":", i ? "," : "", top[i].id,
 		       (unsigned long long)top[i].count);
-		ctl_json_str(name);
+		json_quote_file(stdout, name);
 		printf(",\"verdict\":\"%s\",\"summary\":", verdict);
-		ctl_json_str(summary);
+		json_quote_file(stdout, summary);
 		putchar('}');
 	}
 	putchar(']');
@@ -181,22 +182,22 @@ static void ctl_stats_rules(const struct ring_reader *rr, bool json)
 	rc = nftrules_list_log(&v, &nv, err, sizeof(err));
 	if (json) {
 		printf(",\"ruleset\":");
-		ctl_json_str(rc < 0 ? err : "read");
+		json_quote_file(stdout, rc < 0 ? err : "read");
 		printf(",\"log_rules\":[");
 		for (i = 0; i < np; i++) {
 			printf("%s{\"group\":%u,\"prefix\":", i ? "," : "", pairs[i].group);
-			ctl_json_str(pairs[i].prefix);
+			json_quote_file(stdout, pairs[i].prefix);
 			printf(",\"records\":%llu,\"rules\":[", (unsigned long long)pairs[i].records);
 			for (j = 0, shown = 0; j < nv; j++) {
 				if (!ctl_rule_matches(&v[j], &pairs[i]))
 					continue;
 				printf("%s{\"family\":\"%s\",\"table\":", shown++ ? "," : "",
 				       v[j].family);
-				ctl_json_str(v[j].table);
+				json_quote_file(stdout, v[j].table);
 				printf(",\"chain\":");
-				ctl_json_str(v[j].chain);
+				json_quote_file(stdout, v[j].chain);
 				printf(",\"handle\":%llu,\"comment\":", (unsigned long long)v[j].handle);
-				ctl_json_str(v[j].comment);
+				json_quote_file(stdout, v[j].comment);
 				if (v[j].has_counter)
 					printf(",\"packets\":%llu,\"bytes\":%llu",
 					       (unsigned long long)v[j].packets,
@@ -247,7 +248,7 @@ static void ctl_stats_json(struct ring_reader *rr, const char *path, const struc
 	unsigned c;
 
 	printf("{\"ring\":");
-	ctl_json_str(path);
+	json_quote_file(stdout, path);
 	printf(",\"state\":\"%s\",\"slots\":%llu,\"segments\":[",
 	       ctl_state_str(ringread_hdr(rr)->state), (unsigned long long)ringread_slots(rr));
 	for (s = 0; s < nsegs; s++) {

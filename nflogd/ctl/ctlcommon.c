@@ -181,22 +181,6 @@ struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb)
 	return rr;
 }
 
-void ctl_json_str(const char *str)
-{
-	putchar('"');
-	for (const char *p = str; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 /* One usage text for `nflogctl help` and for the subcommands that have no
  * page of their own (read, alerts, stats, explain). */
 void ctl_usage(FILE *f)

@@ -92,8 +92,6 @@ bool ctl_has_option(int argc, char **argv, const char *opt);
  * classified with another kb than ours; NULL after saying why. */
 struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb);
 
-/* ctl_json_str - str as a JSON string literal on stdout. */
-void ctl_json_str(const char *str);
 
 /* ctl_usage - nflogctl's usage, to f; read, alerts, stats and explain print
  * it for --help, having no page of their own. */

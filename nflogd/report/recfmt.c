@@ -19,6 +19,7 @@
 
 #include "capture/decode.h"
 #include "report/recfmt_int.h"
+#include "util/json.h"
 
 /* An item longer than tmp is a bug and makes the call fail. */
 void recfmt_fmt(struct recfmt_out *o, const char *fmt, ...)
@@ -84,77 +85,14 @@ void recfmt_time(struct recfmt_out *o, uint64_t ts_ns, int digits)
 		recfmt_fmt(o, ".%06luZ", frac / 1000);
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at p[0..n) (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF) and its code point, or 0.
- */
-static size_t recfmt_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t len, i;
-	uint32_t v;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		v = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		v = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		v = p[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-/*
- * A JSON string of s (at most max bytes). C0/C1 controls and DEL become
- * \u00XX; U+2028/2029 are escaped too because JavaScript would treat them
- * as line breaks; each byte of an invalid sequence becomes \ufffd.
- */
+/* A JSON string of s (at most max bytes), escaped by util/json (the rules are
+ * in json.h and doc/json-schema.md), appended like every other piece: cut at
+ * the end of buf, counted in full. */
 void recfmt_json_str(struct recfmt_out *o, const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strnlen(s, max), i = 0, len;
-	uint32_t cp;
+	size_t room = o->len < o->size ? o->size - o->len : 0;
 
-	recfmt_chr(o, '"');
-	while (i < n) {
-		if (p[i] < 0x80) {
-			if (p[i] == '"' || p[i] == '\\') {
-				recfmt_chr(o, '\\');
-				recfmt_chr(o, (char)p[i]);
-			} else if (p[i] < 0x20 || p[i] == 0x7f)
-				recfmt_fmt(o, "\\u%04x", p[i]);
-			else
-				recfmt_chr(o, (char)p[i]);
-			i++;
-			continue;
-		}
-		len = recfmt_utf8_seq(p + i, n - i, &cp);
-		if (len == 0) {
-			recfmt_str(o, "\\ufffd");
-			i++;
-			continue;
-		}
-		if (cp < 0xa0 || cp == 0x2028 || cp == 0x2029)
-			recfmt_fmt(o, "\\u%04" PRIx32, cp);
-		else
-			recfmt_mem(o, s + i, len);
-		i += len;
-	}
-	recfmt_chr(o, '"');
+	o->len += json_quote(room ? o->buf + o->len : NULL, room, s, max);
 }
 
 /* s (at most max bytes) for a text line: printable ASCII as is, '"' and '\'
