@@ -1,4 +1,4 @@
-/* kb.c - knowledge-base lookups (kb.h) over the layout of kb_internal.h, and local.kb loading.
+/* kb.c - knowledge-base lookups (kb.h) over the layout of kb_int.h, and local.kb loading.
  *
  * The lookups are the per-packet path: each is a handful of loads into
  * read-only arrays, with no allocation, no locks and no I/O. kb_load runs
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "classify/kb.h"
-#include "classify/kb_internal.h"
+#include "classify/kb_int.h"
 #include "classify/kbindex.h"
 #include "classify/kbparse.h"
 

@@ -1,4 +1,4 @@
-/* kbindex.c - derive the lookup indexes of struct kb (kb_internal.h) from rows.
+/* kbindex.c - derive the lookup indexes of struct kb (kb_int.h) from rows.
  *
  * Runs in the generator and at daemon start with local.kb, never per packet.
  * Every index array is carved out of one allocation so kbindex_free is one

@@ -2,7 +2,7 @@
 #ifndef NFLOGD_KBINDEX_H
 #define NFLOGD_KBINDEX_H
 
-#include "classify/kb_internal.h"
+#include "classify/kb_int.h"
 #include "classify/kbparse.h"
 
 /*

@@ -1,7 +1,7 @@
 /* ringmetrics.h - the ring's counters as Prometheus metric families.
  *
  * One table for both places that export them, the daemon's --metrics-listen
- * endpoint (metrics.c) and `nflogctl stats --prometheus` (nflogctl_export.c),
+ * endpoint (metrics.c) and `nflogctl stats --prometheus` (ctl/cmd_prom.c),
  * so that a metric name means the same thing, with the same help text,
  * wherever it is scraped from.
  */

@@ -1,5 +1,5 @@
 /* fuzz_config.c - libFuzzer entry: arbitrary bytes as an nflogd.conf, parsed
- * by config_parse() (nflogd/config.h). Oracles, abort() on a miss:
+ * by config_parse() (nflogd/daemon/config.h). Oracles, abort() on a miss:
  *   - refused: the message names the file and a line that exists
  *     ("fuzz.conf:N: ..." with 1 <= N <= lines, or the size limit);
  *   - accepted: every item's key has a name, its value passes config_check()

@@ -1,5 +1,5 @@
 /* fuzz_explain.c - libFuzzer entry: arbitrary bytes as the operands of
- * `nflogctl explain`, parsed by explainarg_parse() (nflogd/explainarg.h).
+ * `nflogctl explain`, parsed by explainarg_parse() (nflogd/ctl/explainarg.h).
  *
  * The input is split at NUL bytes into up to 4 words (argv), each in its own
  * exact-size allocation so that ASan sees any read past a word's end. What

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "classify/kb.h"
-#include "classify/kb_internal.h"
+#include "classify/kb_int.h"
 #include "classify/kbindex.h"
 #include "classify/kbparse.h"
 

@@ -1,4 +1,4 @@
-/* test_clsswap.c - the classifier swap (nflogd/clsswap.h): an old classifier
+/* test_clsswap.c - the classifier swap (nflogd/classify/clsswap.h): an old classifier
  * is reported free only after every reader passed a quiescent point after
  * the publish; exited readers never hold it back; readers see the new one
  * after their next quiescent point. A threaded run checks that a reader

@@ -1,4 +1,4 @@
-/* test_config.c - the settings file (nflogd/config.h): every key accepted
+/* test_config.c - the settings file (nflogd/daemon/config.h): every key accepted
  * with the command line's ranges, every mistake refused with file:line,
  * comments and blanks ignored, duplicates refused, the listen address and
  * correlator keys parsed exactly. */

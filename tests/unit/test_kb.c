@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "classify/kb.h"
-#include "classify/kb_internal.h"
+#include "classify/kb_int.h"
 #include "classify/kbindex.h"
 #include "classify/kbparse.h"
 

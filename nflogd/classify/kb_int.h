@@ -1,4 +1,4 @@
-/* kb_internal.h - layout of struct kb, shared by kb.c, kbindex.c and the generator.
+/* kb_int.h - layout of struct kb, shared by kb.c, kbindex.c and the generator.
  *
  * A struct kb is the rows of every table (each sorted by id) plus the indexes
  * the lookups use. kb/genkb.c fills one with kbindex_build and prints it as C
@@ -25,8 +25,8 @@
  * Numbers in the indexes are host order (addresses as big-endian numbers),
  * all row indexes are uint16_t with KB_NOROW for none.
  */
-#ifndef NFLOGD_KB_INTERNAL_H
-#define NFLOGD_KB_INTERNAL_H
+#ifndef NFLOGD_KB_INT_H
+#define NFLOGD_KB_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
