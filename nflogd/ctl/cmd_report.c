@@ -84,9 +84,9 @@ static void ctl_report_usage(FILE *f)
 /* ---- small formatting helpers ---- */
 
 /* Time formats of the page, all UTC. */
-enum rp_fmt { RP_DATETIME, RP_HMS, RP_HM, RP_MDHM };
+enum cmd_report_fmt { RP_DATETIME, RP_HMS, RP_HM, RP_MDHM };
 
-static void rp_time(char *out, size_t size, uint64_t ns, enum rp_fmt fmt)
+static void cmd_report_time(char *out, size_t size, uint64_t ns, enum cmd_report_fmt fmt)
 {
 	time_t t = (time_t)(ns / 1000000000u);
 	struct tm tm;
@@ -104,26 +104,26 @@ static void rp_time(char *out, size_t size, uint64_t ns, enum rp_fmt fmt)
 		snprintf(out, size, "?");
 }
 
-static void rp_text(struct ctl_report *r, const char *s)
+static void cmd_report_text(struct ctl_report *r, const char *s)
 {
 	htmlout_text(r->f, s ? s : "");
 }
 
-static void rp_addr(char *out, size_t size, unsigned family, const uint8_t *a)
+static void cmd_report_addr(char *out, size_t size, unsigned family, const uint8_t *a)
 {
 	if ((family != 4 && family != 6) ||
 	    !inet_ntop(family == 4 ? AF_INET : AF_INET6, a, out, (socklen_t)size))
 		snprintf(out, size, "-");
 }
 
-static void rp_verdict(struct ctl_report *r, unsigned v)
+static void cmd_report_verdict(struct ctl_report *r, unsigned v)
 {
 	const char *name = kb_verdict_name(v);
 
 	fprintf(r->f, "<span class=\"v v-%s\">%s</span>", name, name);
 }
 
-static const char *rp_proto(unsigned proto)
+static const char *cmd_report_proto(unsigned proto)
 {
 	switch (proto) {
 	case IPPROTO_ICMP:	return "icmp";
@@ -135,16 +135,16 @@ static const char *rp_proto(unsigned proto)
 	}
 }
 
-static void rp_port_label(char *out, size_t size, const struct dropagg_port *p)
+static void cmd_report_port_label(char *out, size_t size, const struct dropagg_port *p)
 {
 	if (dropagg_has_ports(p->proto))
-		snprintf(out, size, "%u/%s", p->port, rp_proto(p->proto));
+		snprintf(out, size, "%u/%s", p->port, cmd_report_proto(p->proto));
 	else
-		snprintf(out, size, "%s %u/%u", rp_proto(p->proto), p->port >> 8, p->port & 0xff);
+		snprintf(out, size, "%s %u/%u", cmd_report_proto(p->proto), p->port >> 8, p->port & 0xff);
 }
 
 /* The kb row's service name and one-line meaning (NULL when none). */
-static void rp_kb_row(const struct kb *kb, uint16_t id, const char **service,
+static void cmd_report_kb_row(const struct kb *kb, uint16_t id, const char **service,
 		      const char **summary, const char **category)
 {
 	const struct kb_port *p = id ? kb_port_by_id(kb, id) : NULL;
@@ -157,7 +157,7 @@ static void rp_kb_row(const struct kb *kb, uint16_t id, const char **service,
 }
 
 /* "port-scan, sweep" for a source's alert types. */
-static void rp_alert_types(char *out, size_t size, uint32_t types)
+static void cmd_report_alert_types(char *out, size_t size, uint32_t types)
 {
 	size_t len = 0;
 	unsigned t;
@@ -174,7 +174,7 @@ static void rp_alert_types(char *out, size_t size, uint32_t types)
 
 /* ---- sections ---- */
 
-static void rp_head(struct ctl_report *r)
+static void cmd_report_head(struct ctl_report *r)
 {
 	const struct dropagg_totals *t = dropagg_totals(r->agg);
 	char from[32], to[32], now[32];
@@ -185,18 +185,18 @@ static void rp_head(struct ctl_report *r)
 		lost += ringread_ctr(r->rr, s, RING_CTR_LOST_SEQ);
 		enobufs += ringread_ctr(r->rr, s, RING_CTR_ENOBUFS);
 	}
-	rp_time(from, sizeof(from), r->from_ns, RP_DATETIME);
-	rp_time(to, sizeof(to), r->to_ns, RP_DATETIME);
-	rp_time(now, sizeof(now), r->now_ns, RP_DATETIME);
+	cmd_report_time(from, sizeof(from), r->from_ns, RP_DATETIME);
+	cmd_report_time(to, sizeof(to), r->to_ns, RP_DATETIME);
+	cmd_report_time(now, sizeof(now), r->now_ns, RP_DATETIME);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<title>nflogd drops report: ", r->f);
-	rp_text(r, r->host);
+	cmd_report_text(r, r->host);
 	fprintf(r->f, "</title>\n<style>%s</style>\n</head>\n<body>\n"
 		"<h1>Dropped packets on ", ctl_report_css);
-	rp_text(r, r->host);
+	cmd_report_text(r, r->host);
 	fputs("</h1>\n<p class=\"meta\">Ring <code>", r->f);
-	rp_text(r, r->ring);
+	cmd_report_text(r, r->ring);
 	fprintf(r->f, "</code>, %s to %s UTC%s. Generated %s UTC by nflogctl report.</p>\n",
 		from, to, r->since_s ? "" : " (everything the ring holds)", now);
 	fputs("<div class=\"cards\" id=\"summary\">", r->f);
@@ -219,7 +219,7 @@ static void rp_head(struct ctl_report *r)
 			(unsigned long long)r->st.lapped, (unsigned long long)r->st.damaged);
 }
 
-static int rp_timeline(struct ctl_report *r)
+static int cmd_report_timeline(struct ctl_report *r)
 {
 	static const unsigned order[] = { KB_VERDICT_HOSTILE, KB_VERDICT_SUSPICIOUS,
 					  KB_VERDICT_NOISE, KB_VERDICT_EXPECTED,
@@ -230,7 +230,7 @@ static int rp_timeline(struct ctl_report *r)
 	const char **lp = calloc(r->nbuckets, sizeof(*lp));
 	struct htmlout_layer layers[DROPAGG_VERDICTS];
 	char cls[DROPAGG_VERDICTS][24];
-	enum rp_fmt fmt;
+	enum cmd_report_fmt fmt;
 	size_t i, l;
 	int rc = -ENOMEM;
 
@@ -242,7 +242,7 @@ static int rp_timeline(struct ctl_report *r)
 	for (i = 0; i < r->nbuckets; i++) {
 		uint64_t start = (r->to_ns / r->bucket_ns - (r->nbuckets - 1 - i)) * r->bucket_ns;
 
-		rp_time(labels[i], sizeof(labels[i]), start, fmt);
+		cmd_report_time(labels[i], sizeof(labels[i]), start, fmt);
 		lp[i] = labels[i];
 	}
 	for (l = 0; l < DROPAGG_VERDICTS; l++) {
@@ -268,7 +268,7 @@ out:
 	return rc;
 }
 
-static int rp_ports(struct ctl_report *r)
+static int cmd_report_ports(struct ctl_report *r)
 {
 	struct dropagg_port top[REPORT_TABLE_TOP];
 	struct htmlout_hbar bars[REPORT_TOP];
@@ -278,8 +278,8 @@ static int rp_ports(struct ctl_report *r)
 	int rc;
 
 	for (i = 0; i < n && i < REPORT_TOP; i++) {
-		rp_kb_row(r->kb, top[i].kb_id, &service, &summary, &category);
-		rp_port_label(port, sizeof(port), &top[i]);
+		cmd_report_kb_row(r->kb, top[i].kb_id, &service, &summary, &category);
+		cmd_report_port_label(port, sizeof(port), &top[i]);
 		snprintf(labels[i], sizeof(labels[i]), "%s %s", port, service ? service : "");
 		snprintf(cls[i], sizeof(cls[i]), "v-%s", kb_verdict_name(top[i].verdict));
 		bars[i] = (struct htmlout_hbar){ labels[i], cls[i], summary, top[i].drops };
@@ -296,24 +296,24 @@ static int rp_ports(struct ctl_report *r)
 	      "<th>service</th><th>verdict</th><th>category</th><th>meaning (kb)</th></tr>\n",
 	      r->f);
 	for (i = 0; i < n; i++) {
-		rp_kb_row(r->kb, top[i].kb_id, &service, &summary, &category);
-		rp_port_label(port, sizeof(port), &top[i]);
+		cmd_report_kb_row(r->kb, top[i].kb_id, &service, &summary, &category);
+		cmd_report_port_label(port, sizeof(port), &top[i]);
 		fprintf(r->f, "<tr><td>%s</td><td class=\"n\">%llu</td><td>", port,
 			(unsigned long long)top[i].drops);
-		rp_text(r, service ? service : "-");
+		cmd_report_text(r, service ? service : "-");
 		fputs("</td><td>", r->f);
-		rp_verdict(r, top[i].verdict);
+		cmd_report_verdict(r, top[i].verdict);
 		fputs("</td><td>", r->f);
-		rp_text(r, category ? category : "-");
+		cmd_report_text(r, category ? category : "-");
 		fputs("</td><td>", r->f);
-		rp_text(r, summary ? summary : "not in the knowledge base");
+		cmd_report_text(r, summary ? summary : "not in the knowledge base");
 		fputs("</td></tr>\n", r->f);
 	}
 	fputs("</table>\n</section>\n", r->f);
 	return rc;
 }
 
-static int rp_sources(struct ctl_report *r)
+static int cmd_report_sources(struct ctl_report *r)
 {
 	struct dropagg_src top[REPORT_TABLE_TOP];
 	struct htmlout_hbar bars[REPORT_TOP];
@@ -322,8 +322,8 @@ static int rp_sources(struct ctl_report *r)
 	int rc;
 
 	for (i = 0; i < n && i < REPORT_TOP; i++) {
-		rp_addr(addr, sizeof(addr), top[i].family, top[i].addr);
-		rp_alert_types(types, sizeof(types), top[i].alert_types);
+		cmd_report_addr(addr, sizeof(addr), top[i].family, top[i].addr);
+		cmd_report_alert_types(types, sizeof(types), top[i].alert_types);
 		snprintf(labels[i], sizeof(labels[i]), "%s%s%s%s", addr, *types ? " (" : "",
 			 types, *types ? ")" : "");
 		snprintf(cls[i], sizeof(cls[i]), "v-%s", kb_verdict_name(top[i].verdict));
@@ -343,19 +343,19 @@ static int rp_sources(struct ctl_report *r)
 	for (i = 0; i < n; i++) {
 		const struct kb_addr *ka = kb_addr_lookup(r->kb, top[i].family, top[i].addr);
 
-		rp_addr(addr, sizeof(addr), top[i].family, top[i].addr);
-		rp_alert_types(types, sizeof(types), top[i].alert_types);
-		rp_time(seen, sizeof(seen), top[i].last_ns, RP_DATETIME);
+		cmd_report_addr(addr, sizeof(addr), top[i].family, top[i].addr);
+		cmd_report_alert_types(types, sizeof(types), top[i].alert_types);
+		cmd_report_time(seen, sizeof(seen), top[i].last_ns, RP_DATETIME);
 		fputs("<tr><td>", r->f);
-		rp_text(r, addr);
+		cmd_report_text(r, addr);
 		fprintf(r->f, "</td><td class=\"n\">%llu</td><td>", (unsigned long long)top[i].drops);
-		rp_verdict(r, top[i].verdict);
+		cmd_report_verdict(r, top[i].verdict);
 		fputs("</td><td>", r->f);
-		rp_text(r, ka ? ka->cls : "-");
+		cmd_report_text(r, ka ? ka->cls : "-");
 		fputs("</td><td>", r->f);
 		if (top[i].incidents) {
 			fprintf(r->f, "%u: ", top[i].incidents);
-			rp_text(r, types);
+			cmd_report_text(r, types);
 		} else {
 			fputs("-", r->f);
 		}
@@ -365,7 +365,7 @@ static int rp_sources(struct ctl_report *r)
 	return rc;
 }
 
-static int rp_hours(struct ctl_report *r)
+static int cmd_report_hours(struct ctl_report *r)
 {
 	const struct dropagg_totals *t = dropagg_totals(r->agg);
 	char labels[24][8];
@@ -391,7 +391,7 @@ static int rp_hours(struct ctl_report *r)
 	return rc;
 }
 
-static int rp_alerts(struct ctl_report *r)
+static int cmd_report_alerts(struct ctl_report *r)
 {
 	static const char *const states[] = { "?", "open", "update", "closed" };
 	size_t total = dropagg_nalerts(r->agg, false), n, i;
@@ -416,29 +416,29 @@ static int rp_alerts(struct ctl_report *r)
 		const char *type = ring_alert_type_name(al[i].type), *service, *summary, *category;
 		char src[64], dst[64], first[32], last[32];
 
-		rp_addr(src, sizeof(src), al[i].family, al[i].saddr);
+		cmd_report_addr(src, sizeof(src), al[i].family, al[i].saddr);
 		if (al[i].targets <= 1)
-			rp_addr(dst, sizeof(dst), al[i].family, al[i].daddr);
+			cmd_report_addr(dst, sizeof(dst), al[i].family, al[i].daddr);
 		else
 			snprintf(dst, sizeof(dst), "%u hosts", al[i].targets);
-		rp_time(first, sizeof(first), al[i].first_seen, RP_DATETIME);
-		rp_time(last, sizeof(last), al[i].last_seen, RP_DATETIME);
-		rp_kb_row(r->kb, al[i].kb_id, &service, &summary, &category);
+		cmd_report_time(first, sizeof(first), al[i].first_seen, RP_DATETIME);
+		cmd_report_time(last, sizeof(last), al[i].last_seen, RP_DATETIME);
+		cmd_report_kb_row(r->kb, al[i].kb_id, &service, &summary, &category);
 		fprintf(r->f, "<tr class=\"alert\"><td class=\"n\">%u</td><td>", al[i].alert_id);
-		rp_text(r, type ? type : "?");
+		cmd_report_text(r, type ? type : "?");
 		fprintf(r->f, "</td><td>%s</td><td>",
 			states[al[i].state <= RING_ALERT_CLOSED ? al[i].state : 0]);
-		rp_text(r, src);
+		cmd_report_text(r, src);
 		fputs("</td><td>", r->f);
-		rp_text(r, dst);
+		cmd_report_text(r, dst);
 		fprintf(r->f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td>%s</td>"
 			"<td>%s</td><td>", al[i].packets, al[i].ports, first, last);
-		rp_verdict(r, al[i].verdict);
+		cmd_report_verdict(r, al[i].verdict);
 		fputs("</td><td>", r->f);
 		if (service) {
-			rp_text(r, service);
+			cmd_report_text(r, service);
 			fputs(": ", r->f);
-			rp_text(r, summary);
+			cmd_report_text(r, summary);
 		} else {
 			fputs("-", r->f);
 		}
@@ -450,7 +450,7 @@ static int rp_alerts(struct ctl_report *r)
 }
 
 /* The script `nflogctl suggest` prints, captured and escaped into a <pre>. */
-static int rp_suggest(struct ctl_report *r)
+static int cmd_report_suggest(struct ctl_report *r)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -469,7 +469,7 @@ static int rp_suggest(struct ctl_report *r)
 	      "check with <code>nft -c -f</code>; nothing was applied.</p>\n", r->f);
 	if (src == 0) {
 		fputs("<pre id=\"suggested-rules\">", r->f);
-		rp_text(r, text);
+		cmd_report_text(r, text);
 		fputs("</pre>\n", r->f);
 	} else {
 		fputs("<p class=\"note\" id=\"suggested-rules\">The suggestions could not be made "
@@ -481,7 +481,7 @@ static int rp_suggest(struct ctl_report *r)
 }
 
 /* Bars no narrower than needed for at most REPORT_BUCKETS of them. */
-static uint64_t rp_bucket_s(uint64_t span_s)
+static uint64_t cmd_report_bucket_s(uint64_t span_s)
 {
 	static const uint64_t steps[] = {
 		1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800,
@@ -519,7 +519,7 @@ static int ctl_report_build(struct ctl_report *r)
 	r->to_ns = r->since_s ? r->now_ns : last ? last : r->now_ns;
 	if (r->to_ns < r->from_ns)
 		r->to_ns = r->from_ns;
-	r->bucket_ns = rp_bucket_s((r->to_ns - r->from_ns) / 1000000000u) * 1000000000ull;
+	r->bucket_ns = cmd_report_bucket_s((r->to_ns - r->from_ns) / 1000000000u) * 1000000000ull;
 	r->nbuckets = (size_t)(r->to_ns / r->bucket_ns - r->from_ns / r->bucket_ns + 1);
 	now = (time_t)(r->now_ns / 1000000000u);
 	r->tz_off = localtime_r(&now, &tm) ? (int32_t)tm.tm_gmtoff : 0;
@@ -551,14 +551,14 @@ static int ctl_report_write(struct ctl_report *r)
 {
 	int rc = 0;
 
-	rp_head(r);
+	cmd_report_head(r);
 	if (dropagg_totals(r->agg)->drops)
-		rc |= rp_timeline(r);
-	rc |= rp_ports(r);
-	rc |= rp_sources(r);
-	rc |= rp_hours(r);
-	rc |= rp_alerts(r);
-	rc |= rp_suggest(r);
+		rc |= cmd_report_timeline(r);
+	rc |= cmd_report_ports(r);
+	rc |= cmd_report_sources(r);
+	rc |= cmd_report_hours(r);
+	rc |= cmd_report_alerts(r);
+	rc |= cmd_report_suggest(r);
 	fputs("<p class=\"note\">Made by nflogctl report from the ring file alone: no scripts "
 	      "and nothing loaded from elsewhere. Field meanings: doc/json-schema.md; detections: "
 	      "doc/correlation.md.</p>\n</body>\n</html>\n", r->f);
@@ -567,7 +567,7 @@ static int ctl_report_write(struct ctl_report *r)
 
 enum { RP_O_SINCE = CTL_O_OWN };
 
-static int rp_option(void *ctx, int c, const char *arg)
+static int cmd_report_option(void *ctx, int c, const char *arg)
 {
 	struct ctl_report *r = ctx;
 
@@ -595,7 +595,7 @@ int cmd_report_main(int argc, char **argv)
 	};
 	static const struct ctl_cmdline cl = {
 		.shortopts = ":ho:", .lopts = lopts, .first = 1, .usage = ctl_report_usage,
-		.option = rp_option,
+		.option = cmd_report_option,
 	};
 	struct ctl_report r = { 0 };
 	struct ctl_outfile out;

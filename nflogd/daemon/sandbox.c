@@ -55,7 +55,7 @@
  * it (wait4) with PR_SET_DUMPABLE and PR_SET_PTRACER set around that; a
  * report checks whether stderr is a terminal (ioctl), probes descriptors
  * (fcntl) and may symbolise through /proc/self/exe. So when a sanitizer
- * runtime is in the process, sb_san_rules are added (sandbox_seccomp).
+ * runtime is in the process, sandbox_san_rules are added (sandbox_seccomp).
  *
  * It is detected at run time, by its common interface: GCC defines
  * __SANITIZE_ADDRESS__ for ASan but no macro at all for UBSan, whose
@@ -81,7 +81,7 @@ extern void __sanitizer_set_report_path(const char *path) __attribute__((weak));
 
 /* --- users and groups --- */
 
-static int sb_all_digits(const char *s)
+static int sandbox_all_digits(const char *s)
 {
 	if (!*s)
 		return 0;
@@ -135,7 +135,7 @@ int sandbox_group_lookup(const char *name, gid_t *gid, char *err, size_t errlen)
 {
 	struct group *gr;
 
-	if (sb_all_digits(name)) {
+	if (sandbox_all_digits(name)) {
 		char *end;
 		unsigned long v;
 
@@ -166,7 +166,7 @@ int sandbox_group_lookup(const char *name, gid_t *gid, char *err, size_t errlen)
 
 /* --- capabilities and ids --- */
 
-static int sb_capset_zero(void)
+static int sandbox_capset_zero(void)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
@@ -176,7 +176,7 @@ static int sb_capset_zero(void)
 }
 
 /* 1 when inheritable, permitted and effective are all empty, 0 if not, -1. */
-static int sb_caps_empty(void)
+static int sandbox_caps_empty(void)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
@@ -193,7 +193,7 @@ static int sb_caps_empty(void)
 /* Empty the bounding set, which limits what any later execve() could gain.
  * Dropping needs CAP_SETPCAP; PR_CAPBSET_READ answers EINVAL past the
  * kernel's last capability, which ends the loop. */
-static int sb_bounding_clear(char *err, size_t errlen)
+static int sandbox_bounding_clear(char *err, size_t errlen)
 {
 	int cap, in;
 
@@ -212,7 +212,7 @@ static int sb_bounding_clear(char *err, size_t errlen)
 	return 0;
 }
 
-static int sb_bounding_empty(void)
+static int sandbox_bounding_empty(void)
 {
 	int cap, in;
 
@@ -227,7 +227,7 @@ static int sb_bounding_empty(void)
 }
 
 /* Everything sandbox_drop() promises, read back from the kernel. */
-static int sb_verify(const struct sandbox_user *u, char *err, size_t errlen)
+static int sandbox_verify(const struct sandbox_user *u, char *err, size_t errlen)
 {
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
@@ -243,7 +243,7 @@ static int sb_verify(const struct sandbox_user *u, char *err, size_t errlen)
 		return -EPERM;
 	}
 	/* Ambient is a subset of permitted and inheritable: empty with them. */
-	if (sb_caps_empty() != 1 || !sb_bounding_empty()) {
+	if (sandbox_caps_empty() != 1 || !sandbox_bounding_empty()) {
 		errbuf_set(err, errlen, "capabilities left after the drop");
 		return -EPERM;
 	}
@@ -269,7 +269,7 @@ int sandbox_drop(const struct sandbox_user *u, char *err, size_t errlen)
 	}
 	/* While still privileged: both need CAP_SETPCAP. EINVAL from the
 	 * ambient call means a kernel before 4.3, which has no ambient set. */
-	if ((rc = sb_bounding_clear(err, errlen)) < 0)
+	if ((rc = sandbox_bounding_clear(err, errlen)) < 0)
 		return rc;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
 		e = errno;
@@ -292,7 +292,7 @@ int sandbox_drop(const struct sandbox_user *u, char *err, size_t errlen)
 	/* Leaving uid 0 already emptied permitted and effective (no
 	 * SECBIT_KEEP_CAPS); inheritable is kept by the kernel, and a start as
 	 * the user itself keeps all three: clear them explicitly. */
-	if (sb_capset_zero() < 0) {
+	if (sandbox_capset_zero() < 0) {
 		e = errno;
 		errbuf_set(err, errlen, "capset: %s", strerror(e));
 		return -e;
@@ -302,14 +302,14 @@ int sandbox_drop(const struct sandbox_user *u, char *err, size_t errlen)
 		errbuf_set(err, errlen, "PR_SET_NO_NEW_PRIVS: %s", strerror(e));
 		return -e;
 	}
-	return sb_verify(u, err, errlen);
+	return sandbox_verify(u, err, errlen);
 }
 
 /* --- seccomp --- */
 
 #if defined(__x86_64__) && !defined(__ILP32__)
 
-enum sb_kind {
+enum sandbox_kind {
 	SB_ALLOW,	/* allowed */
 	SB_ERRNO,	/* fails with errno v0, does nothing */
 	SB_ARG_IN,	/* allowed when the low 32 bits of arg equal v0 or v1 */
@@ -317,7 +317,7 @@ enum sb_kind {
 	SB_ARG_NONE,	/* allowed when arg has none of the bits in v0 */
 };
 
-struct sb_rule {
+struct sandbox_rule {
 	int		nr;
 	uint8_t		kind;
 	uint8_t		arg;
@@ -340,7 +340,7 @@ struct sb_rule {
  * with -d (doc/SECURITY.md has the method). Most frequent first: the
  * filter is a linear scan.
  */
-static const struct sb_rule sb_rules[] = {
+static const struct sandbox_rule sandbox_rules[] = {
 	/* Capture threads: one recvmsg per batch, SO_MEMINFO when idle;
 	 * the unbind request at shutdown (refused: no CAP_NET_ADMIN). */
 	SB_A(recvmsg), SB_A(getsockopt), SB_A(sendto),
@@ -383,7 +383,7 @@ static const struct sb_rule sb_rules[] = {
 };
 
 /* Only with a sanitizer runtime in the process (see the top of the file). */
-static const struct sb_rule sb_san_rules[] = {
+static const struct sandbox_rule sandbox_san_rules[] = {
 	SB_A(clone),		/* LeakSanitizer's tracer task (no CLONE_THREAD) */
 	SB_A(ptrace), SB_A(wait4), SB_A(prctl), SB_A(getppid), SB_A(sigaltstack),
 	SB_A(sched_getaffinity), SB_A(sched_yield), SB_A(open), SB_A(openat),
@@ -391,13 +391,13 @@ static const struct sb_rule sb_san_rules[] = {
 	SB_A(pipe2), SB_A(ioctl), SB_A(fcntl),
 };
 
-struct sb_prog {
+struct sandbox_prog {
 	struct sock_filter	ins[SB_MAX_INS];
 	unsigned short		n;
 	int			overflow;
 };
 
-static void sb_ins(struct sb_prog *p, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
+static void sandbox_ins(struct sandbox_prog *p, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 {
 	struct sock_filter f = BPF_JUMP(code, k, jt, jf);
 
@@ -408,11 +408,11 @@ static void sb_ins(struct sb_prog *p, uint16_t code, uint8_t jt, uint8_t jf, uin
 	p->ins[p->n++] = f;
 }
 
-#define SB_LD(p, off)	sb_ins(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)(off))
-#define SB_RET(p, v)	sb_ins(p, BPF_RET | BPF_K, 0, 0, (v))
+#define SB_LD(p, off)	sandbox_ins(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)(off))
+#define SB_RET(p, v)	sandbox_ins(p, BPF_RET | BPF_K, 0, 0, (v))
 #define SB_ARG_LO(i)	(offsetof(struct seccomp_data, args) + 8 * (i))
 
-static void sb_rule(struct sb_prog *p, const struct sb_rule *r)
+static void sandbox_rule(struct sandbox_prog *p, const struct sandbox_rule *r)
 {
 	/* Instructions after the "nr ==" test that belong to this rule. */
 	static const uint8_t len[] = {
@@ -420,7 +420,7 @@ static void sb_rule(struct sb_prog *p, const struct sb_rule *r)
 		[SB_ARG_ANY] = 4, [SB_ARG_NONE] = 4,
 	};
 
-	sb_ins(p, BPF_JMP | BPF_JEQ | BPF_K, 0, len[r->kind], (uint32_t)r->nr);
+	sandbox_ins(p, BPF_JMP | BPF_JEQ | BPF_K, 0, len[r->kind], (uint32_t)r->nr);
 	switch (r->kind) {
 	case SB_ALLOW:
 		SB_RET(p, SECCOMP_RET_ALLOW);
@@ -430,50 +430,50 @@ static void sb_rule(struct sb_prog *p, const struct sb_rule *r)
 		break;
 	case SB_ARG_IN:
 		SB_LD(p, SB_ARG_LO(r->arg));
-		sb_ins(p, BPF_JMP | BPF_JEQ | BPF_K, 2, 0, r->v0);	/* -> allow */
-		sb_ins(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, r->v1);	/* -> allow */
+		sandbox_ins(p, BPF_JMP | BPF_JEQ | BPF_K, 2, 0, r->v0);	/* -> allow */
+		sandbox_ins(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, r->v1);	/* -> allow */
 		SB_RET(p, SB_DENY);
 		SB_RET(p, SECCOMP_RET_ALLOW);
 		break;
 	case SB_ARG_ANY:
 		SB_LD(p, SB_ARG_LO(r->arg));
-		sb_ins(p, BPF_JMP | BPF_JSET | BPF_K, 1, 0, r->v0);	/* set -> allow */
+		sandbox_ins(p, BPF_JMP | BPF_JSET | BPF_K, 1, 0, r->v0);	/* set -> allow */
 		SB_RET(p, SB_DENY);
 		SB_RET(p, SECCOMP_RET_ALLOW);
 		break;
 	case SB_ARG_NONE:
 		SB_LD(p, SB_ARG_LO(r->arg));
-		sb_ins(p, BPF_JMP | BPF_JSET | BPF_K, 0, 1, r->v0);	/* set -> deny */
+		sandbox_ins(p, BPF_JMP | BPF_JSET | BPF_K, 0, 1, r->v0);	/* set -> deny */
 		SB_RET(p, SB_DENY);
 		SB_RET(p, SECCOMP_RET_ALLOW);
 		break;
 	}
 }
 
-static void sb_build(struct sb_prog *p, int sanitizer)
+static void sandbox_build(struct sandbox_prog *p, int sanitizer)
 {
 	size_t i;
 
 	p->n = 0;
 	p->overflow = 0;
 	SB_LD(p, offsetof(struct seccomp_data, arch));
-	sb_ins(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64);
+	sandbox_ins(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64);
 	SB_RET(p, SECCOMP_RET_KILL_PROCESS);
 	SB_LD(p, offsetof(struct seccomp_data, nr));
 	/* x32 calls carry the x86_64 arch value: tell them by this bit. */
-	sb_ins(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT);
+	sandbox_ins(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT);
 	SB_RET(p, SECCOMP_RET_KILL_PROCESS);
 	/* First, so that their plain allows win over the checked rules. */
-	for (i = 0; sanitizer && i < sizeof(sb_san_rules) / sizeof(sb_san_rules[0]); i++)
-		sb_rule(p, &sb_san_rules[i]);
-	for (i = 0; i < sizeof(sb_rules) / sizeof(sb_rules[0]); i++)
-		sb_rule(p, &sb_rules[i]);
+	for (i = 0; sanitizer && i < sizeof(sandbox_san_rules) / sizeof(sandbox_san_rules[0]); i++)
+		sandbox_rule(p, &sandbox_san_rules[i]);
+	for (i = 0; i < sizeof(sandbox_rules) / sizeof(sandbox_rules[0]); i++)
+		sandbox_rule(p, &sandbox_rules[i]);
 	SB_RET(p, SB_DENY);
 }
 
 int sandbox_seccomp(char *err, size_t errlen)
 {
-	struct sb_prog p;
+	struct sandbox_prog p;
 	struct sock_fprog fp;
 	long rc;
 	int e;
@@ -482,7 +482,7 @@ int sandbox_seccomp(char *err, size_t errlen)
 		errbuf_set(err, errlen, "seccomp: no_new_privs is not set (drop privileges first)");
 		return -EPERM;
 	}
-	sb_build(&p, __sanitizer_set_report_path != NULL);
+	sandbox_build(&p, __sanitizer_set_report_path != NULL);
 	if (p.overflow) {
 		errbuf_set(err, errlen, "seccomp: filter longer than %d instructions", SB_MAX_INS);
 		return -E2BIG;

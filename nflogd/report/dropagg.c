@@ -8,20 +8,24 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "report/dropagg.h"
+#include "util/mix.h"
 
 /* A growing array of fixed-size entries plus its hash index. */
-struct agg_table {
+struct dropagg_table {
 	unsigned char	*ents;
 	size_t		 esize, n, cap;
 	uint32_t	*slot;		/* entry number + 1; 0 = empty */
 	size_t		 nslot;		/* power of two, at least 2 * n */
-	uint64_t	(*hash)(const void *ent);
+	uint64_t	 seed;		/* random: forged sources can't aim at one chain */
+	uint64_t	(*hash)(const void *ent, uint64_t seed);
 	bool		(*eq)(const void *a, const void *b);
 };
 
-struct bucket {
+struct dropagg_bucket {
 	uint64_t idx;			/* ts_ns / bucket_ns of what it holds */
 	uint64_t v[DROPAGG_VERDICTS];
 };
@@ -29,74 +33,61 @@ struct bucket {
 struct dropagg {
 	struct dropagg_cfg	cfg;
 	struct dropagg_totals	tot;
-	struct agg_table	src, port, alert;
+	struct dropagg_table	src, port, alert;
 	uint64_t		*svc;	/* [65536] drops per kb row */
-	struct bucket		*bkt;	/* [cfg.nbuckets] */
+	struct dropagg_bucket		*bkt;	/* [cfg.nbuckets] */
 };
 
-static uint64_t mix(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a, then a final avalanche */
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	return h ^ (h >> 33);
-}
-
-static uint64_t src_hash(const void *e)
+static uint64_t dropagg_src_hash(const void *e, uint64_t seed)
 {
 	const struct dropagg_src *s = e;
 	unsigned char k[17];
 
 	k[0] = s->family;
 	memcpy(k + 1, s->addr, 16);
-	return mix(k, sizeof(k));
+	return mix_bytes(k, sizeof(k), seed);
 }
 
-static bool src_eq(const void *a, const void *b)
+static bool dropagg_src_eq(const void *a, const void *b)
 {
 	const struct dropagg_src *x = a, *y = b;
 
 	return x->family == y->family && !memcmp(x->addr, y->addr, 16);
 }
 
-static uint64_t port_hash(const void *e)
+static uint64_t dropagg_port_hash(const void *e, uint64_t seed)
 {
 	const struct dropagg_port *p = e;
 	uint32_t k = (uint32_t)p->proto << 16 | p->port;
 
-	return mix(&k, sizeof(k));
+	return mix_bytes(&k, sizeof(k), seed);
 }
 
-static bool port_eq(const void *a, const void *b)
+static bool dropagg_port_eq(const void *a, const void *b)
 {
 	const struct dropagg_port *x = a, *y = b;
 
 	return x->proto == y->proto && x->port == y->port;
 }
 
-static uint64_t alert_hash(const void *e)
+static uint64_t dropagg_alert_hash(const void *e, uint64_t seed)
 {
 	const struct ring_alert *al = e;
 
-	return mix(&al->alert_id, sizeof(al->alert_id));
+	return mix_bytes(&al->alert_id, sizeof(al->alert_id), seed);
 }
 
-static bool alert_eq(const void *a, const void *b)
+static bool dropagg_alert_eq(const void *a, const void *b)
 {
 	return ((const struct ring_alert *)a)->alert_id == ((const struct ring_alert *)b)->alert_id;
 }
 
-static void *table_at(const struct agg_table *t, size_t i)
+static void *dropagg_table_at(const struct dropagg_table *t, size_t i)
 {
 	return t->ents + i * t->esize;
 }
 
-static int table_rehash(struct agg_table *t, size_t nslot)
+static int dropagg_table_rehash(struct dropagg_table *t, size_t nslot)
 {
 	uint32_t *slot = calloc(nslot, sizeof(*slot));
 	size_t i, j;
@@ -104,7 +95,8 @@ static int table_rehash(struct agg_table *t, size_t nslot)
 	if (!slot)
 		return -ENOMEM;
 	for (i = 0; i < t->n; i++) {
-		for (j = t->hash(table_at(t, i)) & (nslot - 1); slot[j]; j = (j + 1) & (nslot - 1))
+		for (j = t->hash(dropagg_table_at(t, i), t->seed) & (nslot - 1); slot[j];
+		     j = (j + 1) & (nslot - 1))
 			;
 		slot[j] = (uint32_t)i + 1;
 	}
@@ -116,16 +108,17 @@ static int table_rehash(struct agg_table *t, size_t nslot)
 
 /* The entry whose key equals key's, or a new copy of key (max entries at most:
  * NULL with *full set). NULL and -ENOMEM in *err when memory ran out. */
-static void *table_get(struct agg_table *t, const void *key, size_t max, bool *full, int *err)
+static void *dropagg_table_get(struct dropagg_table *t, const void *key, size_t max, bool *full,
+			       int *err)
 {
 	size_t j;
 
 	*full = false;
 	*err = 0;
 	if (t->nslot) {
-		for (j = t->hash(key) & (t->nslot - 1); t->slot[j]; j = (j + 1) & (t->nslot - 1))
-			if (t->eq(table_at(t, t->slot[j] - 1), key))
-				return table_at(t, t->slot[j] - 1);
+		for (j = t->hash(key, t->seed) & (t->nslot - 1); t->slot[j]; j = (j + 1) & (t->nslot - 1))
+			if (t->eq(dropagg_table_at(t, t->slot[j] - 1), key))
+				return dropagg_table_at(t, t->slot[j] - 1);
 	}
 	if (t->n >= max) {
 		*full = true;
@@ -140,27 +133,40 @@ static void *table_get(struct agg_table *t, const void *key, size_t max, bool *f
 		t->ents = e;
 		t->cap = cap;
 	}
-	if ((t->n + 1) * 2 > t->nslot && table_rehash(t, t->nslot ? t->nslot * 2 : 128) < 0)
+	if ((t->n + 1) * 2 > t->nslot && dropagg_table_rehash(t, t->nslot ? t->nslot * 2 : 128) < 0)
 		goto nomem;
-	memcpy(table_at(t, t->n), key, t->esize);
-	for (j = t->hash(key) & (t->nslot - 1); t->slot[j]; j = (j + 1) & (t->nslot - 1))
+	memcpy(dropagg_table_at(t, t->n), key, t->esize);
+	for (j = t->hash(key, t->seed) & (t->nslot - 1); t->slot[j]; j = (j + 1) & (t->nslot - 1))
 		;
 	t->slot[j] = (uint32_t)++t->n;
-	return table_at(t, t->n - 1);
+	return dropagg_table_at(t, t->n - 1);
 nomem:
 	*err = -ENOMEM;
 	return NULL;
 }
 
-static void table_free(struct agg_table *t)
+static void dropagg_table_free(struct dropagg_table *t)
 {
 	free(t->ents);
 	free(t->slot);
 }
 
+/* The keys come from packets: with a secret seed a sender cannot choose
+ * sources that all land in one chain. The output does not depend on it (every
+ * list is sorted on a total order). */
+static uint64_t dropagg_seed(const struct dropagg *a)
+{
+	uint64_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+		seed = (uint64_t)(uintptr_t)a ^ (uint64_t)time(NULL);
+	return seed;
+}
+
 struct dropagg *dropagg_new(const struct dropagg_cfg *cfg)
 {
 	struct dropagg *a;
+	uint64_t seed;
 	size_t i;
 
 	if (!cfg || !cfg->bucket_ns != !cfg->nbuckets) {
@@ -173,12 +179,13 @@ struct dropagg *dropagg_new(const struct dropagg_cfg *cfg)
 	a->cfg = *cfg;
 	if (!a->cfg.max_keys)
 		a->cfg.max_keys = DROPAGG_MAX_KEYS;
-	a->src = (struct agg_table){ .esize = sizeof(struct dropagg_src), .hash = src_hash,
-				     .eq = src_eq };
-	a->port = (struct agg_table){ .esize = sizeof(struct dropagg_port), .hash = port_hash,
-				      .eq = port_eq };
-	a->alert = (struct agg_table){ .esize = sizeof(struct ring_alert), .hash = alert_hash,
-				       .eq = alert_eq };
+	seed = dropagg_seed(a);
+	a->src = (struct dropagg_table){ .esize = sizeof(struct dropagg_src), .seed = seed,
+				     .hash = dropagg_src_hash, .eq = dropagg_src_eq };
+	a->port = (struct dropagg_table){ .esize = sizeof(struct dropagg_port), .seed = seed,
+				      .hash = dropagg_port_hash, .eq = dropagg_port_eq };
+	a->alert = (struct dropagg_table){ .esize = sizeof(struct ring_alert), .seed = seed,
+				       .hash = dropagg_alert_hash, .eq = dropagg_alert_eq };
 	a->svc = calloc(65536, sizeof(*a->svc));
 	a->bkt = cfg->nbuckets ? calloc(cfg->nbuckets, sizeof(*a->bkt)) : NULL;
 	if (!a->svc || (cfg->nbuckets && !a->bkt)) {
@@ -195,9 +202,9 @@ void dropagg_free(struct dropagg *a)
 {
 	if (!a)
 		return;
-	table_free(&a->src);
-	table_free(&a->port);
-	table_free(&a->alert);
+	dropagg_table_free(&a->src);
+	dropagg_table_free(&a->port);
+	dropagg_table_free(&a->alert);
 	free(a->svc);
 	free(a->bkt);
 	free(a);
@@ -225,15 +232,15 @@ bool dropagg_has_ports(unsigned proto)
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE;
 }
 
-static unsigned verdict_of(unsigned v)
+static unsigned dropagg_verdict_of(unsigned v)
 {
 	return v < DROPAGG_VERDICTS ? v : KB_VERDICT_UNKNOWN;
 }
 
-static void add_series(struct dropagg *a, uint64_t ts_ns, unsigned verdict)
+static void dropagg_add_series(struct dropagg *a, uint64_t ts_ns, unsigned verdict)
 {
 	uint64_t idx;
-	struct bucket *b;
+	struct dropagg_bucket *b;
 
 	if (!a->bkt)
 		return;
@@ -250,7 +257,7 @@ static void add_series(struct dropagg *a, uint64_t ts_ns, unsigned verdict)
 
 int dropagg_add_drop(struct dropagg *a, const struct ring_rec *r)
 {
-	unsigned v = verdict_of(r->klass.verdict);
+	unsigned v = dropagg_verdict_of(r->klass.verdict);
 	int64_t secs = (int64_t)(r->ts_ns / 1000000000u) + a->cfg.tz_offset_s;
 	bool full;
 	int err;
@@ -263,12 +270,12 @@ int dropagg_add_drop(struct dropagg *a, const struct ring_rec *r)
 	a->tot.verdict[v]++;
 	a->tot.hour[((secs / 3600 - (secs % 3600 < 0)) % 24 + 24) % 24]++;	/* floor */
 	a->svc[r->klass.kb_id]++;
-	add_series(a, r->ts_ns, v);
+	dropagg_add_series(a, r->ts_ns, v);
 	if (dropagg_has_addrs(r)) {
 		struct dropagg_src key = { .family = r->family }, *s;
 
 		memcpy(key.addr, r->saddr, 16);
-		s = table_get(&a->src, &key, a->cfg.max_keys, &full, &err);
+		s = dropagg_table_get(&a->src, &key, a->cfg.max_keys, &full, &err);
 		if (err)
 			return err;
 		if (s) {
@@ -287,7 +294,7 @@ int dropagg_add_drop(struct dropagg *a, const struct ring_rec *r)
 
 		key.port = dropagg_has_ports(r->proto) ? r->dport :
 			   (uint16_t)(r->icmp_type << 8 | r->icmp_code);
-		p = table_get(&a->port, &key, a->cfg.max_keys, &full, &err);
+		p = dropagg_table_get(&a->port, &key, a->cfg.max_keys, &full, &err);
 		if (err)
 			return err;
 		if (p) {
@@ -311,7 +318,7 @@ int dropagg_add_alert(struct dropagg *a, const struct ring_alert *al)
 	int err;
 
 	a->tot.alert_records++;
-	e = table_get(&a->alert, al, a->cfg.max_keys, &full, &err);
+	e = dropagg_table_get(&a->alert, al, a->cfg.max_keys, &full, &err);
 	if (err)
 		return err;
 	if (!e) {
@@ -329,7 +336,7 @@ int dropagg_add_alert(struct dropagg *a, const struct ring_alert *al)
 		memcpy(key.addr, al->saddr, 16);
 		if (!memcmp(key.addr, zero, 16))
 			return 0;
-		s = table_get(&a->src, &key, a->cfg.max_keys, &full, &err);
+		s = dropagg_table_get(&a->src, &key, a->cfg.max_keys, &full, &err);
 		if (err)
 			return err;
 		if (!s) {
@@ -339,8 +346,8 @@ int dropagg_add_alert(struct dropagg *a, const struct ring_alert *al)
 		s->incidents++;
 		if (al->type < 32)
 			s->alert_types |= 1u << al->type;
-		if (verdict_of(al->verdict) > s->verdict)
-			s->verdict = (uint8_t)verdict_of(al->verdict);
+		if (dropagg_verdict_of(al->verdict) > s->verdict)
+			s->verdict = (uint8_t)dropagg_verdict_of(al->verdict);
 	}
 	return 0;
 }
@@ -363,7 +370,7 @@ size_t dropagg_series(const struct dropagg *a, uint64_t end_ns,
 	end = end_ns / a->cfg.bucket_ns;
 	for (i = 0; i < n; i++) {
 		uint64_t idx = end - (n - 1 - i);
-		const struct bucket *b = &a->bkt[idx % a->cfg.nbuckets];
+		const struct dropagg_bucket *b = &a->bkt[idx % a->cfg.nbuckets];
 
 		if (end < n - 1 - i || b->idx != idx)
 			memset(out[i], 0, sizeof(out[i]));
@@ -377,7 +384,7 @@ size_t dropagg_series(const struct dropagg *a, uint64_t end_ns,
  * Keep the max largest of a stream in out[], sorted: insertion into a short
  * array, O(n * max) with max a screenful. before(x, y): x ranks above y.
  */
-static size_t top_insert(void *out, size_t esize, size_t k, size_t max, const void *e,
+static size_t dropagg_top_insert(void *out, size_t esize, size_t k, size_t max, const void *e,
 			 bool (*before)(const void *x, const void *y))
 {
 	unsigned char *o = out;
@@ -396,7 +403,7 @@ static size_t top_insert(void *out, size_t esize, size_t k, size_t max, const vo
 	return k < max ? k + 1 : k;
 }
 
-static bool src_before(const void *x, const void *y)
+static bool dropagg_src_before(const void *x, const void *y)
 {
 	const struct dropagg_src *a = x, *b = y;
 
@@ -407,7 +414,7 @@ static bool src_before(const void *x, const void *y)
 	return memcmp(a->addr, b->addr, 16) < 0;
 }
 
-static bool port_before(const void *x, const void *y)
+static bool dropagg_port_before(const void *x, const void *y)
 {
 	const struct dropagg_port *a = x, *b = y;
 
@@ -418,7 +425,7 @@ static bool port_before(const void *x, const void *y)
 	return a->port < b->port;
 }
 
-static bool svc_before(const void *x, const void *y)
+static bool dropagg_svc_before(const void *x, const void *y)
 {
 	const struct dropagg_svc *a = x, *b = y;
 
@@ -432,10 +439,10 @@ size_t dropagg_top_sources(const struct dropagg *a, struct dropagg_src *out, siz
 	size_t i, k = 0;
 
 	for (i = 0; i < a->src.n; i++) {
-		const struct dropagg_src *s = table_at(&a->src, i);
+		const struct dropagg_src *s = dropagg_table_at(&a->src, i);
 
 		if (s->drops)
-			k = top_insert(out, sizeof(*out), k, max, s, src_before);
+			k = dropagg_top_insert(out, sizeof(*out), k, max, s, dropagg_src_before);
 	}
 	return k;
 }
@@ -445,7 +452,8 @@ size_t dropagg_top_ports(const struct dropagg *a, struct dropagg_port *out, size
 	size_t i, k = 0;
 
 	for (i = 0; i < a->port.n; i++)
-		k = top_insert(out, sizeof(*out), k, max, table_at(&a->port, i), port_before);
+		k = dropagg_top_insert(out, sizeof(*out), k, max, dropagg_table_at(&a->port, i),
+				       dropagg_port_before);
 	return k;
 }
 
@@ -457,17 +465,17 @@ size_t dropagg_top_services(const struct dropagg *a, struct dropagg_svc *out, si
 		struct dropagg_svc s = { .kb_id = (uint16_t)i, .drops = a->svc[i] };
 
 		if (s.drops)
-			k = top_insert(out, sizeof(*out), k, max, &s, svc_before);
+			k = dropagg_top_insert(out, sizeof(*out), k, max, &s, dropagg_svc_before);
 	}
 	return k;
 }
 
-static bool alert_is(const struct ring_alert *al, bool open_only)
+static bool dropagg_alert_is(const struct ring_alert *al, bool open_only)
 {
 	return !open_only || al->state != RING_ALERT_CLOSED;
 }
 
-static int alert_newest_first(const void *x, const void *y)
+static int dropagg_alert_newest_first(const void *x, const void *y)
 {
 	const struct ring_alert *a = *(const struct ring_alert *const *)x;
 	const struct ring_alert *b = *(const struct ring_alert *const *)y;
@@ -489,12 +497,12 @@ size_t dropagg_alerts(const struct dropagg *a, bool open_only, struct ring_alert
 	if (!v)
 		return 0;	/* errno ENOMEM */
 	for (i = 0; i < a->alert.n; i++) {
-		const struct ring_alert *al = table_at(&a->alert, i);
+		const struct ring_alert *al = dropagg_table_at(&a->alert, i);
 
-		if (alert_is(al, open_only))
+		if (dropagg_alert_is(al, open_only))
 			v[k++] = al;
 	}
-	qsort(v, k, sizeof(*v), alert_newest_first);
+	qsort(v, k, sizeof(*v), dropagg_alert_newest_first);
 	if (k > max)
 		k = max;
 	for (i = 0; i < k; i++)
@@ -508,6 +516,6 @@ size_t dropagg_nalerts(const struct dropagg *a, bool open_only)
 	size_t i, k = 0;
 
 	for (i = 0; i < a->alert.n; i++)
-		k += alert_is(table_at(&a->alert, i), open_only);
+		k += dropagg_alert_is(dropagg_table_at(&a->alert, i), open_only);
 	return k;
 }

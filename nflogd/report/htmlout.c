@@ -83,7 +83,7 @@ uint64_t htmlout_axis_max(uint64_t max)
 	return step * VC_TICKS;
 }
 
-static void svg_open(FILE *f, const char *id, const char *cls, const char *title,
+static void htmlout_svg_open(FILE *f, const char *id, const char *cls, const char *title,
 		     unsigned w, unsigned h)
 {
 	fputs("<svg id=\"", f);
@@ -122,7 +122,7 @@ int htmlout_vbars(FILE *f, const struct htmlout_vchart *c)
 	bw = pw / (double)c->n;
 	if (!every)
 		every = (c->n + 11) / 12;
-	svg_open(f, c->id, c->cls, c->title, w, h);
+	htmlout_svg_open(f, c->id, c->cls, c->title, w, h);
 	/* Legend, left to right along the top. */
 	for (l = 0; l < c->nlayers; l++) {
 		double lx = VC_LEFT + 120.0 * (double)l;
@@ -192,7 +192,7 @@ int htmlout_hbars(FILE *f, const char *id, const char *cls, const char *title,
 	for (i = 0; i < n; i++)
 		if (bars[i].value > max)
 			max = bars[i].value;
-	svg_open(f, id, cls, title, w, h);
+	htmlout_svg_open(f, id, cls, title, w, h);
 	for (i = 0; i < n; i++) {
 		double y = 5.0 + HB_ROW * (double)i;
 		double bw = span * (double)bars[i].value / (double)max;

@@ -5,7 +5,7 @@
 
 #include "report/pcapout.h"
 
-static void put32(uint8_t *p, uint32_t v)
+static void pcapout_put32(uint8_t *p, uint32_t v)
 {
 	memcpy(p, &v, sizeof(v));	/* host order: the magic tells readers which */
 }
@@ -14,13 +14,13 @@ void pcapout_file_hdr(uint8_t out[PCAPOUT_FILE_HDR], uint32_t snaplen, uint32_t 
 {
 	uint16_t major = 2, minor = 4;
 
-	put32(out, PCAPOUT_MAGIC_NS);
+	pcapout_put32(out, PCAPOUT_MAGIC_NS);
 	memcpy(out + 4, &major, 2);
 	memcpy(out + 6, &minor, 2);
-	put32(out + 8, 0);		/* thiszone: timestamps are UTC */
-	put32(out + 12, 0);		/* sigfigs */
-	put32(out + 16, snaplen);
-	put32(out + 20, linktype);
+	pcapout_put32(out + 8, 0);		/* thiszone: timestamps are UTC */
+	pcapout_put32(out + 12, 0);		/* sigfigs */
+	pcapout_put32(out + 16, snaplen);
+	pcapout_put32(out + 20, linktype);
 }
 
 int pcapout_rec_hdr(uint8_t out[PCAPOUT_REC_HDR], const struct ring_rec *r)
@@ -32,9 +32,9 @@ int pcapout_rec_hdr(uint8_t out[PCAPOUT_REC_HDR], const struct ring_rec *r)
 		return -EINVAL;
 	if (len < caplen)
 		len = caplen;	/* a damaged length field: pcap wants len >= caplen */
-	put32(out, (uint32_t)(r->ts_ns / 1000000000u));
-	put32(out + 4, (uint32_t)(r->ts_ns % 1000000000u));
-	put32(out + 8, caplen);
-	put32(out + 12, len);
+	pcapout_put32(out, (uint32_t)(r->ts_ns / 1000000000u));
+	pcapout_put32(out + 4, (uint32_t)(r->ts_ns % 1000000000u));
+	pcapout_put32(out + 8, caplen);
+	pcapout_put32(out + 12, len);
 	return (int)caplen;
 }

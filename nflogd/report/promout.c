@@ -5,7 +5,7 @@
 #include "report/promout.h"
 #include "util/utf8.h"
 
-static bool name_ok(const char *s, bool colon)
+static bool promout_name_ok(const char *s, bool colon)
 {
 	const char *p;
 
@@ -23,16 +23,16 @@ static bool name_ok(const char *s, bool colon)
 
 bool promout_metric_name_ok(const char *name)
 {
-	return name_ok(name, true);
+	return promout_name_ok(name, true);
 }
 
 bool promout_label_name_ok(const char *name)
 {
-	return name_ok(name, false) && strncmp(name, "__", 2) != 0;
+	return promout_name_ok(name, false) && strncmp(name, "__", 2) != 0;
 }
 
 /* help: \ and newline escaped; label values also ". Non-UTF-8 bytes: U+FFFD. */
-static void escaped(FILE *f, const char *s, bool quote)
+static void promout_escaped(FILE *f, const char *s, bool quote)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), len;
@@ -58,7 +58,7 @@ static void escaped(FILE *f, const char *s, bool quote)
 
 int promout_label_value(FILE *f, const char *value)
 {
-	escaped(f, value ? value : "", true);
+	promout_escaped(f, value ? value : "", true);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -73,7 +73,7 @@ int promout_family(FILE *f, const char *name, const char *type, const char *help
 	if (!strcmp(type, "counter") && (len < 6 || strcmp(name + len - 6, "_total")))
 		return -EINVAL;
 	fprintf(f, "# HELP %s ", name);
-	escaped(f, help ? help : "", false);
+	promout_escaped(f, help ? help : "", false);
 	fprintf(f, "\n# TYPE %s %s\n", name, type);
 	return ferror(f) ? -EIO : 0;
 }
@@ -97,7 +97,7 @@ int promout_sample(FILE *f, const char *name, const struct promout_label *labels
 	fputs(name, f);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%s%s=\"", i ? "," : "{", labels[i].name);
-		escaped(f, labels[i].value ? labels[i].value : "", true);
+		promout_escaped(f, labels[i].value ? labels[i].value : "", true);
 		putc('"', f);
 	}
 	fprintf(f, "%s %llu\n", n ? "}" : "", (unsigned long long)value);

@@ -24,7 +24,7 @@ struct sbuf {
 	size_t	 size, len;
 };
 
-static void sb_mem(struct sbuf *b, const char *s, size_t n)
+static void syslogout_sb_mem(struct sbuf *b, const char *s, size_t n)
 {
 	if (b->len < b->size) {
 		size_t room = b->size - 1 - b->len;
@@ -34,12 +34,13 @@ static void sb_mem(struct sbuf *b, const char *s, size_t n)
 	b->len += n;
 }
 
-static void sb_str(struct sbuf *b, const char *s)
+static void syslogout_sb_str(struct sbuf *b, const char *s)
 {
-	sb_mem(b, s, strlen(s));
+	syslogout_sb_mem(b, s, strlen(s));
 }
 
-static void __attribute__((format(printf, 2, 3))) sb_fmt(struct sbuf *b, const char *fmt, ...)
+__attribute__((format(printf, 2, 3)))
+static void syslogout_sb_fmt(struct sbuf *b, const char *fmt, ...)
 {
 	char tmp[128];
 	va_list ap;
@@ -49,17 +50,17 @@ static void __attribute__((format(printf, 2, 3))) sb_fmt(struct sbuf *b, const c
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		sb_mem(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+		syslogout_sb_mem(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-static int sb_end(struct sbuf *b)
+static int syslogout_sb_end(struct sbuf *b)
 {
 	if (b->size)
 		b->buf[b->len < b->size ? b->len : b->size - 1] = '\0';
 	return (int)b->len;
 }
 
-static void sb_value(struct sbuf *b, const char *s)
+static void syslogout_sb_value(struct sbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), len;
@@ -67,12 +68,12 @@ static void sb_value(struct sbuf *b, const char *s)
 	while (n) {
 		len = utf8_seq_len(p, n, NULL);
 		if (!len || *p < 0x20 || *p == 0x7f || (len == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
-			sb_str(b, "\xef\xbf\xbd");
+			syslogout_sb_str(b, "\xef\xbf\xbd");
 			len = len ? len : 1;
 		} else {
 			if (*p == '"' || *p == '\\' || *p == ']')
-				sb_mem(b, "\\", 1);
-			sb_mem(b, (const char *)p, len);
+				syslogout_sb_mem(b, "\\", 1);
+			syslogout_sb_mem(b, (const char *)p, len);
 		}
 		p += len;
 		n -= len;
@@ -85,8 +86,8 @@ int syslogout_param_value(char *buf, size_t size, const char *s)
 
 	if (!s || (!buf && size))
 		return -1;
-	sb_value(&b, s);
-	return sb_end(&b);
+	syslogout_sb_value(&b, s);
+	return syslogout_sb_end(&b);
 }
 
 int syslogout_facility(const char *name)
@@ -105,7 +106,7 @@ int syslogout_facility(const char *name)
 }
 
 /* "<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID " */
-static void sb_header(struct sbuf *b, const struct syslogout_id *id, unsigned sev,
+static void syslogout_sb_header(struct sbuf *b, const struct syslogout_id *id, unsigned sev,
 		      uint64_t ts_ns, const char *msgid)
 {
 	time_t secs = (time_t)(ts_ns / 1000000000u);
@@ -113,50 +114,51 @@ static void sb_header(struct sbuf *b, const struct syslogout_id *id, unsigned se
 	struct tm tm;
 	size_t i;
 
-	sb_fmt(b, "<%u>1 ", (id->facility & 31u) * 8 + sev);
+	syslogout_sb_fmt(b, "<%u>1 ", (id->facility & 31u) * 8 + sev);
 	if (gmtime_r(&secs, &tm))
-		sb_fmt(b, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ ", tm.tm_year + 1900,
+		syslogout_sb_fmt(b, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ ", tm.tm_year + 1900,
 		       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		       (unsigned)(ts_ns % 1000000000u / 1000u));
 	else
-		sb_str(b, "- ");
+		syslogout_sb_str(b, "- ");
 	/* HOSTNAME: 1*255PRINTUSASCII; anything else is replaced, not dropped. */
 	for (i = 0; h && h[i] && i < 255; i++) {
 		char ch = h[i] > 32 && h[i] < 127 ? h[i] : '_';
 
-		sb_mem(b, &ch, 1);
+		syslogout_sb_mem(b, &ch, 1);
 	}
 	if (!h || !*h)
-		sb_str(b, "-");
-	sb_fmt(b, " %.48s ", id->app && *id->app ? id->app : "-");
+		syslogout_sb_str(b, "-");
+	syslogout_sb_fmt(b, " %.48s ", id->app && *id->app ? id->app : "-");
 	if (id->procid)
-		sb_fmt(b, "%u ", id->procid);
+		syslogout_sb_fmt(b, "%u ", id->procid);
 	else
-		sb_str(b, "- ");
-	sb_fmt(b, "%s ", msgid);
+		syslogout_sb_str(b, "- ");
+	syslogout_sb_fmt(b, "%s ", msgid);
 }
 
-static void sb_param(struct sbuf *b, const char *name, const char *value)
+static void syslogout_sb_param(struct sbuf *b, const char *name, const char *value)
 {
-	sb_fmt(b, " %s=\"", name);
-	sb_value(b, value);
-	sb_str(b, "\"");
+	syslogout_sb_fmt(b, " %s=\"", name);
+	syslogout_sb_value(b, value);
+	syslogout_sb_str(b, "\"");
 }
 
-static void sb_param_u(struct sbuf *b, const char *name, unsigned long long v)
+static void syslogout_sb_param_u(struct sbuf *b, const char *name, unsigned long long v)
 {
-	sb_fmt(b, " %s=\"%llu\"", name, v);
+	syslogout_sb_fmt(b, " %s=\"%llu\"", name, v);
 }
 
-static void sb_addr(struct sbuf *b, const char *name, unsigned family, const uint8_t a[16])
+static void syslogout_sb_addr(struct sbuf *b, const char *name, unsigned family,
+			      const uint8_t a[16])
 {
 	char txt[INET6_ADDRSTRLEN];
 
 	if (inet_ntop(family == 4 ? AF_INET : AF_INET6, a, txt, sizeof(txt)))
-		sb_param(b, name, txt);
+		syslogout_sb_param(b, name, txt);
 }
 
-static const char *proto_name(unsigned proto)
+static const char *syslogout_proto_name(unsigned proto)
 {
 	switch (proto) {
 	case IPPROTO_ICMP:    return "icmp";
@@ -168,7 +170,7 @@ static const char *proto_name(unsigned proto)
 	}
 }
 
-static const char *kb_service(const struct kb *kb, uint16_t id)
+static const char *syslogout_kb_service(const struct kb *kb, uint16_t id)
 {
 	const struct kb_port *p;
 	const struct kb_icmp *ic;
@@ -181,7 +183,7 @@ static const char *kb_service(const struct kb *kb, uint16_t id)
 	return ic ? ic->name : NULL;
 }
 
-static unsigned drop_severity(unsigned verdict)
+static unsigned syslogout_drop_severity(unsigned verdict)
 {
 	return verdict == KB_VERDICT_HOSTILE ? SEV_WARNING :
 	       verdict == KB_VERDICT_SUSPICIOUS ? SEV_NOTICE : SEV_INFO;
@@ -196,45 +198,45 @@ int syslogout_drop(char *buf, size_t size, const struct syslogout_id *id,
 
 	if (!id || !r || !c || (!buf && size) || recfmt_text(line, sizeof(line), r, c) < 0)
 		return -1;
-	sb_header(&b, id, drop_severity(r->klass.verdict), r->ts_ns, "drop");
-	sb_str(&b, "[" SYSLOGOUT_SDID);
-	sb_param_u(&b, "group", r->group);
+	syslogout_sb_header(&b, id, syslogout_drop_severity(r->klass.verdict), r->ts_ns, "drop");
+	syslogout_sb_str(&b, "[" SYSLOGOUT_SDID);
+	syslogout_sb_param_u(&b, "group", r->group);
 	if (r->cpu != RING_CPU_UNPINNED)
-		sb_param_u(&b, "cpu", r->cpu);
+		syslogout_sb_param_u(&b, "cpu", r->cpu);
 	if (c->prefix)
-		sb_param(&b, "prefix", c->prefix);
+		syslogout_sb_param(&b, "prefix", c->prefix);
 	if (r->ifindex_in)
-		sb_param(&b, "in", c->ifname_in ? c->ifname_in : "?");
+		syslogout_sb_param(&b, "in", c->ifname_in ? c->ifname_in : "?");
 	if (r->ifindex_out)
-		sb_param(&b, "out", c->ifname_out ? c->ifname_out : "?");
+		syslogout_sb_param(&b, "out", c->ifname_out ? c->ifname_out : "?");
 	if (dropagg_has_addrs(r)) {
-		sb_param(&b, "family", r->family == 4 ? "ipv4" : "ipv6");
-		if ((name = proto_name(r->proto)))
-			sb_param(&b, "proto", name);
+		syslogout_sb_param(&b, "family", r->family == 4 ? "ipv4" : "ipv6");
+		if ((name = syslogout_proto_name(r->proto)))
+			syslogout_sb_param(&b, "proto", name);
 		else
-			sb_param_u(&b, "proto", r->proto);
-		sb_addr(&b, "src", r->family, r->saddr);
-		sb_addr(&b, "dst", r->family, r->daddr);
+			syslogout_sb_param_u(&b, "proto", r->proto);
+		syslogout_sb_addr(&b, "src", r->family, r->saddr);
+		syslogout_sb_addr(&b, "dst", r->family, r->daddr);
 	}
 	if (dropagg_has_l4(r) && dropagg_has_ports(r->proto)) {
-		sb_param_u(&b, "sport", r->sport);
-		sb_param_u(&b, "dport", r->dport);
+		syslogout_sb_param_u(&b, "sport", r->sport);
+		syslogout_sb_param_u(&b, "dport", r->dport);
 	} else if (dropagg_has_l4(r) && (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6)) {
-		sb_param_u(&b, "icmp_type", r->icmp_type);
-		sb_param_u(&b, "icmp_code", r->icmp_code);
+		syslogout_sb_param_u(&b, "icmp_type", r->icmp_type);
+		syslogout_sb_param_u(&b, "icmp_code", r->icmp_code);
 	}
 	if (r->status != RING_ST_OK)
-		sb_param(&b, "status", recfmt_status_str(r->status));
+		syslogout_sb_param(&b, "status", recfmt_status_str(r->status));
 	if (c->kb) {
-		sb_param(&b, "verdict", kb_verdict_name(r->klass.verdict));
-		if ((name = kb_service(c->kb, r->klass.kb_id))) {
-			sb_param_u(&b, "kb_id", r->klass.kb_id);
-			sb_param(&b, "service", name);
+		syslogout_sb_param(&b, "verdict", kb_verdict_name(r->klass.verdict));
+		if ((name = syslogout_kb_service(c->kb, r->klass.kb_id))) {
+			syslogout_sb_param_u(&b, "kb_id", r->klass.kb_id);
+			syslogout_sb_param(&b, "service", name);
 		}
 	}
-	sb_str(&b, "] ");
-	sb_str(&b, line);
-	return sb_end(&b);
+	syslogout_sb_str(&b, "] ");
+	syslogout_sb_str(&b, line);
+	return syslogout_sb_end(&b);
 }
 
 int syslogout_alert(char *buf, size_t size, const struct syslogout_id *id,
@@ -249,29 +251,29 @@ int syslogout_alert(char *buf, size_t size, const struct syslogout_id *id,
 	if (!id || !a || !c || (!buf && size) ||
 	    recfmt_alert_text(line, sizeof(line), a, c) < 0)
 		return -1;
-	sb_header(&b, id, a->verdict == KB_VERDICT_HOSTILE ? SEV_WARNING : SEV_NOTICE,
+	syslogout_sb_header(&b, id, a->verdict == KB_VERDICT_HOSTILE ? SEV_WARNING : SEV_NOTICE,
 		  a->ts_ns, "alert");
-	sb_str(&b, "[" SYSLOGOUT_SDID);
-	sb_param_u(&b, "id", a->alert_id);
+	syslogout_sb_str(&b, "[" SYSLOGOUT_SDID);
+	syslogout_sb_param_u(&b, "id", a->alert_id);
 	if ((name = ring_alert_type_name(a->type)))
-		sb_param(&b, "type", name);
+		syslogout_sb_param(&b, "type", name);
 	else
-		sb_param_u(&b, "type", a->type);
-	sb_param(&b, "state", states[a->state <= RING_ALERT_CLOSED ? a->state : 0]);
+		syslogout_sb_param_u(&b, "type", a->type);
+	syslogout_sb_param(&b, "state", states[a->state <= RING_ALERT_CLOSED ? a->state : 0]);
 	if (a->family == 4 || a->family == 6) {
 		if (memcmp(a->saddr, zero, 16))
-			sb_addr(&b, "src", a->family, a->saddr);
+			syslogout_sb_addr(&b, "src", a->family, a->saddr);
 		if (memcmp(a->daddr, zero, 16))
-			sb_addr(&b, "dst", a->family, a->daddr);
+			syslogout_sb_addr(&b, "dst", a->family, a->daddr);
 	}
-	sb_param_u(&b, "packets", a->packets);
-	sb_param_u(&b, "ports", a->ports);
-	sb_param_u(&b, "targets", a->targets);
-	sb_param_u(&b, "sources", a->sources);
-	sb_param(&b, "verdict", kb_verdict_name(a->verdict));
-	if ((name = kb_service(c->kb, a->kb_id)))
-		sb_param(&b, "service", name);
-	sb_str(&b, "] ");
-	sb_str(&b, line);
-	return sb_end(&b);
+	syslogout_sb_param_u(&b, "packets", a->packets);
+	syslogout_sb_param_u(&b, "ports", a->ports);
+	syslogout_sb_param_u(&b, "targets", a->targets);
+	syslogout_sb_param_u(&b, "sources", a->sources);
+	syslogout_sb_param(&b, "verdict", kb_verdict_name(a->verdict));
+	if ((name = syslogout_kb_service(c->kb, a->kb_id)))
+		syslogout_sb_param(&b, "service", name);
+	syslogout_sb_str(&b, "] ");
+	syslogout_sb_str(&b, line);
+	return syslogout_sb_end(&b);
 }

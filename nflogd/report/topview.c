@@ -32,7 +32,7 @@ struct frame {
 	unsigned	 width, lines, height;
 };
 
-static void fr_line(struct frame *fr, const char *s)
+static void topview_fr_line(struct frame *fr, const char *s)
 {
 	size_t n = strlen(s), room;
 
@@ -52,7 +52,8 @@ static void fr_line(struct frame *fr, const char *s)
 	fr->lines++;
 }
 
-static void __attribute__((format(printf, 2, 3))) fr_fmt(struct frame *fr, const char *fmt, ...)
+__attribute__((format(printf, 2, 3)))
+static void topview_fr_fmt(struct frame *fr, const char *fmt, ...)
 {
 	char line[LINE_MAX_LEN];
 	va_list ap;
@@ -60,12 +61,12 @@ static void __attribute__((format(printf, 2, 3))) fr_fmt(struct frame *fr, const
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fr_line(fr, line);
+	topview_fr_line(fr, line);
 }
 
 /* Printable ASCII only, so a hostile name cannot drive the terminal; longer
  * than max: cut, with '~' as its last character. */
-static const char *clean(char *dst, size_t size, const char *src, size_t max)
+static const char *topview_clean(char *dst, size_t size, const char *src, size_t max)
 {
 	size_t i, n = 0;
 
@@ -93,7 +94,7 @@ void topview_spark(char *out, const uint64_t *v, size_t n)
 	out[n] = '\0';
 }
 
-static void fmt_age(char *out, size_t size, uint64_t now_ns, uint64_t ts_ns)
+static void topview_fmt_age(char *out, size_t size, uint64_t now_ns, uint64_t ts_ns)
 {
 	uint64_t s = now_ns > ts_ns ? (now_ns - ts_ns) / 1000000000u : 0;
 
@@ -107,7 +108,7 @@ static void fmt_age(char *out, size_t size, uint64_t now_ns, uint64_t ts_ns)
 		snprintf(out, size, "%llud", (unsigned long long)(s / 86400));
 }
 
-static void fmt_clock(char *out, size_t size, uint64_t ns)
+static void topview_fmt_clock(char *out, size_t size, uint64_t ns)
 {
 	time_t t = (time_t)(ns / 1000000000u);
 	struct tm tm;
@@ -118,7 +119,7 @@ static void fmt_clock(char *out, size_t size, uint64_t ns)
 		snprintf(out, size, "?");
 }
 
-static void svc_name(char *out, size_t size, const struct kb *kb, uint16_t id)
+static void topview_svc_name(char *out, size_t size, const struct kb *kb, uint16_t id)
 {
 	const struct kb_port *p = id && kb ? kb_port_by_id(kb, id) : NULL;
 	const struct kb_icmp *ic = !p && id && kb ? kb_icmp_by_id(kb, id) : NULL;
@@ -128,25 +129,25 @@ static void svc_name(char *out, size_t size, const struct kb *kb, uint16_t id)
 		const char *proto = p->protos == (KB_PROTO_TCP | KB_PROTO_UDP) ? "tcp+udp" :
 				    p->protos == KB_PROTO_TCP ? "tcp" : "udp";
 
-		clean(name, sizeof(name), p->service, 20);
+		topview_clean(name, sizeof(name), p->service, 20);
 		if (p->lo == p->hi)
 			snprintf(out, size, "%u/%s %s", p->lo, proto, name);
 		else
 			snprintf(out, size, "%u-%u/%s %s", p->lo, p->hi, proto, name);
 	} else if (ic) {
 		snprintf(out, size, "%s %s", ic->family == 6 ? "icmp6" : "icmp",
-			 clean(name, sizeof(name), ic->name, 24));
+			 topview_clean(name, sizeof(name), ic->name, 24));
 	} else {
 		snprintf(out, size, "kb row %u", id);
 	}
 }
 
-static const char *verdict_short(unsigned v)
+static const char *topview_verdict_short(unsigned v)
 {
 	return kb_verdict_name(v);
 }
 
-static void src_alerts(char *out, size_t size, const struct dropagg_src *s)
+static void topview_src_alerts(char *out, size_t size, const struct dropagg_src *s)
 {
 	unsigned t, ntypes = 0;
 	const char *first = NULL;
@@ -166,17 +167,17 @@ static void src_alerts(char *out, size_t size, const struct dropagg_src *s)
 		snprintf(out, size, "%s+%u", first ? first : "alert", ntypes - 1);
 }
 
-static void addr_text(char *out, size_t size, unsigned family, const uint8_t *a, size_t max)
+static void topview_addr_text(char *out, size_t size, unsigned family, const uint8_t *a, size_t max)
 {
 	char txt[INET6_ADDRSTRLEN];
 
 	if ((family != 4 && family != 6) ||
 	    !inet_ntop(family == 4 ? AF_INET : AF_INET6, a, txt, sizeof(txt)))
 		snprintf(txt, sizeof(txt), "-");
-	clean(out, size, txt, max);
+	topview_clean(out, size, txt, max);
 }
 
-static void render_lists(struct frame *fr, const struct topview *v, unsigned rows)
+static void topview_render_lists(struct frame *fr, const struct topview *v, unsigned rows)
 {
 	struct dropagg_svc svc[LIST_MAX + 1];
 	struct dropagg_src src[LIST_MAX];
@@ -189,8 +190,8 @@ static void render_lists(struct frame *fr, const struct topview *v, unsigned row
 			svc[k++] = svc[i];
 	nsvc = k < rows ? k : rows;
 	nsrc = dropagg_top_sources(v->agg, src, rows);
-	fr_fmt(fr, "%-36s | %s", "TOP SERVICES (kb rows)", "TOP SOURCES");
-	fr_fmt(fr, "%7s %-17s %-10s | %7s %-20s %-12s", "drops", "service", "verdict",
+	topview_fr_fmt(fr, "%-36s | %s", "TOP SERVICES (kb rows)", "TOP SOURCES");
+	topview_fr_fmt(fr, "%7s %-17s %-10s | %7s %-20s %-12s", "drops", "service", "verdict",
 	       "drops", "source", "alerts");
 	for (i = 0; i < rows; i++) {
 		char left[LINE_MAX_LEN] = "", right[LINE_MAX_LEN] = "", name[64], addr[64];
@@ -201,23 +202,23 @@ static void render_lists(struct frame *fr, const struct topview *v, unsigned row
 			const struct kb_icmp *ic = p ? NULL : kb_icmp_by_id(v->kb, svc[i].kb_id);
 			unsigned vd = p ? p->verdict : ic ? ic->verdict : KB_VERDICT_UNKNOWN;
 
-			svc_name(name, sizeof(name), v->kb, svc[i].kb_id);
-			clean(addr, sizeof(addr), name, 17);
+			topview_svc_name(name, sizeof(name), v->kb, svc[i].kb_id);
+			topview_clean(addr, sizeof(addr), name, 17);
 			snprintf(left, sizeof(left), "%7llu %-17.17s %-10.10s",
-				 (unsigned long long)svc[i].drops, addr, verdict_short(vd));
+				 (unsigned long long)svc[i].drops, addr, topview_verdict_short(vd));
 		}
 		if (i < nsrc) {
-			addr_text(addr, sizeof(addr), src[i].family, src[i].addr, 20);
-			src_alerts(name, sizeof(name), &src[i]);
+			topview_addr_text(addr, sizeof(addr), src[i].family, src[i].addr, 20);
+			topview_src_alerts(name, sizeof(name), &src[i]);
 			snprintf(right, sizeof(right), "%7llu %-20.20s %-12.12s",
 				 (unsigned long long)src[i].drops, addr,
-				 clean(al, sizeof(al), name, 12));
+				 topview_clean(al, sizeof(al), name, 12));
 		}
-		fr_fmt(fr, "%-36s | %s", left, right);
+		topview_fr_fmt(fr, "%-36s | %s", left, right);
 	}
 }
 
-static const char *state_str(unsigned state)
+static const char *topview_state_str(unsigned state)
 {
 	return state == RING_ALERT_OPEN ? "open" : state == RING_ALERT_UPDATE ? "update" :
 	       state == RING_ALERT_CLOSED ? "closed" : "?";
@@ -225,7 +226,7 @@ static const char *state_str(unsigned state)
 
 /* Open alerts first, newest first; the rest of the rows show the latest
  * closed ones, so a quiet moment still says what happened. */
-static void render_alerts(struct frame *fr, const struct topview *v, unsigned rows)
+static void topview_render_alerts(struct frame *fr, const struct topview *v, unsigned rows)
 {
 	struct ring_alert al[LIST_MAX], all[2 * LIST_MAX];
 	size_t n = dropagg_alerts(v->agg, true, al, rows), na, i;
@@ -234,28 +235,28 @@ static void render_alerts(struct frame *fr, const struct topview *v, unsigned ro
 	for (i = 0; i < na && n < rows; i++)
 		if (all[i].state == RING_ALERT_CLOSED)
 			al[n++] = all[i];
-	fr_fmt(fr, "ALERTS: %zu open, %zu in the ring", dropagg_nalerts(v->agg, true),
+	topview_fr_fmt(fr, "ALERTS: %zu open, %zu in the ring", dropagg_nalerts(v->agg, true),
 	       dropagg_nalerts(v->agg, false));
-	fr_fmt(fr, "%8s %-11s %-6s %-16s %-16s %7s %5s %4s", "id", "type", "state", "source",
+	topview_fr_fmt(fr, "%8s %-11s %-6s %-16s %-16s %7s %5s %4s", "id", "type", "state", "source",
 	       "target", "packets", "ports", "age");
 	for (i = 0; i < rows; i++) {
 		const char *type;
 		char src[32], dst[32], age[16], t[16];
 
 		if (i >= n) {
-			fr_line(fr, "");
+			topview_fr_line(fr, "");
 			continue;
 		}
 		type = ring_alert_type_name(al[i].type);
-		addr_text(src, sizeof(src), al[i].family, al[i].saddr, 16);
+		topview_addr_text(src, sizeof(src), al[i].family, al[i].saddr, 16);
 		if (al[i].targets <= 1)
-			addr_text(dst, sizeof(dst), al[i].family, al[i].daddr, 16);
+			topview_addr_text(dst, sizeof(dst), al[i].family, al[i].daddr, 16);
 		else
 			snprintf(dst, sizeof(dst), "%u hosts", al[i].targets);
-		fmt_age(age, sizeof(age), v->now_ns, al[i].ts_ns);
-		fr_fmt(fr, "%8u %-11s %-6s %-16s %-16s %7u %5u %4s", al[i].alert_id,
-		       clean(t, sizeof(t), type ? type : "?", 11), state_str(al[i].state), src, dst,
-		       al[i].packets, al[i].ports, age);
+		topview_fmt_age(age, sizeof(age), v->now_ns, al[i].ts_ns);
+		topview_fr_fmt(fr, "%8u %-11s %-6s %-16s %-16s %7u %5u %4s", al[i].alert_id,
+			       topview_clean(t, sizeof(t), type ? type : "?", 11),
+			       topview_state_str(al[i].state), src, dst, al[i].packets, al[i].ports, age);
 	}
 }
 
@@ -280,21 +281,21 @@ int topview_render(char *buf, size_t size, const struct topview *v)
 		sum += per_s[i];
 	}
 	topview_spark(spark, per_s, TOPVIEW_SPARK);
-	fmt_clock(clock, sizeof(clock), v->now_ns);
-	fmt_clock(since, sizeof(since), v->since_ns);
+	topview_fmt_clock(clock, sizeof(clock), v->now_ns);
+	topview_fmt_clock(since, sizeof(since), v->since_ns);
 	if (v->rate >= 0)
 		snprintf(rate, sizeof(rate), "%.1f now, ", v->rate);
 	else
 		rate[0] = '\0';
 
-	fr_fmt(&fr, "nflogctl top  %-47s %-4.4s %8s UTC", clean(ring, sizeof(ring), v->ring, 47),
-	       "", clock);
-	fr_fmt(&fr, "%s | drops/s %s%.1f avg 60s | %llu drops, %llu alerts | lost %llu",
-	       clean(state, sizeof(state), v->state ? v->state : "", 20), rate,
+	topview_fr_fmt(&fr, "nflogctl top  %-47s %-4.4s %8s UTC",
+		       topview_clean(ring, sizeof(ring), v->ring, 47), "", clock);
+	topview_fr_fmt(&fr, "%s | drops/s %s%.1f avg 60s | %llu drops, %llu alerts | lost %llu",
+	       topview_clean(state, sizeof(state), v->state ? v->state : "", 20), rate,
 	       (double)sum / TOPVIEW_SPARK, (unsigned long long)t->drops,
 	       (unsigned long long)dropagg_nalerts(v->agg, false), (unsigned long long)v->lost);
-	fr_fmt(&fr, "60s [%s] %llu", spark, (unsigned long long)sum);
-	fr_fmt(&fr, "verdicts: hostile %llu  suspicious %llu  noise %llu  expected %llu  unknown %llu",
+	topview_fr_fmt(&fr, "60s [%s] %llu", spark, (unsigned long long)sum);
+	topview_fr_fmt(&fr, "verdicts: hostile %llu  suspicious %llu  noise %llu  expected %llu  unknown %llu",
 	       (unsigned long long)t->verdict[KB_VERDICT_HOSTILE],
 	       (unsigned long long)t->verdict[KB_VERDICT_SUSPICIOUS],
 	       (unsigned long long)t->verdict[KB_VERDICT_NOISE],
@@ -308,18 +309,18 @@ int topview_render(char *buf, size_t size, const struct topview *v)
 			list_rows = LIST_MAX;
 		if (alert_rows > LIST_MAX)
 			alert_rows = LIST_MAX;
-		fr_line(&fr, "");
-		render_lists(&fr, v, list_rows);
-		fr_line(&fr, "");
-		render_alerts(&fr, v, alert_rows);
+		topview_fr_line(&fr, "");
+		topview_render_lists(&fr, v, list_rows);
+		topview_fr_line(&fr, "");
+		topview_render_alerts(&fr, v, alert_rows);
 	}
 	while (fr.lines + 1 < fr.height)
-		fr_line(&fr, "");
+		topview_fr_line(&fr, "");
 	if (v->interval_s)
-		fr_fmt(&fr, "q: quit   refresh %us   counts since %s UTC, %llu records read",
+		topview_fr_fmt(&fr, "q: quit   refresh %us   counts since %s UTC, %llu records read",
 		       v->interval_s, since, (unsigned long long)(t->drops + t->alert_records));
 	else
-		fr_fmt(&fr, "counts since %s UTC, %llu records read", since,
+		topview_fr_fmt(&fr, "counts since %s UTC, %llu records read", since,
 		       (unsigned long long)(t->drops + t->alert_records));
 	if (fr.size)
 		fr.buf[fr.len < fr.size ? fr.len : fr.size - 1] = '\0';

@@ -47,16 +47,16 @@ size_t cidrlist_count(const struct cidrlist *l)
 	return l ? l->n : 0;
 }
 
-static unsigned cidr_bits(unsigned family)
+static unsigned cidrlist_bits(unsigned family)
 {
 	return family == 4 ? 32 : 128;
 }
 
 /* Clear every bit of addr at or below plen (bit 0 is the first bit on the
  * wire); bytes past the family's length are cleared too. */
-static void cidr_mask(uint8_t addr[16], unsigned family, unsigned plen)
+static void cidrlist_mask(uint8_t addr[16], unsigned family, unsigned plen)
 {
-	unsigned i, bits = cidr_bits(family);
+	unsigned i, bits = cidrlist_bits(family);
 
 	for (i = 0; i < 16; i++) {
 		unsigned lo = i * 8;
@@ -68,7 +68,8 @@ static void cidr_mask(uint8_t addr[16], unsigned family, unsigned plen)
 	}
 }
 
-static bool cidr_contains(const struct cidr_entry *e, unsigned family, const uint8_t addr[16])
+static bool cidrlist_contains_one(const struct cidr_entry *e, unsigned family,
+				  const uint8_t addr[16])
 {
 	unsigned full = e->plen / 8, rest = e->plen % 8;
 
@@ -85,7 +86,7 @@ int cidrlist_add(struct cidrlist *l, unsigned family, const uint8_t addr[16], un
 {
 	struct cidr_entry *e;
 
-	if ((family != 4 && family != 6) || plen > cidr_bits(family))
+	if ((family != 4 && family != 6) || plen > cidrlist_bits(family))
 		return -EINVAL;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
@@ -105,11 +106,11 @@ int cidrlist_add(struct cidrlist *l, unsigned family, const uint8_t addr[16], un
 	e->family = (uint8_t)family;
 	e->plen = (uint8_t)plen;
 	memcpy(e->addr, addr, 16);
-	cidr_mask(e->addr, family, plen);
+	cidrlist_mask(e->addr, family, plen);
 	return 0;
 }
 
-static bool cidr_space(char c)
+static bool cidrlist_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
@@ -124,10 +125,10 @@ int cidrlist_parse(const char *text, unsigned *family, uint8_t addr[16], unsigne
 	size_t hlen, tlen;
 	int show;
 
-	while (cidr_space(*p))
+	while (cidrlist_space(*p))
 		p++;
 	end = p + strlen(p);
-	while (end > p && cidr_space(end[-1]))
+	while (end > p && cidrlist_space(end[-1]))
 		end--;
 	tlen = (size_t)(end - p);
 	/* errors quote the entry, trimmed, and only its start if it is long */
@@ -136,7 +137,7 @@ int cidrlist_parse(const char *text, unsigned *family, uint8_t addr[16], unsigne
 		snprintf(err, errlen, "empty entry");
 		return -EINVAL;
 	}
-	for (tok = p; tok < end && !cidr_space(*tok); tok++)
+	for (tok = p; tok < end && !cidrlist_space(*tok); tok++)
 		;
 	if (tok != end) {
 		snprintf(err, errlen, "%.*s: trailing junk after the address", show, p);
@@ -152,7 +153,7 @@ int cidrlist_parse(const char *text, unsigned *family, uint8_t addr[16], unsigne
 	fam = strchr(host, ':') ? 6 : 4;
 	if (inet_pton(fam == 6 ? AF_INET6 : AF_INET, host, a) != 1)
 		goto bad_addr;
-	max = cidr_bits(fam);
+	max = cidrlist_bits(fam);
 	len = max;
 	if (slash) {
 		const char *d = slash + 1;
@@ -177,7 +178,7 @@ int cidrlist_parse(const char *text, unsigned *family, uint8_t addr[16], unsigne
 		}
 	}
 	memcpy(masked, a, sizeof(a));
-	cidr_mask(masked, fam, len);
+	cidrlist_mask(masked, fam, len);
 	if (memcmp(masked, a, sizeof(a))) {
 		if (!inet_ntop(fam == 6 ? AF_INET6 : AF_INET, masked, shown, sizeof(shown)))
 			shown[0] = '\0';
@@ -225,7 +226,7 @@ int cidrlist_load(struct cidrlist *l, const char *path, char *err, size_t errlen
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		for (q = line; cidr_space(*q); q++)
+		for (q = line; cidrlist_space(*q); q++)
 			;
 		if (!*q)
 			continue;
@@ -263,7 +264,7 @@ const char *cidrlist_match(const struct cidrlist *l, unsigned family, const uint
 	if (!l)
 		return NULL;
 	for (i = 0; i < l->n; i++)
-		if (cidr_contains(&l->v[i], family, addr) && (!best || l->v[i].plen > best->plen))
+		if (cidrlist_contains_one(&l->v[i], family, addr) && (!best || l->v[i].plen > best->plen))
 			best = &l->v[i];
 	if (!best)
 		return NULL;
