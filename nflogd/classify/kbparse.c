@@ -7,7 +7,7 @@
  * errors top to bottom works.
  *
  * This file holds what every table shares: the column lists, the row
- * arrays, the string arena, and the parse of one built-in file. The other
+ * arrays and the string arena, used by every other kbparse*.c file. The other
  * pieces are listed in kbparse_int.h.
  */
 #include <errno.h>
@@ -218,31 +218,4 @@ void kbparse_ctx_free(struct kbparse_ctx *c)
 
 	for (t = 0; t < __KBPARSE_MAX; t++)
 		free(c->lines[t]);
-}
-
-int kbparse_file(struct kbparse *kp, enum kbparse_table t, const char *file,
-		 const char *buf, size_t len, char *err, size_t errlen)
-{
-	struct kbparse_ctx c = {
-		.kp = kp, .file = file, .err = err, .errlen = errlen,
-		.err_line = KBPARSE_NOLINE,
-	};
-	size_t *n, before, pos = 0;
-	int rc = 0;
-
-	if ((unsigned)t >= __KBPARSE_MAX)
-		return -EINVAL;
-	kbparse_tab(kp, t, &n);
-	before = *n;
-	while (rc == 0 && kbparse_next_row(&c, buf, len, &pos))
-		rc = kbparse_row(&c, t, 0);
-	if (rc == 0)
-		rc = kbparse_check(&c, t);
-	kbparse_tab(kp, t, &n);
-	if (rc < 0)
-		*n = before;		/* strings stay in the arena until kbparse_free */
-	else
-		kbparse_sort(kp, t);
-	kbparse_ctx_free(&c);
-	return rc;
 }

@@ -119,4 +119,8 @@ int kbparse_row(struct kbparse_ctx *c, enum kbparse_table t, size_t o);
  * local.kb: all tables with local rows); the earliest line found is reported. */
 int kbparse_check(struct kbparse_ctx *c, enum kbparse_table only);
 
+/* On top: kbparse_file() (kbparse_file.c) and kbparse_local()
+ * (kbparse_local.c), declared in kbparse.h, run the pieces above in this
+ * order: next row, row, check. Nothing below calls them. */
+
 #endif
