@@ -13,8 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "classify/kb.h"
 #include "ring/ringfmt.h"
+
+struct kb;
 
 /* Thresholds; corr_cfg_default() documents the defaults (doc/correlation.md). */
 struct corr_cfg {

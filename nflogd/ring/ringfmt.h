@@ -1,7 +1,8 @@
 /* ringfmt.h - on-disk layout of the nflogd ring file, format v1.
  *
- * Only fixed-width, explicitly padded types live here; every size and offset is
- * pinned by a _Static_assert so that a change to the layout cannot go unnoticed.
+ * Only fixed-width, explicitly padded types live here (and ring_rec_alert_id(),
+ * which reads one through the other); every size and offset is pinned by a
+ * _Static_assert so that a change to the layout cannot go unnoticed.
  * All multi-byte integers are stored in host byte order (the file is a local
  * interface between a daemon and readers on the same machine), except the
  * address and port fields that are copied from the wire: those are noted.
@@ -375,12 +376,25 @@ struct ring_alert {
 	uint8_t	 reserved[112];		/* 144 zero */
 };
 
+/*
+ * ring_rec_alert_id - the alert_id of an alert record read as a struct
+ * ring_rec (the readers copy every record out as one): a typed read of its
+ * bytes 12..15, which a drop record calls nflog_seq: a member read, not a
+ * memcpy() at an offset, and no copy of the whole record into a ring_alert.
+ */
+static inline uint32_t ring_rec_alert_id(const struct ring_rec *r)
+{
+	return r->nflog_seq;
+}
+
 _Static_assert(sizeof(struct ring_iface) == 20, "ring_iface size");
 _Static_assert(sizeof(struct ring_alert) == RING_REC_SIZE, "ring_alert size");
 _Static_assert(offsetof(struct ring_alert, ts_ns) == offsetof(struct ring_rec, ts_ns),
 	       "alert and drop share ts_ns");
 _Static_assert(offsetof(struct ring_alert, kind) == offsetof(struct ring_rec, kind),
 	       "alert and drop share kind");
+_Static_assert(offsetof(struct ring_alert, alert_id) == offsetof(struct ring_rec, nflog_seq),
+	       "an alert's id (uint32_t) is where a drop has nflog_seq (ring_rec_alert_id)");
 _Static_assert(sizeof(struct ring_file_hdr) == RING_HDR_SIZE, "ring_file_hdr size");
 _Static_assert(offsetof(struct ring_file_hdr, ifaces) == 96 + 160, "ifaces offset");
 _Static_assert(sizeof(struct ring_seg_hdr) == RING_SEGHDR_SIZE, "ring_seg_hdr size");

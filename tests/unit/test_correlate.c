@@ -209,8 +209,11 @@ static void check_stream(void)
 		const struct ring_alert *a = &seen->a[i];
 		int opens = 0, closes = 0;
 		size_t first = SIZE_MAX, last_close = 0;
+		struct ring_rec as_rec;
 
 		assert_int_equal(a->kind, RING_KIND_ALERT);
+		memcpy(&as_rec, a, sizeof(as_rec));	/* as a reader copies it out */
+		assert_int_equal(ring_rec_alert_id(&as_rec), a->alert_id);
 		assert_true(a->ts_ns == a->last_seen);
 		assert_true(a->first_seen <= a->last_seen);
 		assert_non_null(ring_alert_type_name(a->type));

@@ -1,0 +1,32 @@
+/* corr_src.c - per-source state, the part that does not run per record:
+ * opening the STATE_FULL incident, and finding a source's state for the
+ * decoy heuristics. corr_src.h has the rest. */
+#include <string.h>
+
+#include "correlate/corr_src.h"
+
+struct corr_inc *corr_state_full_open(struct corr *c)
+{
+	struct corr_inc *inc;
+	struct corr_key k;
+
+	corr_inc_key(&k, RING_ALERT_STATE_FULL, 0, NULL, NULL, 0, 0, 0);
+	inc = corr_inc_new(c, &k, RING_ALERT_STATE_FULL, 0, c->now, 0);
+	c->full_inc = c->inc.hint;	/* corr_tab_get() left it there */
+	inc->base = c->src_created - 1;
+	inc->a.verdict = KB_VERDICT_SUSPICIOUS;
+	return inc;
+}
+
+const struct corr_src *corr_src_find(const struct corr *c, unsigned family, const uint8_t *addr)
+{
+	struct corr_key k;
+	uint32_t i;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.a, addr, 16);
+	k.family = (uint8_t)family;
+	k.kind = CORR_K_SRC;
+	i = corr_tab_find(&c->src, &k, corr_hash(c, &k));
+	return i == CORR_NONE ? NULL : corr_tab_val(&c->src, i);
+}
