@@ -5,10 +5,8 @@
  */
 #include <errno.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "ctl/cmd.h"
@@ -38,10 +36,7 @@ static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 	struct recfmt_ctx ctx = ctl_fmt_ctx(c->rr, it->seg, it->pos, &it->rec, c->kb, &names);
 
 	if (it->rec.kind == RING_KIND_ALERT) {
-		union {
-			struct ring_rec	  rec;
-			struct ring_alert alert;
-		} u = { .rec = it->rec };
+		union ring_slot u = { .rec = it->rec };
 
 		if (c->json)
 			recfmt_alert_json(line, sizeof(line), &u.alert, &ctx);
@@ -55,18 +50,10 @@ static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 	puts(line);
 }
 
-static uint32_t ctl_alert_id(const struct ring_rec *r)
-{
-	uint32_t id;
-
-	memcpy(&id, (const char *)r + offsetof(struct ring_alert, alert_id), sizeof(id));
-	return id;
-}
-
 static int ctl_alert_id_cmp(const void *a, const void *b)
 {
 	const struct ringscan_item *x = a, *y = b;
-	uint32_t ix = ctl_alert_id(&x->rec), iy = ctl_alert_id(&y->rec);
+	uint32_t ix = ring_rec_alert_id(&x->rec), iy = ring_rec_alert_id(&y->rec);
 
 	if (ix != iy)
 		return ix < iy ? -1 : 1;
@@ -80,7 +67,7 @@ static size_t ctl_latest_per_alert(struct ringscan_item *items, size_t n)
 
 	qsort(items, n, sizeof(*items), ctl_alert_id_cmp);
 	for (i = 0; i < n; i++)
-		if (i + 1 == n || ctl_alert_id(&items[i + 1].rec) != ctl_alert_id(&items[i].rec))
+		if (i + 1 == n || ring_rec_alert_id(&items[i + 1].rec) != ring_rec_alert_id(&items[i].rec))
 			items[k++] = items[i];
 	qsort(items, k, sizeof(*items), ringscan_item_cmp);
 	return k;

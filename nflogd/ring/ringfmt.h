@@ -1,7 +1,7 @@
 /* ringfmt.h - on-disk layout of the nflogd ring file, format v1.
  *
  * Only fixed-width, explicitly padded types live here (and ring_rec_alert_id(),
- * which reads one through the other); every size and offset is pinned by a
+ * which reads an alert through union ring_slot); every size and offset is pinned by a
  * _Static_assert so that a change to the layout cannot go unnoticed.
  * All multi-byte integers are stored in host byte order (the file is a local
  * interface between a daemon and readers on the same machine), except the
@@ -376,15 +376,22 @@ struct ring_alert {
 	uint8_t	 reserved[112];		/* 144 zero */
 };
 
-/*
- * ring_rec_alert_id - the alert_id of an alert record read as a struct
- * ring_rec (the readers copy every record out as one): a typed read of its
- * bytes 12..15, which a drop record calls nflog_seq: a member read, not a
- * memcpy() at an offset, and no copy of the whole record into a ring_alert.
- */
+/* A record slot seen as either kind: readers copy each record out as a
+ * struct ring_rec and, when its kind is RING_KIND_ALERT, read it through this
+ * union as the alert it is (C11 6.5.2.3: reading another member of a union
+ * reinterprets the bytes; no cast, no memcpy at an offsetof). */
+union ring_slot {
+	struct ring_rec		rec;
+	struct ring_alert	alert;
+};
+
+/* ring_rec_alert_id - the alert_id of an alert record held as a ring_rec
+ * (the compiler reads the one field; the copy exists only in the source). */
 static inline uint32_t ring_rec_alert_id(const struct ring_rec *r)
 {
-	return r->nflog_seq;
+	union ring_slot u = { .rec = *r };
+
+	return u.alert.alert_id;
 }
 
 _Static_assert(sizeof(struct ring_iface) == 20, "ring_iface size");
@@ -393,8 +400,7 @@ _Static_assert(offsetof(struct ring_alert, ts_ns) == offsetof(struct ring_rec, t
 	       "alert and drop share ts_ns");
 _Static_assert(offsetof(struct ring_alert, kind) == offsetof(struct ring_rec, kind),
 	       "alert and drop share kind");
-_Static_assert(offsetof(struct ring_alert, alert_id) == offsetof(struct ring_rec, nflog_seq),
-	       "an alert's id (uint32_t) is where a drop has nflog_seq (ring_rec_alert_id)");
+_Static_assert(sizeof(union ring_slot) == RING_REC_SIZE, "a slot is one record");
 _Static_assert(sizeof(struct ring_file_hdr) == RING_HDR_SIZE, "ring_file_hdr size");
 _Static_assert(offsetof(struct ring_file_hdr, ifaces) == 96 + 160, "ifaces offset");
 _Static_assert(sizeof(struct ring_seg_hdr) == RING_SEGHDR_SIZE, "ring_seg_hdr size");

@@ -103,5 +103,7 @@ nomem:
 
 void ringscan_alert(const struct ringscan_item *it, struct ring_alert *out)
 {
-	memcpy(out, &it->rec, sizeof(*out));
+	union ring_slot u = { .rec = it->rec };
+
+	*out = u.alert;
 }
