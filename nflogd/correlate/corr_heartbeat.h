@@ -5,7 +5,7 @@
 #ifndef NFLOGD_CORR_HEARTBEAT_H
 #define NFLOGD_CORR_HEARTBEAT_H
 
-#include "correlate/corr_int.h"
+#include "correlate/corr_inc.h"
 
 /* corr_heartbeat.c: group g has enough regular sources (reg the first): its
  * HEARTBEAT incident (ik), opened if there is none. */

@@ -3,7 +3,7 @@
  * type and what it is about; corr_int.h documents the calls. */
 #include <string.h>
 
-#include "correlate/corr_int.h"
+#include "correlate/corr_inc.h"
 
 void corr_emit(struct corr *c, struct corr_inc *inc, uint8_t state)
 {

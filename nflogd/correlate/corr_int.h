@@ -28,11 +28,12 @@
  *
  * The files, each with its part of the state:
  *
- *   correlate.c         the API, and corr_feed(): the facts of a record, and
- *                       which detectors it goes to
- *   corr_tab.c          the tables: hashing, chains, LRU eviction, expiry;
- *                       the pooled maps (the lookup that hits is below)
- *   corr_inc.c          incidents: open, count, emit, close
+ *   corr_int.h          (this file) constants, state, key hashing, small
+ *                       helpers: what every file below includes
+ *   corr_tab.[ch]       the tables: hashing, chains, LRU eviction, expiry;
+ *                       the pooled maps; the inline lookup that hits
+ *   corr_inc.[ch]       incidents: open, count, emit, close
+ *   corr_facts.[ch]     the kb row behind a record, for the detectors
  *   corr_src.[ch]       per-source state, STATE_FULL, the held first probe
  *   corr_scan.[ch]      port scans and sweeps
  *   corr_target.[ch]    per target: decoys, IP ID sequences, smurf and
@@ -40,6 +41,12 @@
  *   corr_heartbeat.[ch] inherited-address heartbeats
  *   corr_ttl.[ch]       TTL jumps, traceroutes, per-source chatter (noise,
  *                       fraggle probes)
+ *   correlate.c         the API, and corr_feed(): the facts of a record, and
+ *                       which detectors it goes to (the only includer of the
+ *                       detectors' headers)
+ *
+ * Each file includes only those above it in this list, so no two call each
+ * other.
  *
  * The per-record path is as fast as when the correlator was one file:
  *
@@ -57,6 +64,7 @@
 #define NFLOGD_CORR_INT_H
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -446,22 +454,6 @@ CORR_HOT uint32_t corr_hash(const struct corr *c, const struct corr_key *k)
 	return (uint32_t)corr_mum(h ^ corr_kword(k, 4), c->seed ^ 0x94d049bb133111ebull);
 }
 
-/* corr_tab.c: corr_addr32() of an IPv6 address. Pure, so that what the
- * caller loaded before the call stays valid after it. */
-uint32_t corr_addr32_v6(const struct corr *c, const uint8_t *a) __attribute__((pure));
-
-/* An address as 32 bits: the IPv4 address itself (so its low 16 bits index
- * a /16 exactly), or a keyed hash of an IPv6 one. */
-static inline uint32_t corr_addr32(const struct corr *c, unsigned family, const uint8_t *a)
-{
-	uint32_t v;
-
-	if (family != 4)
-		return corr_addr32_v6(c, a);
-	memcpy(&v, a, 4);
-	return ntohl(v);
-}
-
 static inline bool corr_map_set(uint64_t *map, uint32_t bit)
 {
 	uint64_t m = 1ull << (bit & 63);
@@ -476,210 +468,5 @@ static inline uint16_t corr_swap16(uint16_t v)
 {
 	return (uint16_t)(v << 8 | v >> 8);
 }
-
-/* ---- tables (corr_tab.c) ------------------------------------------------- */
-
-/* corr_tab_init - allocate a table of cap entries; returns its bytes, 0 on ENOMEM. */
-size_t corr_tab_init(struct corr_tab *t, uint32_t cap, size_t vsize);
-void corr_tab_fini(struct corr_tab *t);
-/* corr_tab_del - free entry i. */
-void corr_tab_del(struct corr_tab *t, uint32_t i);
-/* Forget entries idle for longer than keep_ns: the oldest are at the tail. */
-void corr_tab_expire(struct corr_tab *t, uint64_t now, uint64_t keep_ns);
-
-/* Pooled maps: corr_big_get() takes a cleared one, CORR_NONE when none is
- * left; corr_big_put() gives one back (CORR_NONE: nothing). */
-uint32_t corr_big_get(struct corr *c);
-void corr_big_put(struct corr *c, uint32_t i);
-
-/* Set a bit of pooled map i; false if it was set. */
-static inline bool corr_big_set(struct corr *c, uint32_t i, uint32_t bit)
-{
-	return corr_map_set(c->big + (size_t)i * (CORR_BIG_BITS / 64), bit % CORR_BIG_BITS);
-}
-
-static inline void *corr_tab_val(const struct corr_tab *t, uint32_t i)
-{
-	return (void *)((char *)t->val + (size_t)i * t->vsize);
-}
-
-CORR_HOT void corr_lru_unlink(struct corr_tab *t, uint32_t i)
-{
-	struct corr_slot *s = &t->slot[i];
-
-	if (s->newer != CORR_NONE)
-		t->slot[s->newer].older = s->older;
-	else
-		t->head = s->older;
-	if (s->older != CORR_NONE)
-		t->slot[s->older].newer = s->newer;
-	else
-		t->tail = s->newer;
-}
-
-CORR_HOT void corr_lru_push(struct corr_tab *t, uint32_t i)
-{
-	t->slot[i].newer = CORR_NONE;
-	t->slot[i].older = t->head;
-	if (t->head != CORR_NONE)
-		t->slot[t->head].newer = i;
-	else
-		t->tail = i;
-	t->head = i;
-}
-
-CORR_HOT uint32_t corr_tab_find(const struct corr_tab *t, const struct corr_key *k, uint32_t h)
-{
-	uint32_t i;
-
-	for (i = t->bucket[h & t->mask]; i != CORR_NONE; i = t->link[i].chain)
-		if (t->link[i].hash == h && corr_key_eq(&t->slot[i].key, k))
-			return i;
-	return CORR_NONE;
-}
-
-/* Make entry i the most recent. */
-CORR_HOT void corr_tab_touch(struct corr_tab *t, uint32_t i, uint64_t now)
-{
-	if (t->head != i) {
-		corr_lru_unlink(t, i);
-		corr_lru_push(t, i);
-	}
-	t->slot[i].last = corr_max64(t->slot[i].last, now);
-}
-
-/* corr_tab_get() past the hint: hash, search the chain, else insert. */
-uint32_t corr_tab_get_slow(const struct corr *c, struct corr_tab *t, const struct corr_key *k,
-			   uint64_t now, enum corr_got *got, uint64_t *old_last);
-
-/*
- * corr_tab_get - the entry for k, made most recent. A new entry's value is
- * left as it was (the caller clears it); when the table was full the least
- * recent entry is reused: *got = CORR_REUSED, its old value still in place
- * and *old_last its last touch.
- *
- * Records come in bursts of one source, one target, one scan: the entry
- * the last lookup ended on (the hint) is often the one wanted, and one key
- * compare inline is cheaper than a call and a hash. A free slot never
- * matches (corr_tab_del clears its kind).
- */
-CORR_HOT uint32_t corr_tab_get(const struct corr *c, struct corr_tab *t, const struct corr_key *k,
-			       uint64_t now, enum corr_got *got, uint64_t *old_last)
-{
-	uint32_t i = t->hint;
-
-	if (i != CORR_NONE && corr_key_eq(&t->slot[i].key, k)) {
-		corr_tab_touch(t, i, now);
-		*got = CORR_FOUND;
-		return i;
-	}
-	return corr_tab_get_slow(c, t, k, now, got, old_last);
-}
-
-/* Look a key up, creating (and clearing) its value when missing. */
-CORR_HOT void *corr_state(struct corr *c, struct corr_tab *t, const struct corr_key *k,
-			  enum corr_got *got)
-{
-	uint64_t old_last = 0;
-	uint32_t i = corr_tab_get(c, t, k, c->now, got, &old_last);
-	void *v = corr_tab_val(t, i);
-
-	if (*got != CORR_FOUND)
-		memset(v, 0, t->vsize);
-	return v;
-}
-
-/* ---- incidents (corr_inc.c) ---------------------------------------------- */
-
-/* corr_emit - send inc's alert at state (RING_ALERT_OPEN, UPDATE, CLOSED). */
-void corr_emit(struct corr *c, struct corr_inc *inc, uint8_t state);
-/* corr_inc_close - close the incident in inc slot i (CLOSED if it was opened). */
-void corr_inc_close(struct corr *c, uint32_t i);
-/* The open incident of key k, touched (it is active), or NULL. */
-struct corr_inc *corr_inc_at(struct corr *c, const struct corr_key *k);
-/*
- * corr_inc_new - a new incident for k (which has none); not emitted until the
- * caller fills it and calls corr_inc_grew(). When the table is full the
- * least recently active incident is closed first: it may come back later
- * under a new id, which beats losing the new one.
- */
-struct corr_inc *corr_inc_new(struct corr *c, const struct corr_key *k, unsigned type,
-			      unsigned family, uint64_t first, enum corr_dim dim);
-/* Account one record: packets, times, TTL range, transport. */
-void corr_inc_rec(struct corr_inc *inc, const struct ring_rec *r);
-/*
- * Count a destination port. Exact with a pooled port map; without one, a
- * port already in the sample is known, and a port past a full sample is
- * counted only when the caller knows it is new (assume_new).
- */
-bool corr_inc_port(struct corr *c, struct corr_inc *inc, uint16_t port, bool assume_new);
-/* Count a host (dim HOSTS) or source (dim SOURCES) given as corr_addr32:
- * the pooled map when the incident has one of that kind, else 256 hashed
- * bits (a lower bound past a few dozen). */
-bool corr_inc_distinct(struct corr *c, struct corr_inc *inc, enum corr_dim dim, uint32_t v);
-
-/* The key of an incident: its alert type and what it is about. */
-static inline void corr_inc_key(struct corr_key *k, unsigned type, unsigned family,
-				const uint8_t *a, const uint8_t *b, uint16_t port, uint8_t proto,
-				uint8_t sub)
-{
-	memset(k, 0, sizeof(*k));
-	k->kind = (uint8_t)type;
-	k->family = (uint8_t)family;
-	if (a)
-		memcpy(k->a, a, 16);
-	if (b)
-		memcpy(k->b, b, 16);
-	k->port = port;
-	k->proto = proto;
-	k->sub = sub;
-}
-
-/* Emit OPEN the first time, then at most one UPDATE per cfg.update_ns;
- * corr_tick() sends the growth that is still pending. */
-CORR_HOT void corr_inc_grew(struct corr *c, struct corr_inc *inc)
-{
-	if (!inc->a.state) {
-		corr_emit(c, inc, RING_ALERT_OPEN);
-		return;
-	}
-	inc->dirty = 1;
-	if (corr_since(c->now, inc->last_emit) >= c->cfg.update_ns)
-		corr_emit(c, inc, RING_ALERT_UPDATE);
-}
-
-static inline void corr_inc_ttl(struct corr_inc *inc, uint8_t lo, uint8_t hi)
-{
-	if (lo < inc->a.ttl_min)
-		inc->a.ttl_min = lo;
-	if (hi > inc->a.ttl_max)
-		inc->a.ttl_max = hi;
-}
-
-static inline void corr_inc_proto(struct corr_inc *inc, uint8_t proto)
-{
-	if (!inc->proto_set) {
-		inc->a.proto = proto;
-		inc->proto_set = 1;
-	} else if (inc->a.proto != proto) {
-		inc->a.proto = 0;	/* mixed */
-	}
-}
-
-/* The kb row that explains an incident: the most alarming one seen. */
-static inline void corr_inc_kb(struct corr_inc *inc, uint16_t kb_id, uint8_t verdict)
-{
-	if (kb_id && (!inc->a.kb_id || verdict > inc->kb_verdict)) {
-		inc->a.kb_id = kb_id;
-		inc->kb_verdict = verdict;
-	}
-}
-
-/* ---- per-record facts (correlate.c) -------------------------------------- */
-
-/* The kb row behind a record and its verdict: the classifier's, or our own
- * lookup when the record carries none (kb given to corr_new). */
-uint16_t corr_kb_row(const struct corr *c, const struct ring_rec *r, enum kb_dir dir,
-		     uint8_t *verdict);
 
 #endif

@@ -5,7 +5,7 @@
 #ifndef NFLOGD_CORR_SCAN_H
 #define NFLOGD_CORR_SCAN_H
 
-#include "correlate/corr_int.h"
+#include "correlate/corr_inc.h"
 
 /* corr_scan.c: pair pr crossed cfg.scan_ports: its counts go into its
  * source's PORTSCAN incident (ik), opened if there is none. */

@@ -7,7 +7,7 @@
 #ifndef NFLOGD_CORR_SRC_H
 #define NFLOGD_CORR_SRC_H
 
-#include "correlate/corr_int.h"
+#include "correlate/corr_inc.h"
 
 /* corr_src.c: the STATE_FULL incident, for a burst of evictions that has none. */
 struct corr_inc *corr_state_full_open(struct corr *c);

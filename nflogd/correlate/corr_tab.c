@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "correlate/corr_int.h"
+#include "correlate/corr_tab.h"
 
 uint32_t corr_addr32_v6(const struct corr *c, const uint8_t *a)
 {

@@ -5,7 +5,8 @@
 #ifndef NFLOGD_CORR_TARGET_H
 #define NFLOGD_CORR_TARGET_H
 
-#include "correlate/corr_int.h"
+#include "correlate/corr_facts.h"
+#include "correlate/corr_inc.h"
 
 /* corr_target.c: a slot d with a new port, and enough of them: does it
  * probe one port set with other sources of the target? Forms or joins the

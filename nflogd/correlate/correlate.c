@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "correlate/corr_int.h"
+#include "correlate/corr_facts.h"
+#include "correlate/corr_inc.h"
 #include "correlate/corr_heartbeat.h"
 #include "correlate/corr_scan.h"
 #include "correlate/corr_src.h"
@@ -22,32 +23,6 @@
 #include "correlate/corr_ttl.h"
 
 /* ---- per-record facts -------------------------------------------------- */
-
-uint16_t corr_kb_row(const struct corr *c, const struct ring_rec *r, enum kb_dir dir,
-		     uint8_t *verdict)
-{
-	const struct kb_port *row = NULL;
-	const struct kb_icmp *irow;
-	uint16_t id;
-
-	*verdict = r->klass.verdict;
-	if (r->proto == 1 || r->proto == 58) {
-		if (r->klass.kb_icmp)
-			return r->klass.kb_icmp;
-		irow = c->kb ? kb_icmp_lookup(c->kb, r->family, r->icmp_type, r->icmp_code) : NULL;
-		if (irow)
-			*verdict = corr_maxv(*verdict, irow->verdict);
-		return irow ? irow->id : 0;
-	}
-	id = dir == KB_DIR_DST ? r->klass.kb_dport : r->klass.kb_sport;
-	if (id)
-		return id;
-	if (c->kb && (r->proto == 6 || r->proto == 17))
-		row = kb_port_lookup(c->kb, dir, r->proto, dir == KB_DIR_DST ? r->dport : r->sport);
-	if (row)
-		*verdict = corr_maxv(*verdict, row->verdict);
-	return row ? row->id : r->klass.kb_id;
-}
 
 /* Hops from the nearest usual start TTL (32, 60, 64, 128, 255) at or above. */
 static uint8_t corr_hops(const struct ring_rec *r)
@@ -83,13 +58,14 @@ static bool corr_is_noise_port(uint16_t port)
 
 CORR_HOT void corr_pkt_init(const struct corr *c, struct corr_pkt *p, const struct ring_rec *r)
 {
-	bool icmp = (r->proto == 1 && r->family == 4) || (r->proto == 58 && r->family == 6);
+	bool icmp = (r->proto == IPPROTO_ICMP && r->family == 4) ||
+		    (r->proto == IPPROTO_ICMPV6 && r->family == 6);
 	uint8_t f = r->tcp_flags;
 
 	memset(p, 0, sizeof(*p));
 	p->r = r;
-	p->tcp = r->proto == 6;
-	p->udp = r->proto == 17;
+	p->tcp = r->proto == IPPROTO_TCP;
+	p->udp = r->proto == IPPROTO_UDP;
 	p->ports = (p->tcp || p->udp) && !(r->ip_flags & RING_IPF_FRAGMENT);
 	p->saddr32 = corr_addr32(c, r->family, r->saddr);
 	p->daddr32 = corr_addr32(c, r->family, r->daddr);

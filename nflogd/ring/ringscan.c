@@ -1,7 +1,6 @@
 /* ringscan.c - every readable record of a ring, merged in time order. */
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ring/ringscan.h"
 
