@@ -33,7 +33,7 @@
  *   corr_tab.[ch]       the tables: hashing, chains, LRU eviction, expiry;
  *                       the pooled maps; the inline lookup that hits
  *   corr_inc.[ch]       incidents: open, count, emit, close
- *   corr_facts.[ch]     the kb row behind a record, for the detectors
+ *   corr_facts.h        the kb row behind a record, for the detectors
  *   corr_src.[ch]       per-source state, STATE_FULL, the held first probe
  *   corr_scan.[ch]      port scans and sweeps
  *   corr_target.[ch]    per target: decoys, IP ID sequences, smurf and
