@@ -13,8 +13,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void
-fuzz_check(const uint8_t *buf, size_t len, unsigned family, const struct pkt *p, int rc)
+static void fuzz_check(const uint8_t *buf, size_t len, unsigned family, const struct pkt *p, int rc)
 {
 	unsigned fl = p->ip_flags;
 	struct pkt again;
@@ -74,8 +73,7 @@ fuzz_check(const uint8_t *buf, size_t len, unsigned family, const struct pkt *p,
 		abort();
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned fam[3] = { 0, 4, 6 };
 	struct pkt p;
@@ -95,8 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #include <stdio.h>
 
 /* Replay files (a corpus or a crash) without libFuzzer. */
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	uint8_t *buf;
 	size_t len, cap;

@@ -455,8 +455,7 @@ static const struct invalid_fx invalid[] = {
 /* ---- helpers ---- */
 
 /* Decode the first n bytes of src from a heap buffer of exactly n bytes. */
-static int
-decode_prefix(const uint8_t *src, size_t n, unsigned family, struct pkt *p)
+static int decode_prefix(const uint8_t *src, size_t n, unsigned family, struct pkt *p)
 {
 	uint8_t *buf = malloc(n ? n : 1);
 	int rc;
@@ -469,8 +468,7 @@ decode_prefix(const uint8_t *src, size_t n, unsigned family, struct pkt *p)
 	return rc;
 }
 
-static void
-assert_pkt_equal(const struct pkt *got, const struct pkt *want, const char *name, size_t n)
+static void assert_pkt_equal(const struct pkt *got, const struct pkt *want, const char *name, size_t n)
 {
 	if (memcmp(got, want, sizeof(*got)) != 0)
 		print_error("mismatch: %s, %zu bytes\n", name, n);
@@ -506,8 +504,7 @@ assert_pkt_equal(const struct pkt *got, const struct pkt *want, const char *name
 	assert_memory_equal(got, want, sizeof(*got));
 }
 
-static size_t
-fx_needed(const struct valid_fx *fx)
+static size_t fx_needed(const struct valid_fx *fx)
 {
 	size_t i, needed = 0;
 
@@ -519,8 +516,7 @@ fx_needed(const struct valid_fx *fx)
 /* ---- tests ---- */
 
 /* The whole packet, with the reported family and with family 0. */
-static void
-test_valid_full(void **state)
+static void test_valid_full(void **state)
 {
 	const struct valid_fx *fx = *state;
 	struct pkt p;
@@ -532,8 +528,7 @@ test_valid_full(void **state)
 }
 
 /* Every prefix: TRUNCATED below each cut, then OK with the same fields. */
-static void
-test_valid_prefixes(void **state)
+static void test_valid_prefixes(void **state)
 {
 	const struct valid_fx *fx = *state;
 	size_t needed = fx_needed(fx);
@@ -583,8 +578,7 @@ test_valid_prefixes(void **state)
 	}
 }
 
-static void
-test_invalid(void **state)
+static void test_invalid(void **state)
 {
 	const struct invalid_fx *fx = *state;
 	struct pkt p;
@@ -593,8 +587,7 @@ test_invalid(void **state)
 	assert_pkt_equal(&p, &fx->want, fx->name, fx->size);
 }
 
-static void
-test_null_buffer(void **state)
+static void test_null_buffer(void **state)
 {
 	struct pkt p;
 
@@ -606,8 +599,7 @@ test_null_buffer(void **state)
 }
 
 /* Bytes after the datagram's own end (ip_len < len) are not decoded. */
-static void
-test_trailing_bytes(void **state)
+static void test_trailing_bytes(void **state)
 {
 	uint8_t buf[sizeof(ipv4_udp) + 12];
 	struct pkt p;
@@ -620,8 +612,7 @@ test_trailing_bytes(void **state)
 }
 
 /* Payload length 65535: 65575 bytes do not fit ip_len, which saturates. */
-static void
-test_ipv6_jumbo_len(void **state)
+static void test_ipv6_jumbo_len(void **state)
 {
 	uint8_t buf[40] = { 0x60, 0x00, 0x00, 0x00, 0xff, 0xff, 59, 0x01, A6(2), A6(1) };
 	struct pkt p;
@@ -633,8 +624,7 @@ test_ipv6_jumbo_len(void **state)
 	assert_int_equal(p.ip_flags, 0);
 }
 
-static void
-test_why_str(void **state)
+static void test_why_str(void **state)
 {
 	unsigned i, j;
 
@@ -652,8 +642,7 @@ test_why_str(void **state)
 	assert_string_equal(decode_why_str(~0u), "unknown");
 }
 
-int
-main(void)
+int main(void)
 {
 	struct CMUnitTest tests[2 * ARRAY_SIZE(valid) + ARRAY_SIZE(invalid) + 4];
 	static char names[2 * ARRAY_SIZE(valid)][96];

@@ -26,8 +26,7 @@ struct num_case {
 	uint64_t	 want;		/* when rc == 0 */
 };
 
-static void
-run_num(int (*fn)(const char *, uint64_t, uint64_t, uint64_t *),
+static void run_num(int (*fn)(const char *, uint64_t, uint64_t, uint64_t *),
 	const struct num_case *t, size_t n)
 {
 	uint64_t out;
@@ -48,8 +47,7 @@ run_num(int (*fn)(const char *, uint64_t, uint64_t, uint64_t *),
 	}
 }
 
-static void
-test_uint(void **state)
+static void test_uint(void **state)
 {
 	static const struct num_case t[] = {
 		{ "0", 0, 10, 0, 0 },
@@ -78,8 +76,7 @@ test_uint(void **state)
 	run_num(opts_uint, t, sizeof(t) / sizeof(t[0]));
 }
 
-static void
-test_size(void **state)
+static void test_size(void **state)
 {
 	static const struct num_case t[] = {
 		{ "4096", 0, UINT64_MAX, 0, 4096 },
@@ -115,8 +112,7 @@ test_size(void **state)
 	run_num(opts_size, t, sizeof(t) / sizeof(t[0]));
 }
 
-static void
-test_duration(void **state)
+static void test_duration(void **state)
 {
 	static const struct {
 		const char *s;
@@ -167,8 +163,7 @@ struct grp_case {
 	uint16_t	 want[8];
 };
 
-static void
-test_groups(void **state)
+static void test_groups(void **state)
 {
 	static const struct grp_case t[] = {
 		{ "0", 8, 1, { 0 } },
@@ -238,8 +233,7 @@ test_groups(void **state)
 }
 
 /* Every group at once, and the duplicate check forgets the previous call. */
-static void
-test_groups_all(void **state)
+static void test_groups_all(void **state)
 {
 	uint16_t *g = malloc(65536 * sizeof(*g));
 	char err[128];
@@ -259,8 +253,7 @@ test_groups_all(void **state)
 }
 
 /* The reason is cut to errlen, and no err at all is fine. */
-static void
-test_groups_err_buffer(void **state)
+static void test_groups_err_buffer(void **state)
 {
 	char *err = malloc(8);
 	uint16_t g[4];
@@ -278,8 +271,7 @@ test_groups_err_buffer(void **state)
 	free(err);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uint),

@@ -26,8 +26,7 @@
 #define TIME_JSON	"2026-11-22T02:50:02.123456789Z"
 #define EVENT(seq)	"\"event\":{\"action\":\"dropped\",\"kind\":\"event\",\"sequence\":" #seq "}"
 
-static void
-set_addr(uint8_t dst[16], const uint8_t *src, size_t n)
+static void set_addr(uint8_t dst[16], const uint8_t *src, size_t n)
 {
 	memset(dst, 0, 16);
 	memcpy(dst, src, n);
@@ -39,8 +38,7 @@ static const uint8_t a6_client[] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0
 static const uint8_t a6_server[] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 
 /* IPv4 TCP SYN with DF, from the HELPERS-CONTEXT example. */
-static void
-rec_tcp4(struct ring_rec *r)
+static void rec_tcp4(struct ring_rec *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->ts_ns = TS;
@@ -68,8 +66,7 @@ rec_tcp4(struct ring_rec *r)
 	set_addr(r->daddr, a4_server, 4);
 }
 
-static void
-rec_udp6(struct ring_rec *r)
+static void rec_udp6(struct ring_rec *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->ts_ns = TS;
@@ -93,8 +90,7 @@ rec_udp6(struct ring_rec *r)
 }
 
 /* Port unreachable quoting the UDP datagram that provoked it. */
-static void
-rec_icmp4(struct ring_rec *r)
+static void rec_icmp4(struct ring_rec *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->ts_ns = TS;
@@ -125,8 +121,7 @@ rec_icmp4(struct ring_rec *r)
 }
 
 /* Every field out of range: a damaged or hostile ring file. */
-static void
-rec_garbage(struct ring_rec *r)
+static void rec_garbage(struct ring_rec *r)
 {
 	memset(r, 0xff, sizeof(*r));
 	r->family = 9;
@@ -143,8 +138,7 @@ static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL };
 static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL };
 static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL };
 
-static void __attribute__((format(printf, 3, 4)))
-fmt(char *dst, size_t size, const char *f, ...)
+static void __attribute__((format(printf, 3, 4))) fmt(char *dst, size_t size, const char *f, ...)
 {
 	va_list ap;
 	int n;
@@ -155,8 +149,7 @@ fmt(char *dst, size_t size, const char *f, ...)
 	assert_true(n >= 0 && (size_t)n < size);
 }
 
-static void
-check_text(const struct ring_rec *r, const struct recfmt_ctx *c, const char *want)
+static void check_text(const struct ring_rec *r, const struct recfmt_ctx *c, const char *want)
 {
 	char buf[RECFMT_LINE_MAX];
 	int n = recfmt_text(buf, sizeof(buf), r, c);
@@ -165,8 +158,7 @@ check_text(const struct ring_rec *r, const struct recfmt_ctx *c, const char *wan
 	assert_int_equal(n, (int)strlen(want));
 }
 
-static void
-check_json(const struct ring_rec *r, const struct recfmt_ctx *c, const char *want)
+static void check_json(const struct ring_rec *r, const struct recfmt_ctx *c, const char *want)
 {
 	char buf[RECFMT_LINE_MAX];
 	int n = recfmt_json(buf, sizeof(buf), r, c);
@@ -175,8 +167,7 @@ check_json(const struct ring_rec *r, const struct recfmt_ctx *c, const char *wan
 	assert_int_equal(n, (int)strlen(want));
 }
 
-static void
-test_tcp4_syn(void **state)
+static void test_tcp4_syn(void **state)
 {
 	struct ring_rec r;
 
@@ -207,8 +198,7 @@ test_tcp4_syn(void **state)
 	    "ttl 64 id 4321 len 40 DF");
 }
 
-static void
-test_udp6_flow(void **state)
+static void test_udp6_flow(void **state)
 {
 	struct ring_rec r;
 
@@ -225,8 +215,7 @@ test_udp6_flow(void **state)
 	    "\"ipv6\":{\"flow_label\":74565},\"udp\":{\"len\":20}}}");
 }
 
-static void
-test_icmp_unreach(void **state)
+static void test_icmp_unreach(void **state)
 {
 	struct ring_rec r;
 
@@ -247,8 +236,7 @@ test_icmp_unreach(void **state)
 	    "\"destination\":{\"ip\":\"198.51.100.2\",\"port\":53}}}}}");
 }
 
-static void
-test_icmp6_and_fragment(void **state)
+static void test_icmp6_and_fragment(void **state)
 {
 	struct ring_rec r;
 
@@ -289,8 +277,7 @@ test_icmp6_and_fragment(void **state)
 	    "proto 47, ttl 64 id 4321 len 40 DF");
 }
 
-static void
-test_truncated(void **state)
+static void test_truncated(void **state)
 {
 	struct ring_rec r;
 	char want[RECFMT_LINE_MAX];
@@ -331,8 +318,7 @@ test_truncated(void **state)
 	check_json(&r, &ctx_none, want);
 }
 
-static void
-test_invalid(void **state)
+static void test_invalid(void **state)
 {
 	struct ring_rec r;
 	char want[RECFMT_LINE_MAX];
@@ -374,8 +360,7 @@ test_invalid(void **state)
 	    "\"status\":\"ok\",\"cap_len\":0}}");
 }
 
-static void
-test_garbage(void **state)
+static void test_garbage(void **state)
 {
 	struct ring_rec r;
 	char want[RECFMT_LINE_MAX];
@@ -405,8 +390,7 @@ test_garbage(void **state)
 
 /* Hostile strings: quotes, backslashes, C0/C1 controls, DEL, U+2028, invalid
  * and overlong UTF-8, surrogates; valid UTF-8 passes through in JSON only. */
-static void
-test_escaping(void **state)
+static void test_escaping(void **state)
 {
 	static const char prefix[] = "a\"b\\c\x01\x1f\x7f d\xc3\xa9\xe2\x80\xa8\xc2\x85"
 	    "\xff\xc3(\xed\xa0\x80\xf0\x9f\x98\x80\xc0\xaf\xf4\x90\x80\x80z\xe2\x82";
@@ -439,8 +423,7 @@ test_escaping(void **state)
 
 /* Strings straight from a damaged ring table may lack their NUL: reading
  * stops at the table's field size (ASan checks the exact allocation). */
-static void
-test_unterminated(void **state)
+static void test_unterminated(void **state)
 {
 	char *prefix = malloc(RING_PREFIX_LEN), *ifname = malloc(RING_IFNAMSIZ);
 	struct recfmt_ctx c;
@@ -472,8 +455,7 @@ test_unterminated(void **state)
 typedef int (*fmt_fn)(char *, size_t, const struct ring_rec *, const struct recfmt_ctx *);
 
 /* Every buffer size from 0 to one past the need, each an exact allocation. */
-static void
-check_sizes(fmt_fn fn, const struct ring_rec *r, const struct recfmt_ctx *c)
+static void check_sizes(fmt_fn fn, const struct ring_rec *r, const struct recfmt_ctx *c)
 {
 	char full[RECFMT_LINE_MAX];
 	int need = fn(full, sizeof(full), r, c);
@@ -493,8 +475,7 @@ check_sizes(fmt_fn fn, const struct ring_rec *r, const struct recfmt_ctx *c)
 	}
 }
 
-static void
-test_small_buffer(void **state)
+static void test_small_buffer(void **state)
 {
 	static const char hostile[] = "\"\\\x01\xff\xe2\x80\xa8 p";
 	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL };
@@ -514,8 +495,7 @@ test_small_buffer(void **state)
 	check_sizes(recfmt_json, &r, &ctx_none);
 }
 
-static void
-test_bad_args(void **state)
+static void test_bad_args(void **state)
 {
 	struct ring_rec r;
 	char buf[16] = "unchanged";
@@ -531,8 +511,7 @@ test_bad_args(void **state)
 
 /* Alerts from a damaged or hostile file: any family, type or state byte. The
  * fuzzer (tests/fuzz/fuzz_ringread.c) found a NULL address string here. */
-static void
-test_alert_hostile_fields(void **state)
+static void test_alert_hostile_fields(void **state)
 {
 	static const uint8_t families[] = { 0, 1, 5, 9, 255 };
 	char buf[RECFMT_LINE_MAX];
@@ -551,8 +530,7 @@ test_alert_hostile_fields(void **state)
 	}
 }
 
-static void
-test_helpers(void **state)
+static void test_helpers(void **state)
 {
 	char f[9];
 
@@ -572,8 +550,7 @@ test_helpers(void **state)
 }
 
 /* xorshift64: reproducible noise for the random-record test. */
-static uint64_t
-rnd(uint64_t *s)
+static uint64_t rnd(uint64_t *s)
 {
 	*s ^= *s << 13;
 	*s ^= *s >> 7;
@@ -581,8 +558,7 @@ rnd(uint64_t *s)
 	return *s;
 }
 
-static void
-rnd_str(uint64_t *s, char *dst, size_t max)
+static void rnd_str(uint64_t *s, char *dst, size_t max)
 {
 	size_t n = rnd(s) % max, i;
 
@@ -599,8 +575,7 @@ rnd_str(uint64_t *s, char *dst, size_t max)
  * RECFMT_LINE_MAX, have no embedded NUL or newline, and (when python3 is
  * installed) parse as JSON.
  */
-static void
-test_json_valid(void **state)
+static void test_json_valid(void **state)
 {
 	void (*fixtures[])(struct ring_rec *) = { rec_tcp4, rec_udp6, rec_icmp4, rec_garbage };
 	char path[] = "/tmp/test_recfmt.XXXXXX", cmd[128], buf[RECFMT_LINE_MAX];
@@ -657,8 +632,7 @@ test_json_valid(void **state)
 	assert_int_equal(rc, 0);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcp4_syn),

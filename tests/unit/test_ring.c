@@ -51,8 +51,7 @@ struct fx {
 	char	err[512];
 };
 
-static int
-fx_setup(void **state)
+static int fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
@@ -68,8 +67,7 @@ fx_setup(void **state)
 	return 0;
 }
 
-static int
-fx_teardown(void **state)
+static int fx_teardown(void **state)
 {
 	struct fx *f = *state;
 	struct dirent *de;
@@ -92,14 +90,12 @@ fx_teardown(void **state)
 	return rc;
 }
 
-static void
-fx_name(const struct fx *f, char *buf, size_t len, const char *name)
+static void fx_name(const struct fx *f, char *buf, size_t len, const char *name)
 {
 	snprintf(buf, len, "%s/%s", f->dir, name);
 }
 
-static unsigned
-fx_entries(const struct fx *f)
+static unsigned fx_entries(const struct fx *f)
 {
 	struct dirent *de;
 	DIR *d = opendir(f->dir);
@@ -113,8 +109,7 @@ fx_entries(const struct fx *f)
 	return n;
 }
 
-static uint8_t *
-file_load(const char *path, size_t *len)
+static uint8_t *file_load(const char *path, size_t *len)
 {
 	struct stat st;
 	uint8_t *buf;
@@ -130,8 +125,7 @@ file_load(const char *path, size_t *len)
 	return buf;
 }
 
-static void
-file_store(const char *path, const void *buf, size_t len)
+static void file_store(const char *path, const void *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
@@ -140,8 +134,7 @@ file_store(const char *path, const void *buf, size_t len)
 	assert_int_equal(close(fd), 0);
 }
 
-static void
-file_is(const char *path, const uint8_t *buf, size_t len)
+static void file_is(const char *path, const uint8_t *buf, size_t len)
 {
 	size_t n;
 	uint8_t *now = file_load(path, &n);
@@ -152,8 +145,7 @@ file_is(const char *path, const uint8_t *buf, size_t len)
 }
 
 /* Overwrite bytes in place, as a hostile or crashing process would. */
-static void
-poke(const char *path, uint64_t off, const void *p, size_t n)
+static void poke(const char *path, uint64_t off, const void *p, size_t n)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 
@@ -162,14 +154,12 @@ poke(const char *path, uint64_t off, const void *p, size_t n)
 	close(fd);
 }
 
-static void
-poke_u64(const char *path, uint64_t off, uint64_t v)
+static void poke_u64(const char *path, uint64_t off, uint64_t v)
 {
 	poke(path, off, &v, sizeof(v));
 }
 
-static void
-flip(const char *path, uint64_t off)
+static void flip(const char *path, uint64_t off)
 {
 	uint8_t b;
 	int fd = open(path, O_RDWR | O_CLOEXEC);
@@ -182,21 +172,18 @@ flip(const char *path, uint64_t off)
 }
 
 /* File offset of the record slot that holds position pos of segment seg. */
-static uint64_t
-rec_off(uint32_t nsegs, uint64_t slots, uint32_t seg, uint64_t pos)
+static uint64_t rec_off(uint32_t nsegs, uint64_t slots, uint32_t seg, uint64_t pos)
 {
 	return RING_HDR_SIZE + (uint64_t)nsegs * RING_SEGHDR_SIZE +
 	       ((uint64_t)seg * slots + (pos & (slots - 1))) * RING_REC_SIZE;
 }
 
-static uint64_t
-seg_off(uint32_t seg)
+static uint64_t seg_off(uint32_t seg)
 {
 	return RING_HDR_SIZE + (uint64_t)seg * RING_SEGHDR_SIZE;
 }
 
-static struct ring *
-ring_new(struct fx *f, const char *path, uint32_t nsegs, uint64_t slots,
+static struct ring *ring_new(struct fx *f, const char *path, uint32_t nsegs, uint64_t slots,
 	 char *moved, size_t movedlen)
 {
 	struct ring_open_opts o = {
@@ -214,8 +201,7 @@ ring_new(struct fx *f, const char *path, uint32_t nsegs, uint64_t slots,
 }
 
 /* ring_open that is expected to fail: returns errno, checks the message. */
-static int
-ring_refused(struct fx *f, const char *path, uint64_t size, uint32_t nsegs)
+static int ring_refused(struct fx *f, const char *path, uint64_t size, uint32_t nsegs)
 {
 	struct ring_open_opts o = { .path = path, .size = size, .nsegs = nsegs };
 	struct ring *r;
@@ -231,8 +217,7 @@ ring_refused(struct fx *f, const char *path, uint64_t size, uint32_t nsegs)
 	return errno;
 }
 
-static struct ring_reader *
-rr_new(struct fx *f, const char *path)
+static struct ring_reader *rr_new(struct fx *f, const char *path)
 {
 	struct ring_reader *rr;
 
@@ -243,8 +228,7 @@ rr_new(struct fx *f, const char *path)
 	return rr;
 }
 
-static void
-rr_refused(struct fx *f, const char *path)
+static void rr_refused(struct fx *f, const char *path)
 {
 	struct ring_reader *rr;
 
@@ -258,8 +242,7 @@ rr_refused(struct fx *f, const char *path)
 }
 
 /* Seven index bits per byte with the top bit set: never a zero byte. */
-static uint64_t
-spread(uint64_t idx)
+static uint64_t spread(uint64_t idx)
 {
 	uint64_t v = 0;
 	int i;
@@ -271,8 +254,7 @@ spread(uint64_t idx)
 
 /* Every field distinct and non-zero; commit and crc hold junk that
  * ring_append() must ignore. */
-static void
-rec_fill(struct ring_rec *r, uint64_t idx)
+static void rec_fill(struct ring_rec *r, uint64_t idx)
 {
 #define B(k)	((uint8_t)(1 + (idx * 47 + (k)) % 255))
 #define W(k)	((uint16_t)(B(k) * 0x0101u))
@@ -328,8 +310,7 @@ rec_fill(struct ring_rec *r, uint64_t idx)
 }
 
 /* Bitwise CRC-32C, straight from the definition. */
-static uint32_t
-crc_ref(const void *buf, size_t len)
+static uint32_t crc_ref(const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	uint32_t c = 0xffffffffu;
@@ -343,8 +324,7 @@ crc_ref(const void *buf, size_t len)
 	return ~c;
 }
 
-static void
-rec_expect(const struct ring_rec *got, uint64_t pos, uint64_t idx)
+static void rec_expect(const struct ring_rec *got, uint64_t pos, uint64_t idx)
 {
 	struct ring_rec want;
 
@@ -355,8 +335,7 @@ rec_expect(const struct ring_rec *got, uint64_t pos, uint64_t idx)
 			    sizeof(want) - 12);
 }
 
-static void
-append_n(struct ring_writer *w, uint32_t seg, unsigned n)
+static void append_n(struct ring_writer *w, uint32_t seg, unsigned n)
 {
 	struct ring_rec rec;
 
@@ -366,8 +345,7 @@ append_n(struct ring_writer *w, uint32_t seg, unsigned n)
 	}
 }
 
-static void
-expect_ok(const struct ring_reader *rr, uint32_t seg, uint64_t pos)
+static void expect_ok(const struct ring_reader *rr, uint32_t seg, uint64_t pos)
 {
 	struct ring_rec out;
 
@@ -375,16 +353,14 @@ expect_ok(const struct ring_reader *rr, uint32_t seg, uint64_t pos)
 	rec_expect(&out, pos, IDX(seg, pos));
 }
 
-static enum ringread_result
-get(const struct ring_reader *rr, uint32_t seg, uint64_t pos)
+static enum ringread_result get(const struct ring_reader *rr, uint32_t seg, uint64_t pos)
 {
 	struct ring_rec out;
 
 	return ringread_get(rr, seg, pos, &out);
 }
 
-static void
-test_layout(void **state)
+static void test_layout(void **state)
 {
 	struct ring_rec r;
 	unsigned i;
@@ -429,8 +405,7 @@ test_layout(void **state)
 			fail_msg("rec_fill leaves byte %u zero", i);
 }
 
-static void
-test_slots_rounding(void **state)
+static void test_slots_rounding(void **state)
 {
 	struct fx *f = *state;
 	struct ring_open_opts o = { .path = f->path, .nsegs = 2 };
@@ -453,8 +428,7 @@ test_slots_rounding(void **state)
 	}
 }
 
-static void
-test_roundtrip(void **state)
+static void test_roundtrip(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -538,8 +512,7 @@ test_roundtrip(void **state)
 	assert_int_equal(fx_entries(f), 1);	/* no temporary file left */
 }
 
-static void
-test_wrap(void **state)
+static void test_wrap(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -569,8 +542,7 @@ test_wrap(void **state)
 	ring_close(r);
 }
 
-static void
-test_lapped_reader(void **state)
+static void test_lapped_reader(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -591,8 +563,7 @@ test_lapped_reader(void **state)
 	ring_close(r);
 }
 
-static void
-test_damage(void **state)
+static void test_damage(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -634,8 +605,7 @@ test_damage(void **state)
 	ring_close(r);
 }
 
-static void
-test_reopen(void **state)
+static void test_reopen(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -685,8 +655,7 @@ test_reopen(void **state)
 	ringread_close(rr);
 }
 
-static void
-test_adopt_unpublished(void **state)
+static void test_adopt_unpublished(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -746,8 +715,7 @@ test_adopt_unpublished(void **state)
 	ringread_close(rr);
 }
 
-static void
-test_geometry_change(void **state)
+static void test_geometry_change(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -799,8 +767,7 @@ test_geometry_change(void **state)
 }
 
 /* Another major version is a ring we may not continue, not a corrupt file. */
-static void
-test_other_major(void **state)
+static void test_other_major(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -832,8 +799,7 @@ test_other_major(void **state)
 	free(img);
 }
 
-static void
-test_refuse_symlink(void **state)
+static void test_refuse_symlink(void **state)
 {
 	struct fx *f = *state;
 	char target[160], nowhere[160];
@@ -865,8 +831,7 @@ test_refuse_symlink(void **state)
 	free(img);
 }
 
-static uint64_t
-xorshift(uint64_t *s)
+static uint64_t xorshift(uint64_t *s)
 {
 	*s ^= *s << 13;
 	*s ^= *s >> 7;
@@ -874,8 +839,7 @@ xorshift(uint64_t *s)
 	return *s;
 }
 
-static void
-test_refuse_not_ring(void **state)
+static void test_refuse_not_ring(void **state)
 {
 	struct fx *f = *state;
 	static const size_t lens[] = { 0, 100, RING_HDR_SIZE - 1, RING_HDR_SIZE,
@@ -925,8 +889,7 @@ struct mutation {
 
 /* A ring whose header disagrees with itself or with the file: refused by
  * the writer and the reader alike, and left exactly as it was. */
-static void
-test_refuse_corrupt(void **state)
+static void test_refuse_corrupt(void **state)
 {
 	struct fx *f = *state;
 	const uint64_t size = RING_BYTES(2, SLOTS);
@@ -987,8 +950,7 @@ test_refuse_corrupt(void **state)
 	free(bad);
 }
 
-static void
-test_refuse_args(void **state)
+static void test_refuse_args(void **state)
 {
 	struct fx *f = *state;
 
@@ -1003,8 +965,7 @@ test_refuse_args(void **state)
 	assert_true(strlen(f->err) > 0);
 }
 
-static void
-test_refuse_busy(void **state)
+static void test_refuse_busy(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -1024,8 +985,7 @@ test_refuse_busy(void **state)
 
 /* The daemon's ring directory must not be writable by everyone (sticky or
  * not); ring_open() checks it only when asked (opts.check_dir). */
-static void
-test_dir_check(void **state)
+static void test_dir_check(void **state)
 {
 	struct fx *f = *state;
 	struct ring_open_opts o = { .size = RING_BYTES(2, SLOTS), .nsegs = 2, .check_dir = 1 };
@@ -1082,8 +1042,7 @@ test_dir_check(void **state)
 
 /* A new ring is 0640 in the group asked for; a continued one is given to
  * that group; without set_group the creator's group stays. */
-static void
-test_mode_group(void **state)
+static void test_mode_group(void **state)
 {
 	struct fx *f = *state;
 	struct ring_open_opts o = {
@@ -1133,8 +1092,7 @@ test_mode_group(void **state)
 
 /* Random damage to the header and segment headers: the reader either
  * refuses with a reason or serves every call without crashing. */
-static void
-test_fuzz_headers(void **state)
+static void test_fuzz_headers(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -1194,8 +1152,7 @@ test_fuzz_headers(void **state)
 	free(bad);
 }
 
-static void
-test_prefix_table(void **state)
+static void test_prefix_table(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -1279,8 +1236,7 @@ test_prefix_table(void **state)
 }
 
 /* Tables the reader gets from a damaged file: never read past an entry. */
-static void
-test_hostile_tables(void **state)
+static void test_hostile_tables(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -1320,8 +1276,7 @@ test_hostile_tables(void **state)
 	ringread_close(rr);
 }
 
-static void
-test_iface_table(void **state)
+static void test_iface_table(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -1371,8 +1326,7 @@ test_iface_table(void **state)
 	ring_close(r);
 }
 
-static void
-test_counters(void **state)
+static void test_counters(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
@@ -1405,8 +1359,7 @@ test_counters(void **state)
 	ring_close(r);
 }
 
-static void
-test_ctr_names(void **state)
+static void test_ctr_names(void **state)
 {
 	/* A counter's index and name are its on-disk identity (stats --json). */
 	static const char *const want[] = {
@@ -1433,8 +1386,7 @@ test_ctr_names(void **state)
 	assert_null(ring_ctr_name(UINT32_MAX));
 }
 
-static void
-test_crc32c(void **state)
+static void test_crc32c(void **state)
 {
 	static const uint8_t zero32[32];
 	uint8_t buf[1008];
@@ -1472,8 +1424,7 @@ struct stress {
 	int			 done;
 };
 
-static void *
-stress_writer(void *arg)
+static void *stress_writer(void *arg)
 {
 	struct stress *s = arg;
 	struct ring_rec rec;
@@ -1495,8 +1446,7 @@ stress_writer(void *arg)
 /* A reader racing a writer on a ring small enough to lap it constantly:
  * whatever ringread_get() calls OK is exactly the record of that position,
  * and a race never shows up as a checksum failure. */
-static void
-test_concurrent(void **state)
+static void test_concurrent(void **state)
 {
 	struct fx *f = *state;
 	struct ring *r = ring_new(f, f->path, 1, SLOTS, NULL, 0);
@@ -1551,8 +1501,7 @@ test_concurrent(void **state)
 
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout),
