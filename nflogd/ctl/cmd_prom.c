@@ -105,29 +105,29 @@ static int ctl_prom_segments(FILE *f, const struct ring_reader *rr)
 	return rc;
 }
 
+/* Records per kb category while the per-row counters are summed. */
+struct ctl_prom_cats {
+	const struct kb	*kb;
+	uint64_t	 count[257];	/* [256]: ICMP rows, and rows this kb lacks */
+};
+
+static void ctl_prom_cat_add(void *ctx, uint16_t id, uint64_t count)
+{
+	struct ctl_prom_cats *pc = ctx;
+	const struct kb_port *p = kb_port_by_id(pc->kb, id);
+
+	pc->count[p ? p->category : 256] += count;
+}
+
 /* Drops per kb category: the per-row counters of every segment, mapped to
  * their rows' categories (ICMP rows: "icmp"). */
 static int ctl_prom_categories(FILE *f, const struct ring_reader *rr, const struct kb *kb)
 {
-	uint64_t count[257] = { 0 };	/* [256]: ICMP rows, and rows this kb lacks */
-	uint32_t s, i, nkb;
+	struct ctl_prom_cats pc = { .kb = kb };
 	unsigned cat;
 	int rc;
 
-	for (s = 0; s < ringread_nsegs(rr); s++) {
-		const struct ring_seg_hdr *h = ringread_seg(rr, s);
-
-		/* Pairs with the release store of nkb in the writer. */
-		nkb = __atomic_load_n(&h->nkb, __ATOMIC_ACQUIRE);
-		if (nkb > RING_KB_SLOTS)
-			nkb = RING_KB_SLOTS;
-		for (i = 0; i < nkb; i++) {
-			const struct kb_port *p = kb_port_by_id(kb, h->kb_ids[i]);
-
-			count[p ? p->category : 256] +=
-				__atomic_load_n(&h->kb_count[i], __ATOMIC_RELAXED);
-		}
-	}
+	ctl_kb_counters(rr, ctl_prom_cat_add, &pc);
 	rc = promout_family(f, "nflogd_category_records_total", "counter",
 			    "Drop records by the category of their knowledge-base row "
 			    "(kb/categories.tsv; \"other\": ICMP rows and rows this kb lacks; drops "
@@ -136,8 +136,8 @@ static int ctl_prom_categories(FILE *f, const struct ring_reader *rr, const stru
 		const struct kb_category *kc = cat < 256 ? kb_category_by_id(kb, (uint16_t)cat) : NULL;
 		struct promout_label l = { "category", kc ? kc->name : "other" };
 
-		if (kc || (cat == 256 && count[cat]))
-			rc |= promout_sample(f, "nflogd_category_records_total", &l, 1, count[cat]);
+		if (kc || (cat == 256 && pc.count[cat]))
+			rc |= promout_sample(f, "nflogd_category_records_total", &l, 1, pc.count[cat]);
 	}
 	return rc;
 }

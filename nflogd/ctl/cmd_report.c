@@ -6,6 +6,7 @@
  * script, nothing fetched: it can be mailed or archived as it is.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +173,26 @@ static void cmd_report_alert_types(char *out, size_t size, uint32_t types)
 	}
 }
 
+/* A chart bar coloured by its verdict; cls holds its class "v-<verdict>". */
+static struct htmlout_hbar cmd_report_bar(char *cls, size_t size, const char *label,
+					  const char *tip, unsigned verdict, uint64_t drops)
+{
+	snprintf(cls, size, "v-%s", kb_verdict_name(verdict));
+	return (struct htmlout_hbar){ label, cls, tip, drops };
+}
+
 /* ---- sections ---- */
+
+/* A section and its heading; with nothing to show (!n) the note empty
+ * closes it at once: false, and the caller writes no more of it. */
+static bool cmd_report_section(struct ctl_report *r, const char *id, const char *title,
+			       size_t n, const char *empty)
+{
+	fprintf(r->f, "<section id=\"%s\">\n<h2>%s</h2>\n", id, title);
+	if (!n)
+		fprintf(r->f, "<p class=\"note\">%s</p>\n</section>\n", empty);
+	return n != 0;
+}
 
 static void cmd_report_head(struct ctl_report *r)
 {
@@ -268,8 +288,38 @@ out:
 	return rc;
 }
 
+/* A top list (ports, sources): its section, with heading and the note for
+ * when it is empty, its bar chart chart-<id> and its table table-<id>. */
+struct cmd_report_top {
+	const char	*id, *title, *empty;
+	const char	*chart;		/* the chart's title */
+	const char	*cols;		/* the table's header cells */
+};
+
+/* Open a top list: section, chart and the table's header row; with nothing
+ * to list (!n) its note closes the section instead: false. *rc: the chart's. */
+static bool cmd_report_top_open(struct ctl_report *r, const struct cmd_report_top *t,
+				const struct htmlout_hbar *bars, size_t nbars, size_t n, int *rc)
+{
+	char chart[32];
+
+	if (!cmd_report_section(r, t->id, t->title, n, t->empty))
+		return false;
+	snprintf(chart, sizeof(chart), "chart-%s", t->id);
+	*rc = htmlout_hbars(r->f, chart, chart, t->chart, bars, nbars, 0);
+	fprintf(r->f, "<table id=\"table-%s\">\n<tr>%s</tr>\n", t->id, t->cols);
+	return true;
+}
+
 static int cmd_report_ports(struct ctl_report *r)
 {
+	static const struct cmd_report_top ports = {
+		.id = "ports", .title = "Top ports, with what they most likely are",
+		.empty = "No drop with a port or ICMP type in this period.",
+		.chart = "Top destination ports by drops",
+		.cols = "<th>port</th><th class=\"n\">drops</th><th>service</th><th>verdict</th>"
+			"<th>category</th><th>meaning (kb)</th>",
+	};
 	struct dropagg_port top[REPORT_TABLE_TOP];
 	struct htmlout_hbar bars[REPORT_TOP];
 	char labels[REPORT_TOP][96], cls[REPORT_TOP][24], port[32];
@@ -281,20 +331,11 @@ static int cmd_report_ports(struct ctl_report *r)
 		cmd_report_kb_row(r->kb, top[i].kb_id, &service, &summary, &category);
 		cmd_report_port_label(port, sizeof(port), &top[i]);
 		snprintf(labels[i], sizeof(labels[i]), "%s %s", port, service ? service : "");
-		snprintf(cls[i], sizeof(cls[i]), "v-%s", kb_verdict_name(top[i].verdict));
-		bars[i] = (struct htmlout_hbar){ labels[i], cls[i], summary, top[i].drops };
+		bars[i] = cmd_report_bar(cls[i], sizeof(cls[i]), labels[i], summary,
+					 top[i].verdict, top[i].drops);
 	}
-	fputs("<section id=\"ports\">\n<h2>Top ports, with what they most likely are</h2>\n", r->f);
-	if (!n) {
-		fputs("<p class=\"note\">No drop with a port or ICMP type in this period.</p>\n"
-		      "</section>\n", r->f);
+	if (!cmd_report_top_open(r, &ports, bars, i, n, &rc))
 		return 0;
-	}
-	rc = htmlout_hbars(r->f, "chart-ports", "chart-ports", "Top destination ports by drops",
-			   bars, i, 0);
-	fputs("<table id=\"table-ports\">\n<tr><th>port</th><th class=\"n\">drops</th>"
-	      "<th>service</th><th>verdict</th><th>category</th><th>meaning (kb)</th></tr>\n",
-	      r->f);
 	for (i = 0; i < n; i++) {
 		cmd_report_kb_row(r->kb, top[i].kb_id, &service, &summary, &category);
 		cmd_report_port_label(port, sizeof(port), &top[i]);
@@ -315,6 +356,13 @@ static int cmd_report_ports(struct ctl_report *r)
 
 static int cmd_report_sources(struct ctl_report *r)
 {
+	static const struct cmd_report_top sources = {
+		.id = "sources", .title = "Top sources, with their alerts",
+		.empty = "No drop with an IP source in this period.",
+		.chart = "Top sources by drops",
+		.cols = "<th>source</th><th class=\"n\">drops</th><th>worst verdict</th>"
+			"<th>address class (kb)</th><th>alerts</th><th>last seen (UTC)</th>",
+	};
 	struct dropagg_src top[REPORT_TABLE_TOP];
 	struct htmlout_hbar bars[REPORT_TOP];
 	char labels[REPORT_TOP][240], cls[REPORT_TOP][24], addr[64], types[160], seen[32];
@@ -326,20 +374,11 @@ static int cmd_report_sources(struct ctl_report *r)
 		cmd_report_alert_types(types, sizeof(types), top[i].alert_types);
 		snprintf(labels[i], sizeof(labels[i]), "%s%s%s%s", addr, *types ? " (" : "",
 			 types, *types ? ")" : "");
-		snprintf(cls[i], sizeof(cls[i]), "v-%s", kb_verdict_name(top[i].verdict));
-		bars[i] = (struct htmlout_hbar){ labels[i], cls[i], NULL, top[i].drops };
+		bars[i] = cmd_report_bar(cls[i], sizeof(cls[i]), labels[i], NULL, top[i].verdict,
+					 top[i].drops);
 	}
-	fputs("<section id=\"sources\">\n<h2>Top sources, with their alerts</h2>\n", r->f);
-	if (!n) {
-		fputs("<p class=\"note\">No drop with an IP source in this period.</p>\n"
-		      "</section>\n", r->f);
+	if (!cmd_report_top_open(r, &sources, bars, i, n, &rc))
 		return 0;
-	}
-	rc = htmlout_hbars(r->f, "chart-sources", "chart-sources", "Top sources by drops",
-			   bars, i, 0);
-	fputs("<table id=\"table-sources\">\n<tr><th>source</th><th class=\"n\">drops</th>"
-	      "<th>worst verdict</th><th>address class (kb)</th><th>alerts</th>"
-	      "<th>last seen (UTC)</th></tr>\n", r->f);
 	for (i = 0; i < n; i++) {
 		const struct kb_addr *ka = kb_addr_lookup(r->kb, top[i].family, top[i].addr);
 
@@ -397,11 +436,8 @@ static int cmd_report_alerts(struct ctl_report *r)
 	size_t total = dropagg_nalerts(r->agg, false), n, i;
 	struct ring_alert *al;
 
-	fputs("<section id=\"alerts\">\n<h2>Alerts</h2>\n", r->f);
-	if (!total) {
-		fputs("<p class=\"note\">No alert in this period.</p>\n</section>\n", r->f);
+	if (!cmd_report_section(r, "alerts", "Alerts", total, "No alert in this period."))
 		return 0;
-	}
 	al = calloc(total < REPORT_ALERTS_MAX ? total : REPORT_ALERTS_MAX, sizeof(*al));
 	if (!al)
 		return -ENOMEM;

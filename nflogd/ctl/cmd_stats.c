@@ -39,29 +39,25 @@ static int ctl_kbcount_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static void ctl_kb_count_add(void *ctx, uint16_t id, uint64_t count)
+{
+	struct ctl_kbcount *all = ctx;
+
+	all[id].id = id;
+	all[id].count += count;
+}
+
 /* Per-kb-row counts summed over segments, largest first; *n rows with a count. */
 static struct ctl_kbcount *ctl_kb_counts(const struct ring_reader *rr, size_t *n)
 {
 	struct ctl_kbcount *all = calloc(65536, sizeof(*all));
-	uint32_t s, i, nkb;
 	size_t k = 0;
+	uint32_t i;
 
 	*n = 0;
 	if (!all)
 		return NULL;
-	for (s = 0; s < ringread_nsegs(rr); s++) {
-		const struct ring_seg_hdr *h = ringread_seg(rr, s);
-
-		/* Pairs with the release store of nkb in the writer. */
-		nkb = __atomic_load_n(&h->nkb, __ATOMIC_ACQUIRE);
-		if (nkb > RING_KB_SLOTS)
-			nkb = RING_KB_SLOTS;
-		for (i = 0; i < nkb; i++) {
-			all[h->kb_ids[i]].id = h->kb_ids[i];
-			all[h->kb_ids[i]].count +=
-				__atomic_load_n(&h->kb_count[i], __ATOMIC_RELAXED);
-		}
-	}
+	ctl_kb_counters(rr, ctl_kb_count_add, all);
 	for (i = 0; i < 65536; i++)
 		if (all[i].count)
 			all[k++] = all[i];

@@ -181,6 +181,22 @@ struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb)
 	return rr;
 }
 
+void ctl_kb_counters(const struct ring_reader *rr, ctl_kb_counter_fn *fn, void *ctx)
+{
+	uint32_t s, i, nkb;
+
+	for (s = 0; s < ringread_nsegs(rr); s++) {
+		const struct ring_seg_hdr *h = ringread_seg(rr, s);
+
+		/* Pairs with the release store of nkb in the writer. */
+		nkb = __atomic_load_n(&h->nkb, __ATOMIC_ACQUIRE);
+		if (nkb > RING_KB_SLOTS)
+			nkb = RING_KB_SLOTS;
+		for (i = 0; i < nkb; i++)
+			fn(ctx, h->kb_ids[i], __atomic_load_n(&h->kb_count[i], __ATOMIC_RELAXED));
+	}
+}
+
 /* One usage text for `nflogctl help` and for the subcommands that have no
  * page of their own (read, alerts, stats, explain). */
 void ctl_usage(FILE *f)

@@ -92,6 +92,12 @@ bool ctl_has_option(int argc, char **argv, const char *opt);
  * classified with another kb than ours; NULL after saying why. */
 struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb);
 
+/* ctl_kb_counters - fn(ctx, kb row id, records) for each per-kb-row counter
+ * of each segment, as far as the segment's writer has published them; a row
+ * counted in several segments comes once per segment. */
+typedef void ctl_kb_counter_fn(void *ctx, uint16_t id, uint64_t count);
+void ctl_kb_counters(const struct ring_reader *rr, ctl_kb_counter_fn *fn, void *ctx);
+
 
 /* ctl_usage - nflogctl's usage, to f; read, alerts, stats and explain print
  * it for --help, having no page of their own. */

@@ -225,28 +225,45 @@ static int suggest_item_id(struct suggest_item *it, size_t *cap, uint32_t id)
 	return 0;
 }
 
-/* Alert ids of the noise alerts about the sources of a map. */
-static int suggest_noise_ids(struct suggest *s, const struct suggest_map *m,
-			     struct suggest_item *it)
+/* Whether an item cites an alert: each kind's own test, ctx its data. */
+typedef bool suggest_alert_pick(struct suggest *s, const struct ring_alert *a, const void *ctx);
+
+/* An item's alert ids: those of the alerts pick cites, in id order. */
+static int suggest_item_alerts(struct suggest *s, struct suggest_item *it,
+			       suggest_alert_pick *pick, const void *ctx)
 {
 	size_t i, cap = 0;
-	int rc;
 
 	for (i = 0; i < s->nalerts; i++) {
 		const struct ring_alert *a = &s->alerts[i];
-		uint32_t si;
 
-		if (a->type != RING_ALERT_NOISE || (a->family != 4 && a->family != 6))
-			continue;
-		si = suggest_src_get(s, a->family, a->saddr, false, &rc);
-		if (si == SUGGEST_NONE || !suggest_map_find(m, si))
-			continue;
-		if (suggest_item_id(it, &cap, a->alert_id) < 0)
+		if (pick(s, a, ctx) && suggest_item_id(it, &cap, a->alert_id) < 0)
 			return -ENOMEM;
 	}
 	if (it->nids)
 		qsort(it->ids, it->nids, sizeof(*it->ids), suggest_u32_cmp);
 	return 0;
+}
+
+/* Silence: the noise alerts about the sources of its map (ctx). */
+static bool suggest_pick_noise(struct suggest *s, const struct ring_alert *a, const void *ctx)
+{
+	uint32_t si;
+	int rc;
+
+	if (a->type != RING_ALERT_NOISE || (a->family != 4 && a->family != 6))
+		return false;
+	si = suggest_src_get(s, a->family, a->saddr, false, &rc);
+	return si != SUGGEST_NONE && suggest_map_find(ctx, si);
+}
+
+/* Antispoof: every ipid-sequence and state-full alert (what its why
+ * cites), whoever they name. */
+static bool suggest_pick_spoof(struct suggest *s, const struct ring_alert *a, const void *ctx)
+{
+	(void)s;
+	(void)ctx;
+	return a->type == RING_ALERT_IPID || a->type == RING_ALERT_STATE_FULL;
 }
 
 /* --- the items: what each suggestion is made of (suggest_words.c words it) */
@@ -262,7 +279,7 @@ static int suggest_item_silence(struct suggest *s, uint32_t ni)
 	it->drops = n->drops;
 	it->sources = (uint32_t)n->srcs.n;
 	it->pairs = &n->pairs;
-	return suggest_noise_ids(s, &n->srcs, it);
+	return suggest_item_alerts(s, it, suggest_pick_noise, &n->srcs);
 }
 
 /* Timeout: the base (6 h when any incident is a hostile alert, else 1 h)
@@ -316,23 +333,13 @@ static void suggest_item_ratelimit(struct suggest *s, uint32_t si)
 static int suggest_item_antispoof(struct suggest *s)
 {
 	struct suggest_item *it = suggest_item_new(s, SUGGEST_ANTISPOOF);
-	size_t i, cap = 0;
+	size_t i;
 
 	for (i = 0; i < s->nsrcs; i++)
 		if (s->srcs[i].flags & SUGGEST_SRC_SPOOFED)
 			it->sources++;
 	it->drops = s->spoof_drops;
-	for (i = 0; i < s->nalerts; i++) {
-		const struct ring_alert *a = &s->alerts[i];
-
-		if (a->type != RING_ALERT_IPID && a->type != RING_ALERT_STATE_FULL)
-			continue;
-		if (suggest_item_id(it, &cap, a->alert_id) < 0)
-			return -ENOMEM;
-	}
-	if (it->nids)
-		qsort(it->ids, it->nids, sizeof(*it->ids), suggest_u32_cmp);
-	return 0;
+	return suggest_item_alerts(s, it, suggest_pick_spoof, NULL);
 }
 
 static void suggest_item_icmp(struct suggest *s, unsigned v6)
