@@ -25,12 +25,7 @@ static inline struct corr_grp *corr_grp_get(struct corr *c, const struct ring_re
 	struct corr_key k;
 	enum corr_got got;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.a, r->daddr, 16);
-	k.port = r->dport;
-	k.proto = r->proto;
-	k.family = r->family;
-	k.kind = CORR_K_GRP;
+	corr_key_set(&k, CORR_K_GRP, r->family, r->daddr, NULL, r->dport, r->proto, 0);
 	g = corr_state(c, &c->grp, &k, &got);
 	if (got != CORR_FOUND)
 		g->first = r->ts_ns;
@@ -128,7 +123,7 @@ static inline void corr_heartbeat(struct corr *c, const struct corr_pkt *p)
 	g = corr_grp_get(c, r);
 	corr_hb_attempt(c, g, p);
 	nreg = corr_hb_regulars(c, g, r->ts_ns, &reg, &sum);
-	corr_inc_key(&ik, RING_ALERT_HEARTBEAT, r->family, r->daddr, NULL, r->dport, r->proto, 0);
+	corr_key_set(&ik, RING_ALERT_HEARTBEAT, r->family, r->daddr, NULL, r->dport, r->proto, 0);
 	if (g->alerting && !(inc = corr_inc_at(c, &ik)))
 		g->alerting = 0;
 	if (!inc) {

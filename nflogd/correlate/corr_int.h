@@ -394,6 +394,22 @@ struct corr_pkt {
 
 /* ---- small helpers ---------------------------------------------------- */
 
+/* The key of a state entry (kind an enum corr_kind) or of an incident (kind
+ * its alert type): what it is about, a and b NULL where the grain has no
+ * such address. The literal zeroes every other member, and corr_key has no
+ * padding, so the whole key is defined. */
+static inline void corr_key_set(struct corr_key *k, unsigned kind, unsigned family,
+				const uint8_t *a, const uint8_t *b, uint16_t port, uint8_t proto,
+				uint8_t sub)
+{
+	*k = (struct corr_key){ .port = port, .family = (uint8_t)family, .kind = (uint8_t)kind,
+				.proto = proto, .sub = sub };
+	if (a)
+		memcpy(k->a, a, 16);
+	if (b)
+		memcpy(k->b, b, 16);
+}
+
 static inline uint64_t corr_since(uint64_t now, uint64_t then)
 {
 	return now > then ? now - then : 0;	/* records may be slightly out of order */
