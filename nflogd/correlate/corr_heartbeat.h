@@ -47,7 +47,7 @@ static inline void corr_hb_attempt(const struct corr *c, struct corr_grp *g,
 	for (i = 0; i < CORR_HSLOTS && !h; i++) {
 		struct corr_hslot *x = &g->s[i];
 
-		if (x->used && x->a32 == p->saddr32 && !memcmp(x->addr, r->saddr, 16))
+		if (x->used && corr_who_is(&x->who, p))
 			h = x;
 		else if (!v || (v->used && (!x->used || x->last < v->last)))
 			v = x;
@@ -56,8 +56,7 @@ static inline void corr_hb_attempt(const struct corr *c, struct corr_grp *g,
 		h = v;
 		memset(h, 0, sizeof(*h));
 		h->used = 1;
-		h->a32 = p->saddr32;
-		memcpy(h->addr, r->saddr, 16);
+		corr_who_set(&h->who, p);
 		h->last = r->ts_ns;
 		h->n = 1;
 		return;

@@ -177,7 +177,7 @@ static inline struct corr_dslot *corr_dslot_probe(const struct corr_pkt *p, bool
 	for (i = 0; i < CORR_DSLOTS && !d; i++) {
 		struct corr_dslot *x = &p->t->d[i];
 
-		if (x->used && x->a32 == p->saddr32 && !memcmp(x->addr, r->saddr, 16))
+		if (x->used && corr_who_is(&x->who, p))
 			d = x;
 		else if (!v || corr_dslot_before(x, v))
 			v = x;
@@ -187,8 +187,7 @@ static inline struct corr_dslot *corr_dslot_probe(const struct corr_pkt *p, bool
 			d = v;
 		memset(d, 0, sizeof(*d));
 		d->used = 1;
-		d->a32 = p->saddr32;
-		memcpy(d->addr, r->saddr, 16);
+		corr_who_set(&d->who, p);
 		d->first = r->ts_ns;
 	}
 	d->packets++;
