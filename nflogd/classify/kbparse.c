@@ -26,32 +26,45 @@ struct kbparse_chunk {
 
 #define KBPARSE_TEXT_MAX	KBPARSE_SUMMARY_MAX	/* source, os: short free text */
 
+/* A column its row parser reads (a key: one word), and a column copied
+ * into member m of the row struct type. */
+#define KBPARSE_KEY(name)			{ name, 0, true, 0 }
+#define KBPARSE_TEXT(name, max, nospace, type, m) { name, max, nospace, offsetof(type, m) }
+
 static const struct kbparse_col kbparse_cat_cols[] = {
-	{ "id", 0, true }, { "name", 0, true },
-	{ "summary", KBPARSE_SUMMARY_MAX, false },
+	KBPARSE_KEY("id"),
+	KBPARSE_TEXT("name", 0, true, struct kb_category, name),
+	KBPARSE_TEXT("summary", KBPARSE_SUMMARY_MAX, false, struct kb_category, summary),
 };
 static const struct kbparse_col kbparse_port_cols[] = {
-	{ "id", 0, true }, { "proto", 0, true }, { "port", 0, true },
-	{ "dir", 0, true }, { "service", 0, true }, { "category", 0, true },
-	{ "verdict", 0, true }, { "source", KBPARSE_TEXT_MAX, false },
-	{ "summary", KBPARSE_SUMMARY_MAX, false },
-	{ "explain", KBPARSE_EXPLAIN_MAX, false },
+	KBPARSE_KEY("id"), KBPARSE_KEY("proto"), KBPARSE_KEY("port"), KBPARSE_KEY("dir"),
+	KBPARSE_TEXT("service", 0, true, struct kb_port, service),
+	KBPARSE_KEY("category"), KBPARSE_KEY("verdict"),
+	KBPARSE_TEXT("source", KBPARSE_TEXT_MAX, false, struct kb_port, source),
+	KBPARSE_TEXT("summary", KBPARSE_SUMMARY_MAX, false, struct kb_port, summary),
+	KBPARSE_TEXT("explain", KBPARSE_EXPLAIN_MAX, false, struct kb_port, explain),
 };
 static const struct kbparse_col kbparse_icmp_cols[] = {
-	{ "id", 0, true }, { "family", 0, true }, { "type", 0, true },
-	{ "code", 0, true }, { "name", 0, false }, { "verdict", 0, true },
-	{ "source", KBPARSE_TEXT_MAX, false }, { "summary", KBPARSE_SUMMARY_MAX, false },
-	{ "explain", KBPARSE_EXPLAIN_MAX, false },
+	KBPARSE_KEY("id"), KBPARSE_KEY("family"), KBPARSE_KEY("type"), KBPARSE_KEY("code"),
+	KBPARSE_TEXT("name", 0, false, struct kb_icmp, name),
+	KBPARSE_KEY("verdict"),
+	KBPARSE_TEXT("source", KBPARSE_TEXT_MAX, false, struct kb_icmp, source),
+	KBPARSE_TEXT("summary", KBPARSE_SUMMARY_MAX, false, struct kb_icmp, summary),
+	KBPARSE_TEXT("explain", KBPARSE_EXPLAIN_MAX, false, struct kb_icmp, explain),
 };
 static const struct kbparse_col kbparse_addr_cols[] = {
-	{ "id", 0, true }, { "prefix", 0, true }, { "class", 0, true },
-	{ "verdict", 0, true }, { "source", KBPARSE_TEXT_MAX, false },
-	{ "summary", KBPARSE_SUMMARY_MAX, false },
-	{ "explain", KBPARSE_EXPLAIN_MAX, false },
+	KBPARSE_KEY("id"), KBPARSE_KEY("prefix"),
+	KBPARSE_TEXT("class", 0, true, struct kb_addr, cls),
+	KBPARSE_KEY("verdict"),
+	KBPARSE_TEXT("source", KBPARSE_TEXT_MAX, false, struct kb_addr, source),
+	KBPARSE_TEXT("summary", KBPARSE_SUMMARY_MAX, false, struct kb_addr, summary),
+	KBPARSE_TEXT("explain", KBPARSE_EXPLAIN_MAX, false, struct kb_addr, explain),
 };
 static const struct kbparse_col kbparse_ttl_cols[] = {
-	{ "id", 0, true }, { "initial", 0, true }, { "os", KBPARSE_TEXT_MAX, false },
-	{ "source", KBPARSE_TEXT_MAX, false }, { "summary", KBPARSE_SUMMARY_MAX, false },
+	KBPARSE_KEY("id"), KBPARSE_KEY("initial"),
+	KBPARSE_TEXT("os", KBPARSE_TEXT_MAX, false, struct kb_ttl, os),
+	KBPARSE_TEXT("source", KBPARSE_TEXT_MAX, false, struct kb_ttl, source),
+	KBPARSE_TEXT("summary", KBPARSE_SUMMARY_MAX, false, struct kb_ttl, summary),
 };
 
 #define KBPARSE_TAB(f, l, type, cols) \

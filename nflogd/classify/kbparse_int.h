@@ -21,11 +21,14 @@
 #define KBPARSE_MAXF		16	/* more fields than any row has */
 #define KBPARSE_NOLINE		ULONG_MAX
 
-/* Text limits of one column; 0 = KBPARSE_NAME_MAX. */
+/* One column: its text limits (max 0 = KBPARSE_NAME_MAX) and, for a column
+ * kept as text, where the row holds it. A column with copy_to 0 is read by
+ * its table's row parser (offset 0 is the id, which is never text). */
 struct kbparse_col {
 	const char	*name;
 	unsigned	 max;
 	bool		 nospace;
+	size_t		 copy_to;	/* offsetof the row's const char * member, or 0 */
 };
 
 struct kbparse_tabinfo {

@@ -13,7 +13,7 @@
 /* A local.kb row: the table name, then the columns of that table. */
 static int kbparse_local_row(struct kbparse_ctx *c)
 {
-	static const struct kbparse_col table_col = { "table", 0, true };
+	static const struct kbparse_col table_col = { "table", 0, true, 0 };
 	enum kbparse_table t;
 	int rc;
 

@@ -1,9 +1,11 @@
 /* kbparse_rows.c - kb parser rows: one parser per table, and the line each row came from.
  *
  * A row parser reads fields whose text kbparse_row has already checked
- * (kbparse_check_text), turns the key columns into numbers and enums, and
- * copies the free-text columns into the arena. Checks between rows wait for
- * the whole file (kbparse_check.c).
+ * (kbparse_check_text) and turns the key columns into the numbers and enums
+ * of a zeroed row; kbparse_row then stores the row, copying its text columns
+ * into the arena and into the members the column list names
+ * (kbparse_col.copy_to). Checks between rows wait for the whole file
+ * (kbparse_check.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,8 +14,8 @@
 
 #include "classify/kbparse_int.h"
 
-/* Append an empty row to table t, remembering the current line for it. */
-static void *kbparse_new_row(struct kbparse_ctx *c, enum kbparse_table t)
+/* Append a copy of row to table t, remembering the current line for it. */
+static char *kbparse_new_row(struct kbparse_ctx *c, enum kbparse_table t, const void *row)
 {
 	size_t *n, size = kbparse_tabs[t].rowsize, i;
 	char *rows = kbparse_reserve(c->kp, t, 1);
@@ -37,7 +39,7 @@ static void *kbparse_new_row(struct kbparse_ctx *c, enum kbparse_table t)
 		c->lines[t][i] = 0;
 	c->lines[t][*n] = c->line;
 	c->nlines[t] = *n + 1;
-	memset(rows + *n * size, 0, size);
+	memcpy(rows + *n * size, row, size);
 	return rows + (*n)++ * size;
 }
 
@@ -46,51 +48,59 @@ unsigned long kbparse_line_of(const struct kbparse_ctx *c, enum kbparse_table t,
 	return i < c->nlines[t] ? c->lines[t][i] : 0;
 }
 
-/* Any NULL among the arena strings of a row means the arena ran dry. */
-#define KBPARSE_STRS_OK(...) kbparse_all_set((const char *[]){ __VA_ARGS__ }, \
-	sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *))
-static bool kbparse_all_set(const char *const *s, size_t n)
-{
-	while (n--)
-		if (!s[n])
-			return false;
-	return true;
-}
+/* Room for a row of any table, for kbparse_row to hand to a row parser. */
+union kbparse_anyrow {
+	struct kb_category	cat;
+	struct kb_port		port;
+	struct kb_icmp		icmp;
+	struct kb_addr		addr;
+	struct kb_ttl		ttl;
+};
 
-static int kbparse_category(struct kbparse_ctx *c)
+/* Add row, a struct of table t holding what its parser read, then copy each
+ * text column of the current line (fields from o on) into its member. */
+static int kbparse_store_row(struct kbparse_ctx *c, enum kbparse_table t, size_t o, const void *row)
 {
-	struct kb_category *r;
-	uint16_t id;
-	int rc;
+	const struct kbparse_tabinfo *ti = &kbparse_tabs[t];
+	char *r = kbparse_new_row(c, t, row);
+	const char *s;
+	size_t i;
 
-	if ((rc = kbparse_id(c, 0, KBPARSE_CATEGORIES, &id)) < 0)
-		return rc;
-	if (!(r = kbparse_new_row(c, KBPARSE_CATEGORIES)))
+	if (!r)
 		return kbparse_nomem(c);
-	r->id = id;
-	r->name = kbparse_str(c, 1);
-	r->summary = kbparse_str(c, 2);
-	return KBPARSE_STRS_OK(r->name, r->summary) ? 0 : kbparse_nomem(c);
+	for (i = 0; i < ti->ncols; i++) {
+		if (!ti->cols[i].copy_to)
+			continue;
+		if (!(s = kbparse_str(c, o + i)))
+			return kbparse_nomem(c);
+		memcpy(r + ti->cols[i].copy_to, &s, sizeof(s));
+	}
+	return 0;
 }
 
-/* Fields start at index o (1 in local.kb, after the table name). */
-static int kbparse_port(struct kbparse_ctx *c, size_t o)
+/* The row parsers: 0, or -EINVAL with the reason in err. Fields start at
+ * index o (1 in local.kb, after the table name). */
+static int kbparse_category(struct kbparse_ctx *c, struct kb_category *row)
+{
+	return kbparse_id(c, 0, KBPARSE_CATEGORIES, &row->id);
+}
+
+static int kbparse_port(struct kbparse_ctx *c, size_t o, struct kb_port *row)
 {
 	const struct kbparse *kp = c->kp;
 	unsigned long lo, hi;
 	const char *s = c->f[o + 2], *dash;
 	size_t len = c->flen[o + 2], k;
-	struct kb_port row = { 0 }, *r;
 	int rc;
 
-	if ((rc = kbparse_id(c, o, KBPARSE_PORTS, &row.id)) < 0)
+	if ((rc = kbparse_id(c, o, KBPARSE_PORTS, &row->id)) < 0)
 		return rc;
 	if (kbparse_is(c, o + 1, "tcp"))
-		row.protos = KB_PROTO_TCP;
+		row->protos = KB_PROTO_TCP;
 	else if (kbparse_is(c, o + 1, "udp"))
-		row.protos = KB_PROTO_UDP;
+		row->protos = KB_PROTO_UDP;
 	else if (kbparse_is(c, o + 1, "both"))
-		row.protos = KB_PROTO_TCP | KB_PROTO_UDP;
+		row->protos = KB_PROTO_TCP | KB_PROTO_UDP;
 	else
 		return kbparse_error(c, c->line, "unknown proto '%.*s' (tcp, udp or both)",
 				     (int)c->flen[o + 1], c->f[o + 1]);
@@ -108,13 +118,13 @@ static int kbparse_port(struct kbparse_ctx *c, size_t o)
 	} else if (lo > hi) {
 		return kbparse_error(c, c->line, "port range %lu-%lu has lo > hi", lo, hi);
 	}
-	row.lo = (uint16_t)lo;
-	row.hi = (uint16_t)hi;
+	row->lo = (uint16_t)lo;
+	row->hi = (uint16_t)hi;
 
 	if (kbparse_is(c, o + 3, "dst"))
-		row.dir = KB_DIR_DST;
+		row->dir = KB_DIR_DST;
 	else if (kbparse_is(c, o + 3, "src"))
-		row.dir = KB_DIR_SRC;
+		row->dir = KB_DIR_SRC;
 	else
 		return kbparse_error(c, c->line, "unknown dir '%.*s' (dst or src)",
 				     (int)c->flen[o + 3], c->f[o + 3]);
@@ -126,57 +136,34 @@ static int kbparse_port(struct kbparse_ctx *c, size_t o)
 		return kbparse_error(c, c->line, "unknown category '%.*s' (not in %s)",
 				     (int)c->flen[o + 5], c->f[o + 5],
 				     kbparse_tabs[KBPARSE_CATEGORIES].file);
-	row.category = (uint8_t)kp->cats[k].id;
-	if ((rc = kbparse_verdict(c, o + 6, &row.verdict)) < 0)
-		return rc;
-
-	if (!(r = kbparse_new_row(c, KBPARSE_PORTS)))
-		return kbparse_nomem(c);
-	*r = row;
-	r->service = kbparse_str(c, o + 4);
-	r->source = kbparse_str(c, o + 7);
-	r->summary = kbparse_str(c, o + 8);
-	r->explain = kbparse_str(c, o + 9);
-	return KBPARSE_STRS_OK(r->service, r->source, r->summary, r->explain) ?
-	       0 : kbparse_nomem(c);
+	row->category = (uint8_t)kp->cats[k].id;
+	return kbparse_verdict(c, o + 6, &row->verdict);
 }
 
-static int kbparse_icmp(struct kbparse_ctx *c, size_t o)
+static int kbparse_icmp(struct kbparse_ctx *c, size_t o, struct kb_icmp *row)
 {
-	struct kb_icmp row = { 0 }, *r;
 	unsigned long v;
 	int rc;
 
-	if ((rc = kbparse_id(c, o, KBPARSE_ICMP, &row.id)) < 0)
+	if ((rc = kbparse_id(c, o, KBPARSE_ICMP, &row->id)) < 0)
 		return rc;
 	if (kbparse_is(c, o + 1, "icmp"))
-		row.family = 4;
+		row->family = 4;
 	else if (kbparse_is(c, o + 1, "icmpv6"))
-		row.family = 6;
+		row->family = 6;
 	else
 		return kbparse_error(c, c->line, "unknown family '%.*s' (icmp or icmpv6)",
 				     (int)c->flen[o + 1], c->f[o + 1]);
 	if ((rc = kbparse_num(c, o + 2, "type", 0, 255, &v)) < 0)
 		return rc;
-	row.type = (uint8_t)v;
+	row->type = (uint8_t)v;
 	if (kbparse_is(c, o + 3, "*"))
-		row.code = -1;
+		row->code = -1;
 	else if ((rc = kbparse_num(c, o + 3, "code", 0, 255, &v)) < 0)
 		return rc;
 	else
-		row.code = (int16_t)v;
-	if ((rc = kbparse_verdict(c, o + 5, &row.verdict)) < 0)
-		return rc;
-
-	if (!(r = kbparse_new_row(c, KBPARSE_ICMP)))
-		return kbparse_nomem(c);
-	*r = row;
-	r->name = kbparse_str(c, o + 4);
-	r->source = kbparse_str(c, o + 6);
-	r->summary = kbparse_str(c, o + 7);
-	r->explain = kbparse_str(c, o + 8);
-	return KBPARSE_STRS_OK(r->name, r->source, r->summary, r->explain) ?
-	       0 : kbparse_nomem(c);
+		row->code = (int16_t)v;
+	return kbparse_verdict(c, o + 5, &row->verdict);
 }
 
 /* Parse "addr/plen" into row; the family follows from the address. */
@@ -210,48 +197,32 @@ bad:
 			     (int)len, s);
 }
 
-static int kbparse_addr(struct kbparse_ctx *c, size_t o)
+static int kbparse_addr(struct kbparse_ctx *c, size_t o, struct kb_addr *row)
 {
-	struct kb_addr row = { 0 }, *r;
 	int rc;
 
-	if ((rc = kbparse_id(c, o, KBPARSE_ADDRESSES, &row.id)) < 0 ||
-	    (rc = kbparse_cidr(c, o + 1, &row)) < 0 ||
-	    (rc = kbparse_verdict(c, o + 3, &row.verdict)) < 0)
+	if ((rc = kbparse_id(c, o, KBPARSE_ADDRESSES, &row->id)) < 0 ||
+	    (rc = kbparse_cidr(c, o + 1, row)) < 0)
 		return rc;
-	if (!(r = kbparse_new_row(c, KBPARSE_ADDRESSES)))
-		return kbparse_nomem(c);
-	*r = row;
-	r->cls = kbparse_str(c, o + 2);
-	r->source = kbparse_str(c, o + 4);
-	r->summary = kbparse_str(c, o + 5);
-	r->explain = kbparse_str(c, o + 6);
-	return KBPARSE_STRS_OK(r->cls, r->source, r->summary, r->explain) ?
-	       0 : kbparse_nomem(c);
+	return kbparse_verdict(c, o + 3, &row->verdict);
 }
 
-static int kbparse_ttl(struct kbparse_ctx *c, size_t o)
+static int kbparse_ttl(struct kbparse_ctx *c, size_t o, struct kb_ttl *row)
 {
-	struct kb_ttl row = { 0 }, *r;
 	unsigned long v;
 	int rc;
 
-	if ((rc = kbparse_id(c, o, KBPARSE_TTL, &row.id)) < 0 ||
+	if ((rc = kbparse_id(c, o, KBPARSE_TTL, &row->id)) < 0 ||
 	    (rc = kbparse_num(c, o + 1, "initial TTL", 1, 255, &v)) < 0)
 		return rc;
-	row.initial = (uint8_t)v;
-	if (!(r = kbparse_new_row(c, KBPARSE_TTL)))
-		return kbparse_nomem(c);
-	*r = row;
-	r->os = kbparse_str(c, o + 2);
-	r->source = kbparse_str(c, o + 3);
-	r->summary = kbparse_str(c, o + 4);
-	return KBPARSE_STRS_OK(r->os, r->source, r->summary) ? 0 : kbparse_nomem(c);
+	row->initial = (uint8_t)v;
+	return 0;
 }
 
 int kbparse_row(struct kbparse_ctx *c, enum kbparse_table t, size_t o)
 {
 	const struct kbparse_tabinfo *ti = &kbparse_tabs[t];
+	union kbparse_anyrow row;
 	size_t i;
 	int rc;
 
@@ -261,12 +232,14 @@ int kbparse_row(struct kbparse_ctx *c, enum kbparse_table t, size_t o)
 	for (i = 0; i < ti->ncols; i++)
 		if ((rc = kbparse_check_text(c, o + i, &ti->cols[i])) < 0)
 			return rc;
+	memset(&row, 0, sizeof(row));
 	switch (t) {
-	case KBPARSE_CATEGORIES: return kbparse_category(c);
-	case KBPARSE_PORTS:	 return kbparse_port(c, o);
-	case KBPARSE_ICMP:	 return kbparse_icmp(c, o);
-	case KBPARSE_ADDRESSES:	 return kbparse_addr(c, o);
-	case KBPARSE_TTL:	 return kbparse_ttl(c, o);
+	case KBPARSE_CATEGORIES: rc = kbparse_category(c, &row.cat); break;
+	case KBPARSE_PORTS:	 rc = kbparse_port(c, o, &row.port); break;
+	case KBPARSE_ICMP:	 rc = kbparse_icmp(c, o, &row.icmp); break;
+	case KBPARSE_ADDRESSES:	 rc = kbparse_addr(c, o, &row.addr); break;
+	case KBPARSE_TTL:	 rc = kbparse_ttl(c, o, &row.ttl); break;
 	default:		 return -EINVAL;
 	}
+	return rc < 0 ? rc : kbparse_store_row(c, t, o, &row);
 }

@@ -11,7 +11,7 @@ struct corr_inc *corr_hb_open(struct corr *c, const struct ring_rec *r, struct c
 
 	if (!inc) {
 		inc = corr_inc_new(c, ik, RING_ALERT_HEARTBEAT, r->family, g->first, 0);
-		memcpy(inc->a.saddr, reg->addr, 16);
+		memcpy(inc->a.saddr, reg->who.addr, 16);
 		memcpy(inc->a.daddr, r->daddr, 16);
 		inc->a.targets = 1;
 		inc->a.packets = g->packets - 1;	/* this one is added below */

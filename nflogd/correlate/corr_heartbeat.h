@@ -25,12 +25,7 @@ static inline struct corr_grp *corr_grp_get(struct corr *c, const struct ring_re
 	struct corr_key k;
 	enum corr_got got;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.a, r->daddr, 16);
-	k.port = r->dport;
-	k.proto = r->proto;
-	k.family = r->family;
-	k.kind = CORR_K_GRP;
+	corr_key_set(&k, CORR_K_GRP, r->family, r->daddr, NULL, r->dport, r->proto, 0);
 	g = corr_state(c, &c->grp, &k, &got);
 	if (got != CORR_FOUND)
 		g->first = r->ts_ns;
@@ -52,7 +47,7 @@ static inline void corr_hb_attempt(const struct corr *c, struct corr_grp *g,
 	for (i = 0; i < CORR_HSLOTS && !h; i++) {
 		struct corr_hslot *x = &g->s[i];
 
-		if (x->used && x->a32 == p->saddr32 && !memcmp(x->addr, r->saddr, 16))
+		if (x->used && corr_who_is(&x->who, p))
 			h = x;
 		else if (!v || (v->used && (!x->used || x->last < v->last)))
 			v = x;
@@ -61,8 +56,7 @@ static inline void corr_hb_attempt(const struct corr *c, struct corr_grp *g,
 		h = v;
 		memset(h, 0, sizeof(*h));
 		h->used = 1;
-		h->a32 = p->saddr32;
-		memcpy(h->addr, r->saddr, 16);
+		corr_who_set(&h->who, p);
 		h->last = r->ts_ns;
 		h->n = 1;
 		return;
@@ -128,7 +122,7 @@ static inline void corr_heartbeat(struct corr *c, const struct corr_pkt *p)
 	g = corr_grp_get(c, r);
 	corr_hb_attempt(c, g, p);
 	nreg = corr_hb_regulars(c, g, r->ts_ns, &reg, &sum);
-	corr_inc_key(&ik, RING_ALERT_HEARTBEAT, r->family, r->daddr, NULL, r->dport, r->proto, 0);
+	corr_key_set(&ik, RING_ALERT_HEARTBEAT, r->family, r->daddr, NULL, r->dport, r->proto, 0);
 	if (g->alerting && !(inc = corr_inc_at(c, &ik)))
 		g->alerting = 0;
 	if (!inc) {

@@ -35,23 +35,6 @@ bool corr_inc_port(struct corr *c, struct corr_inc *inc, uint16_t port, bool ass
  * bits (a lower bound past a few dozen). */
 bool corr_inc_distinct(struct corr *c, struct corr_inc *inc, enum corr_dim dim, uint32_t v);
 
-/* The key of an incident: its alert type and what it is about. */
-static inline void corr_inc_key(struct corr_key *k, unsigned type, unsigned family,
-				const uint8_t *a, const uint8_t *b, uint16_t port, uint8_t proto,
-				uint8_t sub)
-{
-	memset(k, 0, sizeof(*k));
-	k->kind = (uint8_t)type;
-	k->family = (uint8_t)family;
-	if (a)
-		memcpy(k->a, a, 16);
-	if (b)
-		memcpy(k->b, b, 16);
-	k->port = port;
-	k->proto = proto;
-	k->sub = sub;
-}
-
 /* Emit OPEN the first time, then at most one UPDATE per cfg.update_ns;
  * corr_tick() sends the growth that is still pending. */
 CORR_HOT void corr_inc_grew(struct corr *c, struct corr_inc *inc)

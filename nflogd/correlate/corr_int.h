@@ -273,9 +273,16 @@ struct corr_sweep {
 	uint64_t map[CORR_SWEEP_BITS / 64];
 };
 
-struct corr_dslot {		/* one source probing a target: decoy candidate */
+/* The source a per-source slot (corr_dslot of a target, corr_hslot of a
+ * heartbeat group) is for; the slot's own used flag says whether it holds
+ * one. corr_who_is() and corr_who_set() compare and fill it. */
+struct corr_who {
 	uint8_t	 addr[16];
 	uint32_t a32;		/* corr_addr32(addr): compared first */
+};
+
+struct corr_dslot {		/* one source probing a target: decoy candidate */
+	struct corr_who who;
 	uint32_t pbits;		/* bit port % 32 of each port: corr_decoy_may */
 	uint64_t first, last;
 	uint64_t t[CORR_DPORTS];	/* when each port was first probed */
@@ -316,8 +323,7 @@ struct corr_tgt {
 };
 
 struct corr_hslot {		/* one source retrying a (target, port) */
-	uint8_t	 addr[16];
-	uint32_t a32;		/* corr_addr32(addr): compared first */
+	struct corr_who who;
 	uint64_t last;
 	uint64_t gap_sum;	/* ms */
 	uint32_t gap_min, gap_max;	/* ms */
@@ -393,6 +399,34 @@ struct corr_pkt {
 };
 
 /* ---- small helpers ---------------------------------------------------- */
+
+/* The key of a state entry (kind an enum corr_kind) or of an incident (kind
+ * its alert type): what it is about, a and b NULL where the grain has no
+ * such address. The literal zeroes every other member, and corr_key has no
+ * padding, so the whole key is defined. */
+static inline void corr_key_set(struct corr_key *k, unsigned kind, unsigned family,
+				const uint8_t *a, const uint8_t *b, uint16_t port, uint8_t proto,
+				uint8_t sub)
+{
+	*k = (struct corr_key){ .port = port, .family = (uint8_t)family, .kind = (uint8_t)kind,
+				.proto = proto, .sub = sub };
+	if (a)
+		memcpy(k->a, a, 16);
+	if (b)
+		memcpy(k->b, b, 16);
+}
+
+/* Whether slot identity w is p's source. */
+static inline bool corr_who_is(const struct corr_who *w, const struct corr_pkt *p)
+{
+	return w->a32 == p->saddr32 && !memcmp(w->addr, p->r->saddr, 16);
+}
+
+static inline void corr_who_set(struct corr_who *w, const struct corr_pkt *p)
+{
+	w->a32 = p->saddr32;
+	memcpy(w->addr, p->r->saddr, 16);
+}
 
 static inline uint64_t corr_since(uint64_t now, uint64_t then)
 {

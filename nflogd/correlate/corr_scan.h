@@ -44,11 +44,7 @@ static inline struct corr_pair *corr_pair_get(struct corr *c, const struct ring_
 	struct corr_key k;
 	enum corr_got got;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.a, r->saddr, 16);
-	memcpy(k.b, r->daddr, 16);
-	k.family = r->family;
-	k.kind = CORR_K_PAIR;
+	corr_key_set(&k, CORR_K_PAIR, r->family, r->saddr, r->daddr, 0, 0, 0);
 	pr = corr_state(c, &c->pair, &k, &got);
 	*inc = NULL;
 	if (got == CORR_FOUND && pr->alerting) {
@@ -112,7 +108,7 @@ static inline void corr_scan(struct corr *c, const struct corr_pkt *p)
 	struct corr_pair *pr;
 	struct corr_key ik;
 
-	corr_inc_key(&ik, RING_ALERT_PORTSCAN, r->family, r->saddr, NULL, 0, 0, 0);
+	corr_key_set(&ik, RING_ALERT_PORTSCAN, r->family, r->saddr, NULL, 0, 0, 0);
 	pr = corr_pair_get(c, r, &ik, &inc);
 	corr_pair_count(pr, p);
 	if (inc) {
@@ -147,12 +143,7 @@ static inline struct corr_sweep *corr_sweep_get(struct corr *c, const struct rin
 	struct corr_key k;
 	enum corr_got got;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.a, r->saddr, 16);
-	k.port = r->dport;
-	k.proto = r->proto;
-	k.family = r->family;
-	k.kind = CORR_K_SWEEP;
+	corr_key_set(&k, CORR_K_SWEEP, r->family, r->saddr, NULL, r->dport, r->proto, 0);
 	sw = corr_state(c, &c->sweep, &k, &got);
 	*inc = NULL;
 	if (got == CORR_FOUND && sw->alerting) {
@@ -204,7 +195,7 @@ static inline void corr_sweep(struct corr *c, const struct corr_pkt *p)
 	struct corr_inc *inc;
 	struct corr_key ik;
 
-	corr_inc_key(&ik, RING_ALERT_SWEEP, r->family, r->saddr, NULL, 0, 0, 0);
+	corr_key_set(&ik, RING_ALERT_SWEEP, r->family, r->saddr, NULL, 0, 0, 0);
 	sw = corr_sweep_get(c, r, &ik, &inc);
 	corr_sweep_count(sw, p);
 	if (inc) {

@@ -10,7 +10,7 @@ struct corr_inc *corr_state_full_open(struct corr *c)
 	struct corr_inc *inc;
 	struct corr_key k;
 
-	corr_inc_key(&k, RING_ALERT_STATE_FULL, 0, NULL, NULL, 0, 0, 0);
+	corr_key_set(&k, RING_ALERT_STATE_FULL, 0, NULL, NULL, 0, 0, 0);
 	inc = corr_inc_new(c, &k, RING_ALERT_STATE_FULL, 0, c->now, 0);
 	c->full_inc = c->inc.hint;	/* corr_tab_get() left it there */
 	inc->base = c->src_created - 1;
@@ -23,10 +23,7 @@ const struct corr_src *corr_src_find(const struct corr *c, unsigned family, cons
 	struct corr_key k;
 	uint32_t i;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.a, addr, 16);
-	k.family = (uint8_t)family;
-	k.kind = CORR_K_SRC;
+	corr_key_set(&k, CORR_K_SRC, family, addr, NULL, 0, 0, 0);
 	i = corr_tab_find(&c->src, &k, corr_hash(c, &k));
 	return i == CORR_NONE ? NULL : corr_tab_val(&c->src, i);
 }

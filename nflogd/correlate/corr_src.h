@@ -45,10 +45,7 @@ static inline struct corr_src *corr_src_get(struct corr *c, const struct ring_re
 	enum corr_got got;
 	uint32_t i;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.a, r->saddr, 16);
-	k.family = r->family;
-	k.kind = CORR_K_SRC;
+	corr_key_set(&k, CORR_K_SRC, r->family, r->saddr, NULL, 0, 0, 0);
 	i = corr_tab_get(c, &c->src, &k, c->now, &got, &old_last);
 	s = corr_tab_val(&c->src, i);
 	if (got == CORR_FOUND)

@@ -55,7 +55,7 @@ static void corr_decoy_real(struct corr *c, const struct corr_tgt *t, unsigned f
 
 		if (!d->member)
 			continue;
-		s = corr_src_find(c, family, d->addr);
+		s = corr_src_find(c, family, d->who.addr);
 		hist = s && s->first < d->first ? s->first : d->first;
 		if (!best || d->crafted < best->crafted ||
 		    (d->crafted == best->crafted &&
@@ -65,7 +65,7 @@ static void corr_decoy_real(struct corr *c, const struct corr_tgt *t, unsigned f
 		}
 	}
 	if (best)
-		memcpy(inc->a.saddr, best->addr, 16);
+		memcpy(inc->a.saddr, best->who.addr, 16);
 }
 
 /* Evidence about the decoy group: do the members' TTLs agree (one machine
@@ -89,8 +89,8 @@ void corr_decoy_evidence(struct corr *c, const struct corr_tgt *t, unsigned fami
 		if (ttl >= 0 && d->ttl != ttl)
 			ev |= RING_EV_TTL_MISMATCH;
 		ttl = d->ttl;
-		a32[n++] = d->a32;
-		s = corr_src_find(c, family, d->addr);
+		a32[n++] = d->who.a32;
+		s = corr_src_find(c, family, d->who.addr);
 		if (s && s->ipid_const)
 			ev |= RING_EV_IPID_CONST;
 	}

@@ -27,10 +27,7 @@ CORR_HOT struct corr_tgt *corr_tgt_get(struct corr *c, const struct ring_rec *r)
 	struct corr_key k;
 	enum corr_got got;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.a, r->daddr, 16);
-	k.family = r->family;
-	k.kind = CORR_K_TGT;
+	corr_key_set(&k, CORR_K_TGT, r->family, r->daddr, NULL, 0, 0, 0);
 	return corr_state(c, &c->tgt, &k, &got);
 }
 
@@ -77,7 +74,7 @@ static inline void corr_ipid_inc(struct corr *c, const struct corr_pkt *p, struc
 	struct corr_inc *inc;
 	struct corr_key k;
 
-	corr_inc_key(&k, RING_ALERT_IPID, r->family, r->daddr, NULL, 0, 0, 0);
+	corr_key_set(&k, RING_ALERT_IPID, r->family, r->daddr, NULL, 0, 0, 0);
 	inc = corr_inc_at(c, &k);
 	if (!inc || !ch->alerting)
 		inc = corr_ipid_join(c, r, ch, inc, &k);
@@ -180,7 +177,7 @@ static inline struct corr_dslot *corr_dslot_probe(const struct corr_pkt *p, bool
 	for (i = 0; i < CORR_DSLOTS && !d; i++) {
 		struct corr_dslot *x = &p->t->d[i];
 
-		if (x->used && x->a32 == p->saddr32 && !memcmp(x->addr, r->saddr, 16))
+		if (x->used && corr_who_is(&x->who, p))
 			d = x;
 		else if (!v || corr_dslot_before(x, v))
 			v = x;
@@ -190,8 +187,7 @@ static inline struct corr_dslot *corr_dslot_probe(const struct corr_pkt *p, bool
 			d = v;
 		memset(d, 0, sizeof(*d));
 		d->used = 1;
-		d->a32 = p->saddr32;
-		memcpy(d->addr, r->saddr, 16);
+		corr_who_set(&d->who, p);
 		d->first = r->ts_ns;
 	}
 	d->packets++;
@@ -232,7 +228,7 @@ static inline bool corr_decoy(struct corr *c, const struct corr_pkt *p)
 	bool grew;
 
 	d = corr_dslot_probe(p, &grew);
-	corr_inc_key(&k, RING_ALERT_DECOY, r->family, r->daddr, NULL, 0, 0, 0);
+	corr_key_set(&k, RING_ALERT_DECOY, r->family, r->daddr, NULL, 0, 0, 0);
 	if (t->decoy && !(inc = corr_inc_at(c, &k))) {
 		t->decoy = 0;
 		for (i = 0; i < CORR_DSLOTS; i++)
@@ -284,7 +280,7 @@ static inline void corr_reflect(struct corr *c, const struct corr_pkt *p, unsign
 	uint16_t kb_id;
 	uint32_t i;
 
-	corr_inc_key(&k, type, r->family, r->daddr, NULL, 0, 0, 2);
+	corr_key_set(&k, type, r->family, r->daddr, NULL, 0, 0, 2);
 	inc = corr_inc_at(c, &k);
 	if (!inc) {
 		if (!dl->packets || corr_since(r->ts_ns, dl->first) > c->cfg.window_ns) {

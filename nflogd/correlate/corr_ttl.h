@@ -24,12 +24,12 @@ static inline void corr_ttl_random(struct corr *c, const struct ring_rec *r)
 	size_t i;
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		corr_inc_key(&k, types[i], r->family, r->saddr, NULL, 0, 0, 0);
+		corr_key_set(&k, types[i], r->family, r->saddr, NULL, 0, 0, 0);
 		inc = corr_inc_at(c, &k);
 		if (inc)
 			inc->a.evidence |= RING_EV_TTL_RANDOM;
 	}
-	corr_inc_key(&k, RING_ALERT_DECOY, r->family, r->daddr, NULL, 0, 0, 0);
+	corr_key_set(&k, RING_ALERT_DECOY, r->family, r->daddr, NULL, 0, 0, 0);
 	inc = corr_inc_at(c, &k);
 	if (inc)
 		inc->a.evidence |= RING_EV_TTL_RANDOM;
@@ -116,7 +116,7 @@ static inline void corr_ttl(struct corr *c, const struct corr_pkt *p)
 		corr_ttl_random(c, r);
 	if (!jump && !s->ttl_alert)
 		return;
-	corr_inc_key(&k, RING_ALERT_TTL, r->family, r->saddr, NULL, 0, 0, 0);
+	corr_key_set(&k, RING_ALERT_TTL, r->family, r->saddr, NULL, 0, 0, 0);
 	inc = corr_inc_at(c, &k);
 	if (!inc) {
 		s->ttl_alert = 0;
@@ -185,7 +185,7 @@ static inline void corr_trace(struct corr *c, const struct corr_pkt *p)
 		return;
 	if (!corr_trace_series(c, p))
 		return;
-	corr_inc_key(&k, RING_ALERT_TRACEROUTE, r->family, r->saddr, r->daddr, 0, 0, 0);
+	corr_key_set(&k, RING_ALERT_TRACEROUTE, r->family, r->saddr, r->daddr, 0, 0, 0);
 	inc = corr_inc_at(c, &k);
 	if (!inc)
 		inc = corr_trace_open(c, r, s, p->trace_udp, &k);
@@ -225,7 +225,7 @@ static inline void corr_per_source(struct corr *c, const struct corr_pkt *p, uns
 	uint16_t kb_id;
 
 	corr_src_rare(s);
-	corr_inc_key(&k, type, r->family, r->saddr, NULL, 0, 0, 1);
+	corr_key_set(&k, type, r->family, r->saddr, NULL, 0, 0, 1);
 	if (*alert && !(inc = corr_inc_at(c, &k))) {
 		*alert = 0;
 		*n = 0;

@@ -187,6 +187,19 @@ static void *corrthread_main(void *arg)
 	return NULL;
 }
 
+/* Free t, its correlator and its buffers; the reader is closed apart (in
+ * corrthread_new it may come without a t). */
+static void corrthread_free(struct corrthread *t)
+{
+	corr_free(t->corr);
+	free(t->chunk);
+	free(t->run_pos);
+	free(t->run_end);
+	free(t->heap);
+	free(t->cursor);
+	free(t);
+}
+
 struct corrthread *corrthread_new(struct ring *ring, struct ring_reader *rr,
 				  const struct corr_cfg *cfg, const struct kb *kb,
 				  uint32_t id_base, const int *stop)
@@ -213,15 +226,8 @@ struct corrthread *corrthread_new(struct ring *ring, struct ring_reader *rr,
 	ring_writer_init_alerts(ring, &t->w, t->nsegs);
 	return t;
 fail:
-	if (t) {
-		corr_free(t->corr);
-		free(t->chunk);
-		free(t->run_pos);
-		free(t->run_end);
-		free(t->heap);
-		free(t->cursor);
-		free(t);
-	}
+	if (t)
+		corrthread_free(t);
 	ringread_close(rr);
 	errno = ENOMEM;
 	return NULL;
@@ -249,12 +255,6 @@ void corrthread_join(struct corrthread *t)
 	corrthread_round(t);
 	corr_flush(t->corr, corrthread_emit, t);
 	ring_publish(&t->w);
-	corr_free(t->corr);
 	ringread_close(t->rr);
-	free(t->chunk);
-	free(t->run_pos);
-	free(t->run_end);
-	free(t->heap);
-	free(t->cursor);
-	free(t);
+	corrthread_free(t);
 }
