@@ -50,7 +50,7 @@ endif
 # dispatcher and subcommands), plus the knowledge base that kb/genkb compiles
 # from $(KBDIR)/*.tsv (KBDIR=dir builds another set, e.g. tests/data/kb; remove
 # $(BUILD)/kb_data.c when switching).
-STAGES   := util ring capture classify correlate report suggest ruleset daemon ctl
+STAGES   := util ring capture localnet classify correlate report suggest ruleset daemon ctl
 ALL_SRCS := $(wildcard $(STAGES:%=nflogd/%/*.c))
 NFLOGD_SRCS := nflogd/daemon/nflogd.c
 CTL_SRCS := nflogd/ctl/nflogctl.c $(wildcard nflogd/ctl/cmd_*.c)
