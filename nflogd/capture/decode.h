@@ -47,6 +47,11 @@ struct pkt {
 	uint8_t	 daddr[16];
 	uint8_t	 inner_saddr[16];
 	uint8_t	 inner_daddr[16];
+	/* What the NFLOG message says around the packet: decode_packet()
+	 * zeroes these, the capture thread fills them (nflogmsg_link()). */
+	struct ring_hw hw;
+	uint32_t ifindex_in;
+	uint8_t	 hook;			/* netfilter hook number */
 };
 
 /*

@@ -4,8 +4,13 @@
  *   | nlmsghdr | nfgenmsg       | attributes (TLV, 4-byte aligned):       |
  *   | type =   | family, ver,   |  PACKET_HDR {be16 hw_protocol, u8 hook} |
  *   | ULOG<<8  | res_id = group |  MARK, TIMESTAMP, IFINDEX_*, PREFIX,    |
- *   | | PACKET |                |  SEQ (be32), PAYLOAD (the L3 packet)    |
+ *   | | PACKET |                |  SEQ (be32), PAYLOAD (the L3 packet),   |
+ *   |          |                |  HWTYPE, HWLEN (be16), HWHEADER, HWADDR |
  *   +----------+----------------+----------------------------------------+
+ *
+ * The kernel (nfnetlink_log.c) adds HWTYPE, HWLEN and HWHEADER only on an
+ * input hook whose packet has a link-layer header (not on output, not from
+ * tun/wireguard), and HWADDR when the device can parse a source address.
  *
  * This is the per-packet path, so the attributes are walked here in one
  * inline loop instead of through libnetfilter_log's nflog_nlmsg_parse()
@@ -31,7 +36,10 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_log.h>
 
+#include <linux/if_arp.h>
+
 #include "capture/nflogmsg.h"
+#include "ring/ringfmt.h"
 
 #define NFLOGMSG_NUL	0xffffu		/* size rule: a NUL-terminated string */
 
@@ -70,6 +78,33 @@ static inline uint32_t nflogmsg_be32(const uint8_t *p)
 static inline uint64_t nflogmsg_be64(const uint8_t *p)
 {
 	return (uint64_t)nflogmsg_be32(p) << 32 | nflogmsg_be32(p + 4);
+}
+
+static inline uint16_t nflogmsg_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* The link-layer attributes: present only when the packet came in on a
+ * device with a hardware header, so they are off the common test path. */
+static void nflogmsg_parse_hw(struct nflog_msg *m, const uint8_t *const *seen,
+			      const uint16_t *len, uint32_t present)
+{
+	if (present & 1u << NFULA_HWTYPE)
+		m->hw_type = nflogmsg_be16(seen[NFULA_HWTYPE]);
+	if (present & 1u << NFULA_HWLEN)
+		m->hw_len = nflogmsg_be16(seen[NFULA_HWLEN]);
+	if (present & 1u << NFULA_HWHEADER) {
+		m->hw_header = seen[NFULA_HWHEADER];
+		m->hw_header_len = len[NFULA_HWHEADER];
+	}
+	if (present & 1u << NFULA_HWADDR) {
+		/* struct nfulnl_msg_packet_hw: be16 length, 2 pad, 8 bytes */
+		uint16_t n = nflogmsg_be16(seen[NFULA_HWADDR]);
+
+		m->hw_addr_len = n < sizeof(m->hw_addr) ? n : sizeof(m->hw_addr);
+		memcpy(m->hw_addr, seen[NFULA_HWADDR] + 4, sizeof(m->hw_addr));
+	}
 }
 
 int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m)
@@ -147,6 +182,9 @@ int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m)
 		m->ifindex_out = nflogmsg_be32(seen[NFULA_IFINDEX_OUTDEV]);
 	if (present & 1u << NFULA_MARK)
 		m->mark = nflogmsg_be32(seen[NFULA_MARK]);
+	if (present & (1u << NFULA_HWTYPE | 1u << NFULA_HWLEN | 1u << NFULA_HWHEADER |
+		       1u << NFULA_HWADDR))
+		nflogmsg_parse_hw(m, seen, len, present);
 	return 0;
 }
 
@@ -183,4 +221,21 @@ unsigned nflogmsg_batch(const void *buf, size_t len, nflogmsg_cb cb, void *arg)
 		len -= step;
 	}
 	return bad;
+}
+
+void nflogmsg_link(const struct nflog_msg *m, struct ring_hw *hw)
+{
+	memset(hw, 0, sizeof(*hw));
+	hw->type = m->hw_type;
+	hw->hdr_len = m->hw_len < 255 ? (uint8_t)m->hw_len : 255;
+	/* Loopback devices carry an Ethernet header of zeros. */
+	if ((m->hw_type == ARPHRD_ETHER || m->hw_type == ARPHRD_LOOPBACK) && m->hw_header &&
+	    m->hw_header_len >= 14) {
+		memcpy(hw->dst, m->hw_header, 6);
+		memcpy(hw->src, m->hw_header + 6, 6);
+		hw->flags = RING_HWF_DST | RING_HWF_SRC;
+	} else if (m->hw_addr_len == 6) {
+		memcpy(hw->src, m->hw_addr, 6);
+		hw->flags = RING_HWF_SRC;
+	}
 }

@@ -20,6 +20,12 @@ struct nflog_msg {
 	uint32_t	 ifindex_in;
 	uint32_t	 ifindex_out;
 	uint32_t	 mark;
+	const uint8_t	*hw_header;	/* NFULA_HWHEADER: the link-layer header, NULL when absent */
+	uint16_t	 hw_header_len;
+	uint16_t	 hw_type;	/* NFULA_HWTYPE: ARPHRD_* of the input device, 0 = absent */
+	uint16_t	 hw_len;	/* NFULA_HWLEN: that device's hard_header_len */
+	uint16_t	 hw_addr_len;	/* NFULA_HWADDR: bytes valid in hw_addr (<= 8) */
+	uint8_t		 hw_addr[8];	/* the sender's link-layer address */
 	uint16_t	 hw_protocol;	/* ethertype, host order */
 	uint8_t		 hook;
 	uint8_t		 family;	/* nfgen_family: NFPROTO_IPV4, ... */
@@ -45,5 +51,16 @@ int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m);
  */
 typedef void (*nflogmsg_cb)(const struct nflog_msg *m, void *arg);
 unsigned nflogmsg_batch(const void *buf, size_t len, nflogmsg_cb cb, void *arg);
+
+struct ring_hw;
+
+/*
+ * nflogmsg_link - the link layer of a parsed message as a record stores it:
+ * the device type and header length, and for an Ethernet-style header
+ * (ARPHRD_ETHER, loopback: 14 bytes, destination first) both addresses;
+ * else the sender's address from NFULA_HWADDR when it is 6 bytes. Absent
+ * attributes leave fields zero and their RING_HWF_* flags clear.
+ */
+void nflogmsg_link(const struct nflog_msg *m, struct ring_hw *hw);
 
 #endif

@@ -7,11 +7,21 @@
  * land, bogon sources, crafted TTL or IP ID, ...). All lookups are O(1) or
  * a few compares; everything that needs strings or loops over the kb is done
  * once in classify_new().
+ *
+ * Broadcast is never guessed from an address's last octet (on a /16 many
+ * hosts end in .255; a /27's broadcast ends in .31): a destination is a
+ * broadcast when the link-layer header says so, when it is 255.255.255.255,
+ * or when the host's live address table (localnet/) names it the directed
+ * broadcast of one of its prefixes. The broadcast of a remote subnet that
+ * this host routes to cannot be known from here and is not claimed.
  */
 #include <errno.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
+/* After netinet/in.h: linux/in.h then knows not to define its structs. */
+#include <linux/if_arp.h>
+#include <linux/netfilter.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +59,12 @@ static const char *const classify_tags[__RING_TAG_COUNT] = {
 	"syn-odd-flags", "port-zero", "firewall-piercing", "fraggle-probe", "slammer",
 	"land", "bogon-source", "martian-source", "crafted-ttl", "crafted-ipid",
 	"hack-a-tack", "netbios-nbstat", "broadcast-destination", "echo-chargen-loop",
-	"broadcast-ping",
+	"broadcast-ping", "nd-off-link", "link-local-forwarded", "link-chatter",
+	"ra-unsolicited",
 };
+
+_Static_assert(ADDRTAB_OWN == RING_AF_OWN && ADDRTAB_SUBNET == RING_AF_SUBNET &&
+	       ADDRTAB_BCAST == RING_AF_BCAST, "address table facts are stored as they are");
 
 const char *classify_tag_name(unsigned i)
 {
@@ -195,11 +209,45 @@ static uint32_t classify_tcp_tags(uint8_t flags)
 	return 0;
 }
 
-static bool classify_is_bcast4(const uint8_t *a)
+/* What the Ethernet destination says: only a header the kernel gave counts. */
+static inline uint8_t classify_l2(const struct addrtab *local, const struct pkt *p)
 {
-	/* 255.255.255.255, or x.x.x.255: the FAQ's smurf/fraggle targets. We
-	 * do not know the subnet masks, so the /24 guess is a heuristic. */
-	return a[3] == 255;
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	const uint8_t *own;
+	size_t n;
+
+	if (!(p->hw.flags & RING_HWF_DST))
+		return RING_L2_UNKNOWN;
+	if (p->hw.type == ARPHRD_LOOPBACK)
+		return RING_L2_LOOPBACK;
+	if (p->hw.dst[0] & 1)
+		return memcmp(p->hw.dst, bcast, 6) ? RING_L2_MULTICAST : RING_L2_BROADCAST;
+	own = addrtab_link_hwaddr(local, p->ifindex_in, &n);
+	if (!own || n != 6)
+		return RING_L2_UNICAST;
+	return memcmp(own, p->hw.dst, 6) ? RING_L2_OTHERHOST : RING_L2_HOST;
+}
+
+/* RING_AF_* of one address: the two the address itself says, and what the
+ * host's table says when there is one. */
+static inline uint8_t classify_facts(const struct addrtab *local, unsigned family,
+				     const uint8_t *a)
+{
+	static const uint8_t limited[4] = { 255, 255, 255, 255 };
+	uint8_t f = 0;
+
+	if (family == 4) {
+		if (!memcmp(a, limited, 4))
+			f |= RING_AF_LIMITED;
+		else if ((a[0] & 0xf0) == 0xe0)
+			f |= RING_AF_MCAST;
+	} else if (a[0] == 0xff) {
+		f |= RING_AF_MCAST;
+	}
+	if (local)
+		f |= (uint8_t)(RING_AF_KNOWN | (addrtab_facts(local, family, a, NULL) &
+				       (RING_AF_OWN | RING_AF_SUBNET | RING_AF_BCAST)));
+	return f;
 }
 
 static unsigned classify_addr(const struct classify *c, unsigned family, const uint8_t *addr,
@@ -236,7 +284,8 @@ static inline uint32_t classify_addr_tags(const struct classify *c, const struct
 	} else if (src_kind == ADDR_MARTIAN) {
 		tags |= RING_TAG_MARTIAN_SRC;
 	}
-	if (dst_kind == ADDR_BROADCAST || (p->family == 4 && classify_is_bcast4(p->daddr)))
+	if (dst_kind == ADDR_BROADCAST || k->l2 == RING_L2_BROADCAST ||
+	    (k->dst_facts & (RING_AF_BCAST | RING_AF_LIMITED)))
 		tags |= RING_TAG_BCAST_DST;
 	return tags;
 }
@@ -324,6 +373,34 @@ static inline const struct kb_icmp *classify_icmp_row(const struct classify *c,
 	return icmp;
 }
 
+/* RFC 4861 6.1/7.1/8.1: router and neighbour discovery messages are sent
+ * with hop limit 255 and a receiver discards any other, since only a packet
+ * from the link itself can still have 255: anything less was routed, i.e.
+ * forged off-link. Link-local sources are never routed either (RFC 4291
+ * 2.5.6), and ND/MLD between link-local and ff02::/16 is the link talking
+ * to itself; a router advertisement to all nodes is the periodic,
+ * unsolicited kind (RFC 4861 6.2.4). */
+static inline uint32_t classify_link6_tags(const struct pkt *p)
+{
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	bool ll_src = p->saddr[0] == 0xfe && (p->saddr[1] & 0xc0) == 0x80;
+	uint8_t t = p->icmp_type;
+	uint32_t tags = 0;
+
+	if (ll_src && p->hook == NF_INET_FORWARD)
+		tags |= RING_TAG_LL_FORWARDED;
+	if (p->proto != IPPROTO_ICMPV6 || (p->ip_flags & RING_IPF_FRAGMENT))
+		return tags;
+	if (t >= ND_ROUTER_SOLICIT && t <= ND_REDIRECT && p->ttl != 255)
+		return tags | RING_TAG_ND_OFFLINK;
+	if (ll_src && p->daddr[0] == 0xff && p->daddr[1] == 0x02 &&
+	    ((t >= MLD_LISTENER_QUERY && t <= ND_REDIRECT) || t == 143 /* MLDv2 report */))
+		tags |= RING_TAG_LINK_CHATTER;
+	if (t == ND_ROUTER_ADVERT && !memcmp(p->daddr, all_nodes, 16))
+		tags |= RING_TAG_RA_UNSOLICITED;
+	return tags;
+}
+
 /*
  * Tags only ever raise the verdict: a row says what the port usually means,
  * the tags say what this packet is. crafted-ipid is not among them: one
@@ -339,14 +416,15 @@ static inline uint8_t classify_raise(uint8_t verdict, uint32_t tags)
 		    RING_TAG_SCAN_MAIMON | RING_TAG_SCAN_SYNFIN | RING_TAG_SYN_ODD |
 		    RING_TAG_PORT_ZERO | RING_TAG_PIERCE | RING_TAG_BOGON_SRC |
 		    RING_TAG_CRAFTED_TTL | RING_TAG_ECHO_LOOP |
-		    RING_TAG_BCAST_PING))
+		    RING_TAG_BCAST_PING | RING_TAG_ND_OFFLINK | RING_TAG_LL_FORWARDED))
 		verdict = classify_max(verdict, KB_VERDICT_SUSPICIOUS);
 	if ((tags & RING_TAG_NBSTAT) && verdict == KB_VERDICT_UNKNOWN)
 		verdict = KB_VERDICT_NOISE;
 	return verdict;
 }
 
-int classify_packet(const struct classify *c, const struct pkt *p, struct ring_klass *k)
+int classify_packet(const struct classify *c, const struct addrtab *local, const struct pkt *p,
+		    struct ring_klass *k)
 {
 	const struct kb_port *dport = NULL, *sport = NULL, *row = NULL;
 	const struct kb_icmp *icmp = NULL;
@@ -358,8 +436,13 @@ int classify_packet(const struct classify *c, const struct pkt *p, struct ring_k
 	memset(k, 0, sizeof(*k));
 	if (p->family != 4 && p->family != 6)
 		return -1;
+	k->l2 = classify_l2(local, p);
+	k->dst_facts = classify_facts(local, p->family, p->daddr);
+	k->src_facts = classify_facts(local, p->family, p->saddr);
 	tags = classify_ip_tags(c, p, k);
 	tags |= classify_addr_tags(c, p, k, &dst_row);
+	if (p->family == 6)
+		tags |= classify_link6_tags(p);
 	if (classify_has_ports(p)) {
 		/* Tags before the lookups: after a call the compiler must read *p
 		 * again, before it still has the fields in registers. */

@@ -11,6 +11,7 @@
 
 #include "capture/decode.h"
 #include "classify/kb.h"
+#include "localnet/addrtab.h"
 #include "ring/ringfmt.h"
 
 struct classify;
@@ -22,11 +23,14 @@ void classify_free(struct classify *c);
 
 /*
  * classify_packet - explain one decoded packet: kb rows for its ports or ICMP
- * type, address classes, initial-TTL guess, single-packet tags and the
- * resulting verdict, written to *k (all of it). Returns the index of the kb
- * counter to bump (see classify_counter_ids), or -1 when no row matched.
+ * type, address classes, what the link layer and the host's address table
+ * (local; NULL = not known) say of both ends, initial-TTL guess,
+ * single-packet tags and the resulting verdict, written to *k (all of it
+ * but k->layout). Returns the index of the kb counter to bump (see
+ * classify_counter_ids), or -1 when no row matched.
  */
-int classify_packet(const struct classify *c, const struct pkt *p, struct ring_klass *k);
+int classify_packet(const struct classify *c, const struct addrtab *local, const struct pkt *p,
+		    struct ring_klass *k);
 
 /* classify_counter_ids - the kb row id behind each counter index, for the
  * segment header; returns how many were written (at most max). */

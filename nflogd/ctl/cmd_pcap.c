@@ -16,10 +16,11 @@ static void ctl_pcap_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl pcap -o FILE [--since DURATION] [--ring PATH]\n"
-"  Writes the packet headers kept with each drop (up to %u bytes of the IP packet)\n"
+"  Writes the packet headers kept with each drop (up to %u bytes of the IP packet,\n"
+"  %u in records of rings written before format 1.2)\n"
 "  as a pcap file (link type RAW, nanosecond timestamps) for tcpdump -r or Wireshark,\n"
 "  in the order `nflogctl read` prints the drops. FILE - is standard output.\n"
-"  --since D     only the last D (90s, 30m, 2h, 7d)\n", RING_RAW_LEN);
+"  --since D     only the last D (90s, 30m, 2h, 7d)\n", RING_RAW_LEN, RING_RAW_LEN_V0);
 }
 
 static int ctl_pcap_write(FILE *f, const struct ringscan_item *items, size_t n,
@@ -28,19 +29,20 @@ static int ctl_pcap_write(FILE *f, const struct ringscan_item *items, size_t n,
 	uint8_t hdr[PCAPOUT_FILE_HDR];
 	size_t i;
 
-	pcapout_file_hdr(hdr, RING_RAW_LEN, PCAPOUT_LINKTYPE_RAW);
+	pcapout_file_hdr(hdr, RING_RAW_LEN_V0, PCAPOUT_LINKTYPE_RAW);
 	if (fwrite(hdr, sizeof(hdr), 1, f) != 1)
 		return -1;
 	for (i = 0; i < n; i++) {
 		uint8_t rh[PCAPOUT_REC_HDR];
 		int caplen = pcapout_rec_hdr(rh, &items[i].rec);
+		size_t max;
 
 		if (caplen < 0) {
 			(*skipped)++;
 			continue;
 		}
 		if (fwrite(rh, sizeof(rh), 1, f) != 1 ||
-		    fwrite(items[i].rec.raw, (size_t)caplen, 1, f) != 1)
+		    fwrite(ring_rec_raw(&items[i].rec, &max), (size_t)caplen, 1, f) != 1)
 			return -1;
 		(*written)++;
 	}

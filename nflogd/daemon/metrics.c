@@ -3,6 +3,7 @@
  * the file's counters (relaxed loads) through its own read-only mapping. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -60,6 +61,35 @@ int metrics_listen(const char *spec, char *err, size_t errlen)
 	return fd;
 }
 
+/* The host's address table: how big, and how often rtnetlink lost us. */
+static int metrics_local(FILE *f, const struct metrics_stats *st)
+{
+	static const struct { const char *name, *type, *help; size_t off; } m[] = {
+		{ "nflogd_local_addresses", "gauge",
+		  "Addresses of this host in the table the classifier uses.",
+		  offsetof(struct metrics_stats, local_addrs) },
+		{ "nflogd_local_redumps_total", "counter",
+		  "Full rtnetlink re-dumps after address events were lost.",
+		  offsetof(struct metrics_stats, local_redumps) },
+		{ "nflogd_local_bad_messages_total", "counter",
+		  "Malformed rtnetlink messages skipped.",
+		  offsetof(struct metrics_stats, local_bad_msgs) },
+		{ "nflogd_local_overflow_total", "counter",
+		  "Addresses not kept because the table was full.",
+		  offsetof(struct metrics_stats, local_overflow) },
+	};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		const uint64_t *v = (const uint64_t *)(const void *)((const char *)st + m[i].off);
+
+		rc |= promout_family(f, m[i].name, m[i].type, m[i].help);
+		rc |= promout_sample(f, m[i].name, NULL, 0, __atomic_load_n(v, __ATOMIC_RELAXED));
+	}
+	return rc;
+}
+
 int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_stats *st)
 {
 	char seg[16], group[16];
@@ -79,6 +109,7 @@ int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_st
 			     "SIGHUP reloads refused because a file was bad (old settings kept).");
 	rc |= promout_sample(f, "nflogd_reload_errors_total", NULL, 0,
 			     __atomic_load_n(&st->reload_errors, __ATOMIC_RELAXED));
+	rc |= metrics_local(f, st);
 	for (i = 0; i < ringmetrics_n; i++) {
 		rc |= promout_family(f, ringmetrics[i].name, ringmetrics[i].type,
 				     ringmetrics[i].help);

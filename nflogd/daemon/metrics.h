@@ -26,6 +26,10 @@ struct metrics;
 struct metrics_stats {
 	uint64_t	reloads;	/* SIGHUP reloads that applied */
 	uint64_t	reload_errors;	/* SIGHUP reloads refused (bad file) */
+	uint64_t	local_addrs;	/* the host's address table (daemon/localtab.h) */
+	uint64_t	local_redumps;
+	uint64_t	local_bad_msgs;
+	uint64_t	local_overflow;
 };
 
 /* metrics_listen - socket, bind and listen on spec (config_listen syntax).

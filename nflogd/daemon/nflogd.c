@@ -18,15 +18,17 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
 #include "classify/classify.h"
-#include "classify/clsswap.h"
+#include "daemon/localtab.h"
 #include "daemon/config.h"
 #include "correlate/corrthread.h"
 #include "classify/kb.h"
 #include "util/log.h"
+#include "util/qswap.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
 #include "daemon/options.h"
@@ -143,7 +145,7 @@ struct nflogd_live {
 	struct config		*cfg;		/* the file as last applied */
 	uint64_t		 kb_stamp;	/* of the local.kb the classifier uses */
 	struct metrics_stats	 stats;
-	struct clsswap		 swap;		/* what the capture threads read */
+	struct qswap		 swap;		/* what the capture threads read */
 	struct ring		*ring;
 	struct classify		*cls;		/* current: published in swap */
 	struct kb		*kb;		/* its local kb (NULL: built-in only) */
@@ -154,10 +156,10 @@ struct nflogd_live {
 };
 
 /* Free what a reload replaced once no capture thread can still use it
- * (clsswap.h); called every tick, never waits. */
+ * (qswap.h); called every tick, never waits. */
 static void nflogd_reap(struct nflogd_live *live, int force)
 {
-	if (!live->old_cls || (!force && !clsswap_passed(&live->swap, live->old_epoch)))
+	if (!live->old_cls || (!force && !qswap_passed(&live->swap, live->old_epoch)))
 		return;
 	classify_free(live->old_cls);
 	if (live->old_kb != live->kb0)
@@ -187,7 +189,7 @@ static int nflogd_swap_kb(struct nflogd_live *live, struct kb *kb)
 	live->old_kb = live->kb;
 	live->cls = c;
 	live->kb = kb;
-	live->old_epoch = clsswap_publish(&live->swap, c);
+	live->old_epoch = qswap_publish(&live->swap, c);
 	live->kb_stamp = kb_stamp(kb ? kb : kb_builtin());
 	ring_set_kb_stamp(live->ring, live->kb_stamp);
 	return 0;
@@ -218,7 +220,7 @@ static int nflogd_restart_note(const struct nflogd_opts *o, const struct config 
 /*
  * SIGHUP: read the file and local.kb again. A bad file (or local.kb) is
  * reported with file:line and nothing changes. log-level and local.kb apply
- * at once (the kb through clsswap.h: lock-free for the capture threads);
+ * at once (the kb through qswap.h: lock-free for the capture threads);
  * every other change is named as needing a restart and the running value
  * is kept.
  */
@@ -294,6 +296,7 @@ struct nflogd_run {
 	struct ring		*ring;
 	struct worker		*workers[RING_SEG_MAX];
 	size_t			 started;	/* workers running: joined; the rest freed */
+	struct localtab		*local;		/* the host's addresses, or NULL */
 	struct corrthread	*corr;
 	struct metrics		*metrics;
 	int			 mfd;		/* metrics socket not yet the endpoint's, or -1 */
@@ -364,6 +367,11 @@ static int nflogd_captures(struct nflogd_opts *o, struct nflogd_run *run)
 	char err[512];
 	size_t i;
 
+	/* Without it nothing is called own, local or a directed broadcast;
+	 * the rest of the classification stands. */
+	run->local = localtab_open((uint32_t)o->ngroups, err, sizeof(err));
+	if (!run->local)
+		log_msg(LOG_WARNING, "%s; classifying without the host's addresses", err);
 	for (i = 0; i < o->ngroups; i++) {
 		struct capture *cap;
 
@@ -380,9 +388,10 @@ static int nflogd_captures(struct nflogd_opts *o, struct nflogd_run *run)
 			log_msg(LOG_ERR, "out of memory");
 			return -1;
 		}
-		worker_set_swap(run->workers[i], &run->live.swap, (uint32_t)i);
+		worker_set_swap(run->workers[i], &run->live.swap,
+				run->local ? localtab_swap(run->local) : NULL, (uint32_t)i);
 	}
-	clsswap_init(&run->live.swap, run->live.cls, (uint32_t)o->ngroups);
+	qswap_init(&run->live.swap, run->live.cls, (uint32_t)o->ngroups);
 	nflogd_ifaces(run->ring);
 	return 0;
 }
@@ -510,33 +519,70 @@ static int nflogd_start(struct nflogd_opts *o, struct nflogd_run *run)
 	return 0;
 }
 
-/* Until SIGTERM or SIGINT (exit status 0). SIGHUP reloads; each idle tick
- * refreshes the interface names, frees what a reload replaced and, every
- * few ticks, writes the ring back. */
+/* Take address changes and show the table's counts on /metrics. */
+static void nflogd_local_update(struct nflogd_run *run)
+{
+	struct metrics_stats *st = &run->live.stats;
+	struct localtab_counts c;
+
+	localtab_update(run->local);
+	localtab_counts(run->local, &c);
+	__atomic_store_n(&st->local_addrs, c.addrs, __ATOMIC_RELAXED);
+	__atomic_store_n(&st->local_redumps, c.redumps, __ATOMIC_RELAXED);
+	__atomic_store_n(&st->local_bad_msgs, c.bad_msgs, __ATOMIC_RELAXED);
+	__atomic_store_n(&st->local_overflow, c.overflow, __ATOMIC_RELAXED);
+}
+
+static uint64_t nflogd_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* vDSO */
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Until SIGTERM or SIGINT (exit status 0). SIGHUP reloads; an address
+ * change is published at once; once a second, however busy the two
+ * sockets are, a tick refreshes the interface names, frees what a reload
+ * replaced and, every few ticks, writes the ring back. */
 static int nflogd_signal_loop(const struct nflogd_opts *o, struct nflogd_run *run)
 {
-	struct pollfd pfd = { .fd = run->sigfd, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = run->sigfd, .events = POLLIN },
+				 { .fd = run->local ? localtab_fd(run->local) : -1,
+				   .events = POLLIN } };
+	uint64_t now, next = nflogd_mono_ms() + NFLOGD_TICK_MS;
 	struct signalfd_siginfo si;
 	int ticks = 0;
 
+	if (run->local)
+		nflogd_local_update(run);
 	for (;;) {
-		int n = poll(&pfd, 1, NFLOGD_TICK_MS);
+		int n;
 
+		now = nflogd_mono_ms();
+		n = poll(pfd, 2, now >= next ? 0 : (int)(next - now));
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "poll: %s", strerror(errno));
 			return 1;	/* a failure, metrics endpoint or not */
 		}
-		if (n > 0 && read(pfd.fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (n > 0 && pfd[1].revents)
+			nflogd_local_update(run);
+		if (n > 0 && (pfd[0].revents & POLLIN) &&
+		    read(pfd[0].fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 				log_msg(LOG_INFO, "signal %u: stopping", si.ssi_signo);
 				return 0;
 			}
 			if (si.ssi_signo == SIGHUP)
 				nflogd_reload(o, &run->live);
-			continue;
 		}
+		if (nflogd_mono_ms() < next)
+			continue;
+		next = nflogd_mono_ms() + NFLOGD_TICK_MS;
 		nflogd_ifaces(run->ring);
 		nflogd_reap(&run->live, 0);
+		if (run->local)
+			nflogd_local_update(run);
 		if (++ticks % NFLOGD_SYNC_TICKS == 0)
 			ring_sync(run->ring);
 	}
@@ -561,6 +607,7 @@ static int nflogd_shutdown(const struct nflogd_opts *o, struct nflogd_run *run, 
 			worker_free(run->workers[i]);
 	}
 	corrthread_join(run->corr);	/* after the workers: it takes their last records */
+	localtab_close(run->local);	/* after the workers: they read it */
 	ring_close(run->ring);
 	nflogd_reap(live, 1);	/* every thread has been joined */
 	classify_free(live->cls);

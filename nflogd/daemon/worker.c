@@ -23,7 +23,7 @@
 #include "classify/classify.h"
 #include "capture/decode.h"
 #include "util/log.h"
-#include "classify/clsswap.h"
+#include "util/qswap.h"
 #include "capture/nflogmsg.h"
 #include "daemon/worker.h"
 
@@ -36,7 +36,9 @@ struct worker {
 	uint16_t		 rec_cpu;
 	uint64_t		 batch_ns;	/* receive time of the current batch */
 	const struct classify	*cls;
-	struct clsswap		*swap;		/* NULL: cls never changes */
+	struct qswap		*swap;		/* NULL: cls never changes */
+	struct qswap		*lswap;		/* the address table's; NULL: none */
+	const struct addrtab	*local;		/* from lswap, for this batch */
 	uint32_t		 swap_i;
 	struct capture		*cap;
 	const int		*stop;
@@ -54,7 +56,7 @@ static void worker_kb_counters(struct worker *w);
  * one renames the segment's kb counters; only this thread writes them. */
 static void worker_take_cls(struct worker *w)
 {
-	const struct classify *c = clsswap_get(w->swap);
+	const struct classify *c = qswap_get(w->swap);
 
 	if (c != w->cls) {
 		w->cls = c;
@@ -168,12 +170,17 @@ static void worker_msg_cb(const struct nflog_msg *m, void *data)
 
 	family = m->family == NFPROTO_IPV4 ? 4 : m->family == NFPROTO_IPV6 ? 6 : 0;
 	decode_packet(m->payload, m->payload ? m->payload_len : 0, family, &p);
+	nflogmsg_link(m, &p.hw);
+	p.ifindex_in = m->ifindex_in;
+	p.hook = m->hook;
 	worker_count(h, &p);
 
 	/* Written in place: from here to ring_commit() readers skip the slot. */
 	rec = ring_reserve(&w->rw);
 	ring_rec_clear(rec);
-	slot = classify_packet(w->cls, &p, &rec->klass);
+	slot = classify_packet(w->cls, w->local, &p, &rec->klass);
+	rec->klass.layout = RING_LAYOUT_HW;
+	rec->hw = p.hw;
 	ring_ctr_add(h, (enum ring_ctr)(RING_CTR_V_UNKNOWN + rec->klass.verdict), 1);
 	if (slot >= 0 && (uint32_t)slot < h->nkb)
 		__atomic_store_n(&h->kb_count[slot], h->kb_count[slot] + 1, __ATOMIC_RELAXED);
@@ -255,6 +262,8 @@ static int worker_recv(struct worker *w, int flags)
 	 * reload is classified with what the reload published. */
 	if (w->swap)
 		worker_take_cls(w);
+	if (w->lswap)
+		w->local = qswap_get(w->lswap);
 	bad = nflogmsg_batch(w->buf, (size_t)n, worker_msg_cb, w);
 	/* A message that did not parse has no known sequence number; the next
 	 * one shows it as a gap, so it is counted there as lost and here as bad. */
@@ -274,7 +283,11 @@ static void *worker_main(void *arg)
 		if (worker_recv(w, 0) < 0)
 			nanosleep(&pause, NULL);	/* do not spin on a broken socket */
 		if (w->swap)
-			clsswap_quiescent(w->swap, w->swap_i);	/* no cls pointer held here */
+			qswap_quiescent(w->swap, w->swap_i);	/* no cls pointer held here */
+		if (w->lswap) {
+			w->local = NULL;
+			qswap_quiescent(w->lswap, w->swap_i);
+		}
 	}
 	/* Destroying the instance makes the kernel send what it still holds,
 	 * so a clean stop loses nothing that was logged before it. After
@@ -288,13 +301,16 @@ static void *worker_main(void *arg)
 	worker_sock_drops(w);
 	ring_publish(&w->rw);
 	if (w->swap)
-		clsswap_offline(w->swap, w->swap_i);
+		qswap_offline(w->swap, w->swap_i);
+	if (w->lswap)
+		qswap_offline(w->lswap, w->swap_i);
 	return NULL;
 }
 
-void worker_set_swap(struct worker *w, struct clsswap *sw, uint32_t i)
+void worker_set_swap(struct worker *w, struct qswap *cls, struct qswap *local, uint32_t i)
 {
-	w->swap = sw;
+	w->swap = cls;
+	w->lswap = local;
 	w->swap_i = i;
 }
 

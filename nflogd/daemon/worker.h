@@ -23,10 +23,11 @@ struct worker;
 struct worker *worker_new(struct capture *cap, struct ring *ring, uint32_t seg,
 			  int cpu, const struct classify *cls, const int *stop);
 
-/* worker_set_swap - read the classifier from sw (reader slot i) before every
- * batch instead of using cls for good; call before worker_start. */
-struct clsswap;
-void worker_set_swap(struct worker *w, struct clsswap *sw, uint32_t i);
+/* worker_set_swap - read the classifier from cls and the host's address
+ * table from local (NULL: none; reader slot i in both) before every batch
+ * instead of using cls for good; call before worker_start. */
+struct qswap;
+void worker_set_swap(struct worker *w, struct qswap *cls, struct qswap *local, uint32_t i);
 
 /* worker_start - start the thread. 0 or -errno. */
 int worker_start(struct worker *w);

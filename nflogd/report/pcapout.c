@@ -26,9 +26,11 @@ void pcapout_file_hdr(uint8_t out[PCAPOUT_FILE_HDR], uint32_t snaplen, uint32_t 
 int pcapout_rec_hdr(uint8_t out[PCAPOUT_REC_HDR], const struct ring_rec *r)
 {
 	uint32_t caplen = r->raw_len, len = r->ip_len;
+	size_t max;
+	const uint8_t *raw = ring_rec_raw(r, &max);
 
-	if (r->kind != RING_KIND_DROP || !caplen || caplen > RING_RAW_LEN ||
-	    (r->family != 4 && r->family != 6) || r->raw[0] >> 4 != r->family)
+	if (r->kind != RING_KIND_DROP || !caplen || caplen > max ||
+	    (r->family != 4 && r->family != 6) || raw[0] >> 4 != r->family)
 		return -EINVAL;
 	if (len < caplen)
 		len = caplen;	/* a damaged length field: pcap wants len >= caplen */

@@ -25,9 +25,10 @@ void pcapout_file_hdr(uint8_t out[PCAPOUT_FILE_HDR], uint32_t snaplen, uint32_t 
 /*
  * pcapout_rec_hdr - the per-packet header of a drop record: ts_ns as seconds
  * and nanoseconds, caplen = raw_len, len = the packet's length on the wire
- * (ip_len, never less than caplen). Returns caplen (the bytes of r->raw to
- * write after the header), or -EINVAL when the record has no IP packet to
- * show: not a drop, no raw bytes, raw_len past RING_RAW_LEN, or a first byte
+ * (ip_len, never less than caplen). Returns caplen (the bytes of
+ * ring_rec_raw() to write after the header), or -EINVAL when the record has
+ * no IP packet to show: not a drop, no raw bytes, raw_len past what its
+ * layout holds (RING_RAW_LEN, or RING_RAW_LEN_V0 in layout 0), or a first byte
  * whose version nibble is not the record's family.
  */
 int pcapout_rec_hdr(uint8_t out[PCAPOUT_REC_HDR], const struct ring_rec *r);

@@ -92,4 +92,11 @@ const char *recfmt_addr_str(char dst[INET6_ADDRSTRLEN], unsigned family, const u
 /* decode_why_str, or "unknown". */
 const char *recfmt_why_str(unsigned why);
 
+/* recfmt_l2.c: link layer and address facts (layout 1 records only). */
+const char *recfmt_l2_name(unsigned l2);
+void recfmt_mac_ecs(char out[18], const uint8_t mac[6]);
+const char *recfmt_mcast_scope(unsigned family, const uint8_t *a);
+void recfmt_json_l2(struct recfmt_out *o, const struct ring_rec *r);
+void recfmt_text_l2(struct recfmt_out *o, const struct ring_rec *r);
+
 #endif

@@ -57,9 +57,22 @@ static void recfmt_json_network(struct recfmt_out *o, int *first, unsigned famil
 	recfmt_fmt(o, "\"%u\"", proto);
 }
 
-/* ,"source":{..},"destination":{..} when the family has addresses. */
+/* ,"mac":"..." when the link layer gave that end's address (hw may be NULL). */
+static void recfmt_json_mac(struct recfmt_out *o, const struct ring_hw *hw, unsigned flag)
+{
+	char mac[18];
+
+	if (!hw || !(hw->flags & flag))
+		return;
+	recfmt_mac_ecs(mac, flag == RING_HWF_SRC ? hw->src : hw->dst);
+	recfmt_fmt(o, ",\"mac\":\"%s\"", mac);
+}
+
+/* ,"source":{..},"destination":{..} when the family has addresses; hw (NULL
+ * for a quoted header) adds ECS source.mac/destination.mac. */
 static void recfmt_json_endpoints(struct recfmt_out *o, unsigned family, const uint8_t *sa,
-				  const uint8_t *da, int has_ports, unsigned sport, unsigned dport)
+				  const uint8_t *da, int has_ports, unsigned sport, unsigned dport,
+				  const struct ring_hw *hw)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 
@@ -70,11 +83,13 @@ static void recfmt_json_endpoints(struct recfmt_out *o, unsigned family, const u
 	recfmt_chr(o, '"');
 	if (has_ports)
 		recfmt_fmt(o, ",\"port\":%u", sport);
+	recfmt_json_mac(o, hw, RING_HWF_SRC);
 	recfmt_str(o, "},\"destination\":{\"ip\":\"");
 	recfmt_str(o, d);
 	recfmt_chr(o, '"');
 	if (has_ports)
 		recfmt_fmt(o, ",\"port\":%u", dport);
+	recfmt_json_mac(o, hw, RING_HWF_DST);
 	recfmt_chr(o, '}');
 }
 
@@ -123,7 +138,7 @@ static void recfmt_json_l4(struct recfmt_out *o, const struct ring_rec *r)
 			recfmt_json_network(o, &first, r->inner_family, r->inner_proto, 1);
 			recfmt_json_endpoints(o, r->inner_family, r->inner_saddr,
 			    r->inner_daddr, recfmt_proto_has_ports(r->inner_proto),
-			    r->inner_sport, r->inner_dport);
+			    r->inner_sport, r->inner_dport, NULL);
 			recfmt_chr(o, '}');
 		}
 		recfmt_chr(o, '}');
@@ -238,7 +253,8 @@ int recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct r
 	}
 	if (depth >= RECFMT_DEPTH_L3)
 		recfmt_json_endpoints(&o, r->family, r->saddr, r->daddr,
-		    recfmt_has_l4(r) && recfmt_proto_has_ports(r->proto), r->sport, r->dport);
+		    recfmt_has_l4(r) && recfmt_proto_has_ports(r->proto), r->sport, r->dport,
+		    ring_rec_hw(r));
 
 	recfmt_fmt(&o, ",\"nflog\":{\"group\":%u", r->group);
 	if (r->cpu != RING_CPU_UNPINNED)
@@ -253,6 +269,7 @@ int recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct r
 		recfmt_json_str(&o, recfmt_why_str(r->why), SIZE_MAX);
 	}
 	recfmt_fmt(&o, ",\"cap_len\":%u", r->cap_len);
+	recfmt_json_l2(&o, r);
 	if (depth >= RECFMT_DEPTH_L3)
 		recfmt_json_ip(&o, r);
 	if (recfmt_has_l4(r))

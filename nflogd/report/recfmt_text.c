@@ -254,6 +254,7 @@ int recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct r
 		recfmt_text_l4(&o, r);
 		recfmt_text_ip(&o, r);
 	}
+	recfmt_text_l2(&o, r);
 	if (c->kb)
 		recfmt_text_kb(&o, r, c->kb);
 	if (r->status == RING_ST_TRUNCATED || r->status == RING_ST_INVALID)

@@ -1,4 +1,4 @@
-/* ringfmt.h - on-disk layout of the nflogd ring file, format v1.
+/* ringfmt.h - on-disk layout of the nflogd ring file, format v1 (minor 2).
  *
  * Only fixed-width, explicitly padded types live here (and ring_rec_alert_id(),
  * which reads an alert through union ring_slot); every size and offset is pinned by a
@@ -22,7 +22,7 @@
 
 #define RING_MAGIC		"NFLOGRNG"	/* 8 bytes, no NUL stored */
 #define RING_VERSION_MAJOR	1		/* bumped on any incompatible change */
-#define RING_VERSION_MINOR	1		/* bumped when reserved (zero) bytes gain meaning */
+#define RING_VERSION_MINOR	2		/* bumped when reserved (zero) bytes gain meaning */
 
 #define RING_HDR_SIZE		4096u		/* bytes: file header page */
 #define RING_SEGHDR_SIZE	16384u		/* bytes: four pages per segment header */
@@ -33,7 +33,8 @@
 #define RING_IFNAMSIZ		16u		/* IFNAMSIZ, with NUL */
 #define RING_PREFIXES		15u		/* distinct NFLOG prefixes per segment */
 #define RING_PREFIX_LEN		128u		/* bytes, with NUL; nft allows 127 chars */
-#define RING_RAW_LEN		72u		/* bytes of the packet kept per record */
+#define RING_RAW_LEN		56u		/* bytes of the packet kept per record (layout 1) */
+#define RING_RAW_LEN_V0		72u		/* ... in a layout 0 record (minor 0 and 1) */
 #define RING_KB_SLOTS		1024u		/* per-kb-row counters per segment */
 
 enum ring_state {
@@ -218,7 +219,41 @@ enum ring_kind {
 #define RING_TAG_BCAST_DST	(1u << 18)	/* destination is a broadcast address */
 #define RING_TAG_ECHO_LOOP	(1u << 19)	/* UDP between echo/chargen ports */
 #define RING_TAG_BCAST_PING	(1u << 20)	/* ICMP echo request to a broadcast address */
-#define __RING_TAG_COUNT	21
+#define RING_TAG_ND_OFFLINK	(1u << 21)	/* ND/RA/RS/redirect with hop limit != 255: not from the link */
+#define RING_TAG_LL_FORWARDED	(1u << 22)	/* link-local source on a packet being forwarded */
+#define RING_TAG_LINK_CHATTER	(1u << 23)	/* ND/MLD from a link-local source to ff02::/16 */
+#define RING_TAG_RA_UNSOLICITED	(1u << 24)	/* router advertisement to all nodes */
+#define __RING_TAG_COUNT	25
+
+/* ring_klass.l2: what the link-layer header says of the destination. 0 is
+ * what minor 0/1 records hold, and what a record without a hardware header
+ * (output hook, tun, ...) gets: nothing is guessed. Never renumber. */
+enum ring_l2 {
+	RING_L2_UNKNOWN		= 0,	/* no hardware header */
+	RING_L2_HOST		= 1,	/* unicast to the input interface's own address */
+	RING_L2_BROADCAST	= 2,	/* ff:ff:ff:ff:ff:ff */
+	RING_L2_MULTICAST	= 3,	/* group bit set */
+	RING_L2_OTHERHOST	= 4,	/* unicast to another address: promiscuous or bridged */
+	RING_L2_UNICAST		= 5,	/* unicast, the interface's own address unknown */
+	RING_L2_LOOPBACK	= 6,	/* looped back by this host */
+	__RING_L2_MAX,
+};
+
+/* ring_klass.dst_facts / src_facts: what the host's live address table
+ * (localnet/) says of an address. A zero byte without RING_AF_KNOWN means
+ * no table was asked. */
+#define RING_AF_OWN		0x01	/* an address of this host */
+#define RING_AF_SUBNET		0x02	/* inside the prefix of one of its addresses: on-link */
+#define RING_AF_BCAST		0x04	/* the directed broadcast of a local IPv4 prefix */
+#define RING_AF_LIMITED		0x08	/* 255.255.255.255 */
+#define RING_AF_MCAST		0x10	/* a multicast group address */
+#define RING_AF_KNOWN		0x80	/* the address table was there to ask */
+
+/* ring_klass.layout: how a record's tail is laid out. */
+enum ring_layout {
+	RING_LAYOUT_RAW72	= 0,	/* minor 0/1: raw[] runs to byte 255, no hw */
+	RING_LAYOUT_HW		= 1,	/* minor 2: raw[] is 56 bytes, hw at 240 */
+};
 
 /* Classification of one record, written by the capture thread (classify.c). */
 struct ring_klass {
@@ -233,9 +268,27 @@ struct ring_klass {
 	uint8_t	 ttl_initial;		/* 166 guessed initial TTL, 0 = none */
 	uint8_t	 ttl_hops;		/* 167 initial - observed */
 	uint16_t os_hint;		/* 168 ttl row id */
-	uint16_t reserved;		/* 170 */
+	uint8_t	 l2;			/* 170 enum ring_l2 (minor 2) */
+	uint8_t	 dst_facts;		/* 171 RING_AF_* of the destination (minor 2) */
 	uint32_t tags;			/* 172 RING_TAG_* */
-	uint8_t	 reserved2[8];		/* 176 */
+	uint8_t	 src_facts;		/* 176 RING_AF_* of the source (minor 2) */
+	uint8_t	 layout;		/* 177 enum ring_layout, set by the writer */
+	uint8_t	 reserved2[6];		/* 178 */
+};
+
+/* ring_hw.flags */
+#define RING_HWF_DST		0x01	/* dst[] is valid */
+#define RING_HWF_SRC		0x02	/* src[] is valid */
+
+/* The link layer as NFLOG saw it (NFULA_HWTYPE, NFULA_HWLEN, NFULA_HWHEADER,
+ * NFULA_HWADDR), in layout 1 records. Absent on the output hook and on
+ * interfaces without a hardware header (tun, wireguard): type 0. */
+struct ring_hw {
+	uint16_t type;			/* 240 ARPHRD_* of the input device, 0 = none */
+	uint8_t	 hdr_len;		/* 242 its link-layer header length (NFULA_HWLEN) */
+	uint8_t	 flags;			/* 243 RING_HWF_* */
+	uint8_t	 dst[6];		/* 244 Ethernet destination */
+	uint8_t	 src[6];		/* 250 Ethernet source (or NFULA_HWADDR) */
 };
 
 #define RING_PREFIX_NONE	0xff	/* prefix_id: no prefix / table full */
@@ -292,7 +345,24 @@ struct ring_rec {
 	uint8_t	 inner_daddr[16];	/* 136 */
 	struct ring_klass klass;	/* 152 classification */
 	uint8_t	 raw[RING_RAW_LEN];	/* 184 first bytes of the L3 packet */
+	struct ring_hw hw;		/* 240 link layer (layout 1; raw bytes in layout 0) */
 };
+
+/* ring_rec_raw - the raw packet bytes of a record of either layout (a
+ * layout 0 record's raw bytes run on over where hw is now); *max gets how
+ * many raw_len may claim. Byte access through an unsigned char pointer may
+ * span members of one object (C11 6.5p7). */
+static inline const uint8_t *ring_rec_raw(const struct ring_rec *r, size_t *max)
+{
+	*max = r->klass.layout == RING_LAYOUT_HW ? RING_RAW_LEN : RING_RAW_LEN_V0;
+	return (const uint8_t *)r + offsetof(struct ring_rec, raw);
+}
+
+/* ring_rec_hw - the record's link-layer facts, NULL in a layout 0 record. */
+static inline const struct ring_hw *ring_rec_hw(const struct ring_rec *r)
+{
+	return r->klass.layout == RING_LAYOUT_HW ? &r->hw : NULL;
+}
 
 /* ring_alert.type: what the correlator found. Stored on disk: never renumber. */
 enum ring_alert_type {
@@ -415,6 +485,12 @@ _Static_assert(sizeof(struct ring_rec) == RING_REC_SIZE, "ring_rec size");
 _Static_assert(offsetof(struct ring_rec, saddr) == 88, "saddr offset");
 _Static_assert(offsetof(struct ring_rec, klass) == 152, "klass offset");
 _Static_assert(offsetof(struct ring_rec, raw) == 184, "raw offset");
+_Static_assert(offsetof(struct ring_rec, hw) == 240, "hw offset");
+_Static_assert(sizeof(struct ring_hw) == 16, "ring_hw size");
+_Static_assert(offsetof(struct ring_rec, hw) + sizeof(struct ring_hw) ==
+	       offsetof(struct ring_rec, raw) + RING_RAW_LEN_V0, "layout 0 raw ends where hw ends");
+_Static_assert(offsetof(struct ring_klass, l2) == 170 - 152, "l2 offset");
+_Static_assert(offsetof(struct ring_klass, layout) == 177 - 152, "layout offset");
 _Static_assert((RING_REC_SIZE & (RING_REC_SIZE - 1)) == 0, "record size power of two");
 
 #endif

@@ -22,6 +22,7 @@
 #include <libnetfilter_log/libnetfilter_log.h>
 
 #include "classify/classify.h"
+#include "localnet/addrtab.h"
 #include "util/crc32c.h"
 #include "capture/decode.h"
 #include "classify/kb.h"
@@ -65,6 +66,8 @@ static struct micro {
 	uint16_t		 direct[65536];	/* baseline: row + 1 per TCP dst port, 0 = none */
 	const struct kb		*kb;
 	struct classify		*cls;
+	struct addrtab		*local;		/* a typical host's address table */
+	struct ring_hw		 hw;		/* the Ethernet header of every packet */
 	struct ring		*ring;
 	struct ring_reader	*rr;
 	struct ring_writer	 w;
@@ -75,6 +78,46 @@ static struct micro {
 	uint8_t			 nl[64 * 256];
 	const struct nlmsghdr	*nlh[64];
 } m;
+
+/* A host with two interfaces: 192.0.2.1/24 and 2001:db8::1/64 on one,
+ * 198.51.100.1/26, 10.0.0.1/8 and fe80::1/64 on the other; the packets go
+ * to 192.0.2.1 in frames to the first one's MAC. */
+static struct addrtab *micro_local(void)
+{
+	static const uint8_t mac2[6] = { 2, 0, 0, 0, 0, 2 }, mac3[6] = { 2, 0, 0, 0, 0, 3 };
+	static const struct { unsigned family, plen, ifindex; uint8_t a[16]; } addrs[] = {
+		{ 4, 24, 2, { 192, 0, 2, 1 } }, { 6, 64, 2, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } },
+		{ 4, 26, 3, { 198, 51, 100, 1 } }, { 4, 8, 3, { 10, 0, 0, 1 } },
+		{ 6, 64, 3, { 0xfe, 0x80, [15] = 1 } },
+	};
+	struct addrtab_build *b = addrtab_build_new();
+	struct addrtab *t;
+	size_t i;
+
+	if (!b)
+		return NULL;
+	addrtab_build_link(b, true, 2, mac2, 6, 0, "eth0");
+	addrtab_build_link(b, true, 3, mac3, 6, 0, "eth1");
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		addrtab_build_addr(b, true, addrs[i].family, addrs[i].a, addrs[i].plen,
+				   addrs[i].ifindex, NULL);
+	t = addrtab_freeze(b);
+	addrtab_build_free(b);
+	m.hw.type = 1;			/* ARPHRD_ETHER */
+	m.hw.hdr_len = 14;
+	m.hw.flags = RING_HWF_DST | RING_HWF_SRC;
+	memcpy(m.hw.dst, mac2, 6);
+	memcpy(m.hw.src, mac3, 6);
+	return t;
+}
+
+/* What the capture thread adds from the NFLOG message after the decode. */
+static inline void micro_link(struct pkt *p)
+{
+	p->hw = m.hw;
+	p->ifindex_in = 2;
+	p->hook = 1;
+}
 
 /* One NFULNL_MSG_PACKET: header, prefix, in-interface, hardware address,
  * timestamp, hardware type/length/header, sequence number, 40-byte payload. */
@@ -201,9 +244,12 @@ static void micro_path_pkt(const uint8_t *pkt)
 	struct pkt p;
 
 	decode_packet(pkt, 40, 4, &p);
+	micro_link(&p);
 	rec = ring_reserve(&m.w);
 	ring_rec_clear(rec);
-	classify_packet(m.cls, &p, &rec->klass);
+	classify_packet(m.cls, m.local, &p, &rec->klass);
+	rec->klass.layout = RING_LAYOUT_HW;
+	rec->hw = p.hw;
 	rec->kind = RING_KIND_DROP;
 	rec->family = p.family;
 	rec->proto = p.proto;
@@ -266,7 +312,8 @@ static inline void micro_op(enum micro_opid op, uint32_t i)
 		break;
 	case OP_CLASSIFY:
 		decode_packet(m.pkts[i & 255], 40, 4, &p);
-		micro_sink += (uint64_t)classify_packet(m.cls, &p, &k) + k.verdict;
+		micro_link(&p);
+		micro_sink += (uint64_t)classify_packet(m.cls, m.local, &p, &k) + k.verdict;
 		break;
 	case OP_CRC:
 		m.rec.ts_ns = i;
@@ -321,7 +368,8 @@ static int micro_setup(void)
 
 	m.kb = kb_builtin();
 	m.cls = classify_new(m.kb);
-	if (!m.cls)
+	m.local = micro_local();
+	if (!m.cls || !m.local)
 		return -1;
 	/* A mix: known service ports, trojan ports, ranges and misses. */
 	for (n = 0; n < 256; n++) {
@@ -389,6 +437,7 @@ static void micro_teardown(void)
 	ring_close(m.ring);
 	unlink(m.path);
 	classify_free(m.cls);
+	addrtab_free(m.local);
 }
 
 int main(int argc, char **argv)

@@ -72,6 +72,21 @@ static inline int nflogmsg_parse_ref(const struct nlmsghdr *nlh, struct nflog_ms
 		m->ifindex_out = ntohl(mnl_attr_get_u32(tb[NFULA_IFINDEX_OUTDEV]));
 	if (tb[NFULA_MARK])
 		m->mark = ntohl(mnl_attr_get_u32(tb[NFULA_MARK]));
+	if (tb[NFULA_HWTYPE])
+		m->hw_type = ntohs(mnl_attr_get_u16(tb[NFULA_HWTYPE]));
+	if (tb[NFULA_HWLEN])
+		m->hw_len = ntohs(mnl_attr_get_u16(tb[NFULA_HWLEN]));
+	if (tb[NFULA_HWHEADER]) {
+		m->hw_header = mnl_attr_get_payload(tb[NFULA_HWHEADER]);
+		m->hw_header_len = mnl_attr_get_payload_len(tb[NFULA_HWHEADER]);
+	}
+	if (tb[NFULA_HWADDR]) {
+		const struct nfulnl_msg_packet_hw *hw = mnl_attr_get_payload(tb[NFULA_HWADDR]);
+		uint16_t n = ntohs(hw->hw_addrlen);
+
+		m->hw_addr_len = n < 8 ? n : 8;
+		memcpy(m->hw_addr, hw->hw_addr, 8);
+	}
 	return 0;
 }
 
@@ -83,7 +98,10 @@ static inline bool nflogmsg_same(const struct nflog_msg *a, const struct nflog_m
 	       a->ts_ns == b->ts_ns && a->seq == b->seq && a->have_seq == b->have_seq &&
 	       a->ifindex_in == b->ifindex_in && a->ifindex_out == b->ifindex_out &&
 	       a->mark == b->mark && a->hw_protocol == b->hw_protocol &&
-	       a->hook == b->hook && a->family == b->family;
+	       a->hook == b->hook && a->family == b->family && a->hw_type == b->hw_type &&
+	       a->hw_len == b->hw_len && a->hw_header == b->hw_header &&
+	       a->hw_header_len == b->hw_header_len && a->hw_addr_len == b->hw_addr_len &&
+	       !memcmp(a->hw_addr, b->hw_addr, sizeof(a->hw_addr));
 }
 
 #endif

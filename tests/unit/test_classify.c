@@ -1,28 +1,60 @@
-/* test_classify.c - classification of hand-built packets against the built-in kb. */
+/* test_classify.c - classification of hand-built packets against the built-in kb and a host address table. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <netinet/in.h>
 #include <string.h>
+
+#include <linux/if_arp.h>
+#include <linux/netfilter.h>	/* after netinet/in.h */
 
 #include "classify/classify.h"
 #include "classify/kb.h"
+#include "localnet/addrtab.h"
 
 static struct classify *cls;
+static struct addrtab *local;		/* the host of these tests, below */
+static const uint8_t own_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+
+/* ifindex 2 (MAC own_mac): 192.0.2.1/24, 10.20.0.1/16, 203.0.113.1/27,
+ * 2001:db8::1/64. */
+static struct addrtab *test_table(void)
+{
+	static const struct { unsigned family, plen; uint8_t a[16]; } addrs[] = {
+		{ 4, 24, { 192, 0, 2, 1 } }, { 4, 16, { 10, 20, 0, 1 } },
+		{ 4, 27, { 203, 0, 113, 1 } },
+		{ 6, 64, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } },
+	};
+	struct addrtab_build *b = addrtab_build_new();
+	struct addrtab *t;
+	size_t i;
+
+	if (!b)
+		return NULL;
+	addrtab_build_link(b, true, 2, own_mac, 6, 0, "eth0");
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		addrtab_build_addr(b, true, addrs[i].family, addrs[i].a, addrs[i].plen, 2, NULL);
+	t = addrtab_freeze(b);
+	addrtab_build_free(b);
+	return t;
+}
 
 static int setup(void **state)
 {
 	(void)state;
 	cls = classify_new(kb_builtin());
-	return cls ? 0 : -1;
+	local = test_table();
+	return cls && local ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
 	classify_free(cls);
+	addrtab_free(local);
 	return 0;
 }
 
@@ -57,7 +89,7 @@ static struct pkt mk(uint8_t proto, uint16_t sport, uint16_t dport)
 
 static uint32_t tags_of(const struct pkt *p, struct ring_klass *k)
 {
-	classify_packet(cls, p, k);
+	classify_packet(cls, local, p, k);
 	return k->tags;
 }
 
@@ -102,7 +134,7 @@ static void test_port_rows(void **state)
 
 	(void)state;
 	assert_non_null(row);
-	slot = classify_packet(cls, &p, &k);
+	slot = classify_packet(cls, local, &p, &k);
 	assert_int_equal(k.kb_id, row->id);
 	assert_int_equal(k.kb_dport, row->id);
 	assert_int_equal(k.category, row->category);
@@ -272,7 +304,7 @@ static void test_every_address_class(void **state)
 			p.saddr[15] |= 1;
 		if (row->family == 6)
 			memcpy(p.daddr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
-		classify_packet(cls, &p, &k);
+		classify_packet(cls, local, &p, &k);
 		if (kb_addr_lookup(kb, row->family, p.saddr) != row)
 			continue;	/* a longer prefix inside this one took the host */
 		assert_int_equal(k.src_class, row->id);
@@ -295,7 +327,7 @@ static void test_ttl(void **state)
 		struct pkt p = mk(6, 40000, 80);
 
 		p.ttl = cases[i].ttl;
-		classify_packet(cls, &p, &k);
+		classify_packet(cls, local, &p, &k);
 		assert_int_equal(k.ttl_initial, cases[i].initial);
 		assert_int_equal(k.ttl_hops, cases[i].hops);
 		assert_int_equal(!!(k.tags & RING_TAG_CRAFTED_TTL), cases[i].crafted);
@@ -313,7 +345,7 @@ static void test_icmp(void **state)
 	(void)state;
 	p.icmp_type = 3;
 	p.icmp_code = 4;
-	slot = classify_packet(cls, &p, &k);
+	slot = classify_packet(cls, local, &p, &k);
 	assert_int_equal(k.kb_icmp, kb_icmp_lookup(kb, 4, 3, 4)->id);
 	assert_int_equal(k.verdict, KB_VERDICT_EXPECTED);
 	assert_true(slot >= 0);
@@ -326,7 +358,7 @@ static void test_icmp(void **state)
 	p = mk(58, 0, 0);
 	p.family = 6;
 	p.icmp_type = 2;
-	classify_packet(cls, &p, &k);
+	classify_packet(cls, local, &p, &k);
 	assert_int_equal(k.kb_icmp, kb_icmp_lookup(kb, 6, 2, 0)->id);
 	assert_int_equal(k.verdict, KB_VERDICT_EXPECTED);
 }
@@ -339,7 +371,7 @@ static void test_not_ip(void **state)
 	(void)state;
 	memset(&p, 0, sizeof(p));
 	memset(&k, 0xa5, sizeof(k));
-	assert_int_equal(classify_packet(cls, &p, &k), -1);
+	assert_int_equal(classify_packet(cls, local, &p, &k), -1);
 	assert_int_equal(k.tags, 0);
 	assert_int_equal(k.kb_id, 0);
 	assert_int_equal(k.verdict, KB_VERDICT_UNKNOWN);
@@ -354,9 +386,136 @@ static void test_fragment(void **state)
 	(void)state;
 	p.ip_flags = RING_IPF_FRAGMENT;
 	p.tcp_flags = 0;
-	classify_packet(cls, &p, &k);
+	classify_packet(cls, local, &p, &k);
 	assert_int_equal(k.kb_id, 0);
 	assert_false(k.tags & (RING_TAG_PORT_ZERO | RING_TAG_SCAN_NULL));
+}
+
+/* An Ethernet header the kernel gave: from 02:00:00:00:00:99 to dst. */
+static void eth(struct pkt *p, const uint8_t dst[6])
+{
+	static const uint8_t src[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+
+	p->hw.type = ARPHRD_ETHER;
+	p->hw.hdr_len = 14;
+	p->hw.flags = RING_HWF_DST | RING_HWF_SRC;
+	memcpy(p->hw.dst, dst, 6);
+	memcpy(p->hw.src, src, 6);
+	p->ifindex_in = 2;
+}
+
+/* Broadcast is what the link layer or the address table says, never a
+ * last octet: .255 inside a /16 is a host, a /27's .31 is its broadcast. */
+static void test_broadcast_from_facts(void **state)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x42 };
+	struct ring_klass k;
+	struct pkt p;
+
+	(void)state;
+	p = mk(17, 40000, 7);
+	v4(p.daddr, 10, 20, 3, 255);
+	eth(&p, own_mac);
+	assert_false(tags_of(&p, &k) & (RING_TAG_BCAST_DST | RING_TAG_FRAGGLE));
+	assert_int_equal(k.l2, RING_L2_HOST);
+	assert_int_equal(k.dst_facts, RING_AF_KNOWN | RING_AF_SUBNET);
+
+	v4(p.daddr, 203, 0, 113, 31);
+	assert_true(tags_of(&p, &k) & RING_TAG_BCAST_DST);
+	assert_true(k.tags & RING_TAG_FRAGGLE);
+	assert_int_equal(k.dst_facts, RING_AF_KNOWN | RING_AF_SUBNET | RING_AF_BCAST);
+	v4(p.daddr, 203, 0, 113, 63);		/* outside the /27: a remote .63 */
+	assert_false(tags_of(&p, &k) & RING_TAG_BCAST_DST);
+	assert_int_equal(k.dst_facts, RING_AF_KNOWN);
+
+	v4(p.daddr, 192, 0, 2, 1);		/* own address, in an L2 broadcast */
+	eth(&p, bcast);
+	assert_true(tags_of(&p, &k) & RING_TAG_BCAST_DST);
+	assert_int_equal(k.l2, RING_L2_BROADCAST);
+	assert_int_equal(k.dst_facts, RING_AF_KNOWN | RING_AF_OWN | RING_AF_SUBNET);
+	eth(&p, other);
+	tags_of(&p, &k);
+	assert_int_equal(k.l2, RING_L2_OTHERHOST);
+	p.ifindex_in = 7;			/* an interface the table lacks */
+	tags_of(&p, &k);
+	assert_int_equal(k.l2, RING_L2_UNICAST);
+
+	/* Without a table nothing but 255.255.255.255 and L2 is known. */
+	p = mk(17, 40000, 7);
+	v4(p.daddr, 192, 0, 2, 255);
+	classify_packet(cls, NULL, &p, &k);
+	assert_false(k.tags & RING_TAG_BCAST_DST);
+	assert_int_equal(k.l2, RING_L2_UNKNOWN);
+	assert_int_equal(k.dst_facts, 0);
+	v4(p.daddr, 255, 255, 255, 255);
+	classify_packet(cls, NULL, &p, &k);
+	assert_true(k.tags & RING_TAG_BCAST_DST);
+	assert_int_equal(k.dst_facts, RING_AF_LIMITED);
+	v4(p.daddr, 224, 0, 0, 251);
+	classify_packet(cls, NULL, &p, &k);
+	assert_int_equal(k.dst_facts, RING_AF_MCAST);
+	assert_false(k.tags & RING_TAG_BCAST_DST);
+}
+
+static struct pkt icmp6(uint8_t type, uint8_t hlim, const uint8_t src[16], const uint8_t dst[16])
+{
+	struct pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.family = 6;
+	p.proto = 58;
+	p.icmp_type = type;
+	p.ttl = hlim;
+	memcpy(p.saddr, src, 16);
+	memcpy(p.daddr, dst, 16);
+	return p;
+}
+
+/* RFC 4861: ND at hop limit 255 only; link-local never routed. */
+static void test_ipv6_link(void **state)
+{
+	static const uint8_t ll[16] = { 0xfe, 0x80, [15] = 7 };
+	static const uint8_t gua[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
+	static const uint8_t own[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t snm[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff, [15] = 1 };
+	struct ring_klass k;
+	struct pkt p;
+	uint8_t t;
+
+	(void)state;
+	for (t = 133; t <= 137; t++) {
+		p = icmp6(t, 64, gua, own);
+		assert_true(tags_of(&p, &k) & RING_TAG_ND_OFFLINK);
+		assert_true(k.verdict >= KB_VERDICT_SUSPICIOUS);
+		p.ttl = 255;
+		assert_false(tags_of(&p, &k) & RING_TAG_ND_OFFLINK);
+	}
+	p = icmp6(128, 64, gua, own);		/* echo: any hop limit */
+	assert_false(tags_of(&p, &k) & RING_TAG_ND_OFFLINK);
+
+	p = icmp6(135, 255, ll, snm);
+	assert_int_equal(tags_of(&p, &k) & (RING_TAG_LINK_CHATTER | RING_TAG_ND_OFFLINK),
+			 RING_TAG_LINK_CHATTER);
+	assert_int_equal(k.dst_facts & RING_AF_MCAST, RING_AF_MCAST);
+	p = icmp6(143, 1, ll, snm);		/* MLDv2 report */
+	assert_true(tags_of(&p, &k) & RING_TAG_LINK_CHATTER);
+	p = icmp6(134, 255, ll, all_nodes);
+	assert_true(tags_of(&p, &k) & RING_TAG_RA_UNSOLICITED);
+	p = icmp6(134, 255, ll, own);		/* solicited: unicast */
+	assert_false(tags_of(&p, &k) & RING_TAG_RA_UNSOLICITED);
+
+	p = icmp6(128, 64, ll, gua);
+	p.hook = NF_INET_FORWARD;
+	assert_true(tags_of(&p, &k) & RING_TAG_LL_FORWARDED);
+	p.hook = NF_INET_LOCAL_IN;
+	assert_false(tags_of(&p, &k) & RING_TAG_LL_FORWARDED);
+
+	p = icmp6(128, 64, gua, own);
+	tags_of(&p, &k);
+	assert_int_equal(k.dst_facts, RING_AF_KNOWN | RING_AF_OWN | RING_AF_SUBNET);
+	assert_int_equal(k.src_facts, RING_AF_KNOWN | RING_AF_SUBNET);
 }
 
 int main(void)
@@ -372,6 +531,8 @@ int main(void)
 		cmocka_unit_test(test_icmp),
 		cmocka_unit_test(test_not_ip),
 		cmocka_unit_test(test_fragment),
+		cmocka_unit_test(test_broadcast_from_facts),
+		cmocka_unit_test(test_ipv6_link),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -36,7 +36,7 @@ static void test_file_hdr(void **state)
 	uint8_t h[PCAPOUT_FILE_HDR];
 
 	memset(h, 0xee, sizeof(h));
-	pcapout_file_hdr(h, RING_RAW_LEN, PCAPOUT_LINKTYPE_RAW);
+	pcapout_file_hdr(h, RING_RAW_LEN_V0, PCAPOUT_LINKTYPE_RAW);
 	assert_int_equal(get32(h), 0xa1b23c4d);
 	assert_int_equal(get16(h + 4), 2);
 	assert_int_equal(get16(h + 6), 4);
@@ -109,8 +109,14 @@ static void test_refused(void **state)
 	r.raw_len = 0;				/* NFLOG delivered no payload */
 	assert_int_equal(pcapout_rec_hdr(h, &r), -EINVAL);
 	r = v4_syn();
-	r.raw_len = RING_RAW_LEN + 1;		/* damaged */
+	r.raw_len = RING_RAW_LEN_V0 + 1;	/* damaged */
 	assert_int_equal(pcapout_rec_hdr(h, &r), -EINVAL);
+	r.raw_len = RING_RAW_LEN_V0;		/* a layout 0 record holds 72 */
+	assert_int_equal(pcapout_rec_hdr(h, &r), RING_RAW_LEN_V0);
+	r.klass.layout = RING_LAYOUT_HW;	/* ... a layout 1 record only 56 */
+	assert_int_equal(pcapout_rec_hdr(h, &r), -EINVAL);
+	r.raw_len = RING_RAW_LEN;
+	assert_int_equal(pcapout_rec_hdr(h, &r), RING_RAW_LEN);
 	r = v4_syn();
 	r.family = 0;				/* not IP */
 	assert_int_equal(pcapout_rec_hdr(h, &r), -EINVAL);

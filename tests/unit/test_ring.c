@@ -303,6 +303,7 @@ static void rec_fill(struct ring_rec *r, uint64_t idx)
 	memset(r->inner_daddr, B(38), sizeof(r->inner_daddr));
 	memset(&r->klass, B(39), sizeof(r->klass));
 	memset(r->raw, B(40), sizeof(r->raw));
+	memset(&r->hw, B(41), sizeof(r->hw));
 	r->raw[0] = (uint8_t)(idx | 1);
 #undef B
 #undef W

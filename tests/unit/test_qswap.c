@@ -1,4 +1,4 @@
-/* test_clsswap.c - the classifier swap (nflogd/classify/clsswap.h): an old classifier
+/* test_qswap.c - the swap of a shared object (nflogd/util/qswap.h): an old one
  * is reported free only after every reader passed a quiescent point after
  * the publish; exited readers never hold it back; readers see the new one
  * after their next quiescent point. A threaded run checks that a reader
@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "classify/clsswap.h"
+#include "util/qswap.h"
 
-static struct clsswap sw;
+static struct qswap sw;
 
 static void test_sequence(void **state)
 {
@@ -24,26 +24,26 @@ static void test_sequence(void **state)
 	uint64_t t;
 
 	(void)state;
-	clsswap_init(&sw, (const struct classify *)&a, 3);
-	assert_ptr_equal(clsswap_get(&sw), &a);
-	t = clsswap_publish(&sw, (const struct classify *)&b);
+	qswap_init(&sw, &a, 3);
+	assert_ptr_equal(qswap_get(&sw), &a);
+	t = qswap_publish(&sw, &b);
 	assert_int_equal(t, 1);
-	assert_ptr_equal(clsswap_get(&sw), &b);
-	assert_false(clsswap_passed(&sw, t));
-	clsswap_quiescent(&sw, 0);
-	clsswap_quiescent(&sw, 1);
-	assert_false(clsswap_passed(&sw, t));
-	clsswap_offline(&sw, 2);
-	assert_true(clsswap_passed(&sw, t));
-	t = clsswap_publish(&sw, (const struct classify *)&a);
-	assert_false(clsswap_passed(&sw, t));
-	clsswap_quiescent(&sw, 0);
-	clsswap_quiescent(&sw, 1);
-	assert_true(clsswap_passed(&sw, t));
+	assert_ptr_equal(qswap_get(&sw), &b);
+	assert_false(qswap_passed(&sw, t));
+	qswap_quiescent(&sw, 0);
+	qswap_quiescent(&sw, 1);
+	assert_false(qswap_passed(&sw, t));
+	qswap_offline(&sw, 2);
+	assert_true(qswap_passed(&sw, t));
+	t = qswap_publish(&sw, &a);
+	assert_false(qswap_passed(&sw, t));
+	qswap_quiescent(&sw, 0);
+	qswap_quiescent(&sw, 1);
+	assert_true(qswap_passed(&sw, t));
 }
 
 /* Objects a reader checks while "using" them; the writer poisons one once
- * clsswap_passed() says it is free. */
+ * qswap_passed() says it is free. */
 struct obj {
 	int	alive;
 };
@@ -57,15 +57,15 @@ static void *reader(void *arg)
 	uint32_t i = (uint32_t)(uintptr_t)arg;
 
 	while (!__atomic_load_n(&stop_readers, __ATOMIC_RELAXED)) {
-		const struct obj *o = (const struct obj *)(const void *)clsswap_get(&sw);
+		const struct obj *o = (const struct obj *)qswap_get(&sw);
 		int k;
 
 		for (k = 0; k < 100; k++)
 			if (!__atomic_load_n(&o->alive, __ATOMIC_RELAXED))
 				__atomic_store_n(&bad, 1, __ATOMIC_RELAXED);
-		clsswap_quiescent(&sw, i);
+		qswap_quiescent(&sw, i);
 	}
-	clsswap_offline(&sw, i);
+	qswap_offline(&sw, i);
 	return NULL;
 }
 
@@ -78,15 +78,15 @@ static void test_threads(void **state)
 	(void)state;
 	for (i = 0; i < OBJS; i++)
 		objs[i].alive = 1;
-	clsswap_init(&sw, (const struct classify *)(const void *)&objs[0], READERS);
+	qswap_init(&sw, &objs[0], READERS);
 	for (i = 0; i < READERS; i++)
 		assert_int_equal(pthread_create(&tid[i], NULL, reader, (void *)(uintptr_t)i), 0);
 	for (i = 1; i < 2000; i++) {
 		size_t next = i % OBJS;
 
 		__atomic_store_n(&objs[next].alive, 1, __ATOMIC_RELAXED);
-		t = clsswap_publish(&sw, (const struct classify *)(const void *)&objs[next]);
-		while (!clsswap_passed(&sw, t))
+		t = qswap_publish(&sw, &objs[next]);
+		while (!qswap_passed(&sw, t))
 			sched_yield();
 		__atomic_store_n(&objs[cur].alive, 0, __ATOMIC_RELAXED);	/* "free" */
 		cur = next;
