@@ -12,7 +12,8 @@
 #   - nflogd on group 20 with the smallest ring (16 records per segment), copied after
 #     each group of probes (-> fuzz_ringread, drops and alerts).
 # The captures are kept in tests/fuzz/pcap/; tests/fuzz/pcap2corpus.py turns them into
-# seeds, with truncated and damaged variants. The kb parser's seeds come from kb/.
+# seeds, with truncated and damaged variants. The kb parser's seeds come from kb/, the
+# rtnetlink parser's from tests/fuzz/rtnl2corpus.py and the target namespace's kernel.
 # Only documentation addresses, only inside the namespaces made here.
 
 # shellcheck source=tests/netns/lib.sh
@@ -128,6 +129,11 @@ for r in "$NL_TMP"/ring*.ring; do rings+=(--ring "$r"); done
 python3 "$HERE/pcap2corpus.py" --pcap "$HERE/pcap" "${rings[@]}" "$NL_TMP/corpus" ||
 	nl_die "pcap2corpus.py failed"
 
+# rtnetlink (fuzz_rtnlmsg): hand-made messages, and the target namespace's links and
+# addresses as its kernel dumps them.
+ip netns exec "$NS_TGT" python3 "$HERE/rtnl2corpus.py" --live "$NL_TMP/corpus/fuzz_rtnlmsg" ||
+	nl_die "rtnl2corpus.py failed"
+
 # The kb parser: data[0] % 8 picks the table (kbparse.h order), 5-7 mean local.kb. Big
 # tables are cut at a line boundary: short seeds mutate faster, the rows repeat anyway.
 k=$NL_TMP/corpus/fuzz_kbparse
@@ -143,7 +149,7 @@ printf '\006addr\t30002\t203.0.113.0/24\tpartner\texpected\tlocal\tPartner netwo
 printf '\007# comment\n\nport\t30003\tboth\t9000-9010\tsrc\t-\tapp\tnoise\tlocal\tRange\tA range row\n' >"$k/local-range"
 
 # Inputs that once crashed a target (regress-*) stay: they guard the fix.
-for t in fuzz_decode fuzz_nflogmsg fuzz_ringread fuzz_explain fuzz_kbparse; do
+for t in fuzz_decode fuzz_nflogmsg fuzz_ringread fuzz_explain fuzz_kbparse fuzz_rtnlmsg; do
 	find "$HERE/corpus/$t" -name 'regress-*' -exec cp {} "$NL_TMP/corpus/$t/" \; 2>/dev/null
 	rm -rf "${HERE:?}/corpus/$t"
 	mkdir -p "$HERE/corpus"

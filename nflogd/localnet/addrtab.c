@@ -1,0 +1,509 @@
+/* addrtab.c - the host's address table: a builder kept in step with rtnetlink, frozen into a hash for the packet path.
+ *
+ * The builder is a plain list of addresses (each once, in arrival order) and
+ * a list of links sorted by ifindex. Prefixes are not stored there: a freeze
+ * derives them from every address that holds one, so the list itself is the
+ * reference count (10.0.0.0/24 on two interfaces, or held by two addresses,
+ * lives until the last of them goes).
+ *
+ * The snapshot is one open-addressing hash (linear probing, load <= 1/2)
+ * keyed by (family, plen, address masked to plen):
+ *
+ *   (4, 32, 192.0.2.7)   -> OWN,   ifindex 2     every address, full length
+ *   (4, 32, 192.0.2.255) -> BCAST, ifindex 2     directed broadcasts (IPv4)
+ *   (4, 24, 192.0.2.0)   -> SUBNET, ifindex 2    every prefix shorter than that
+ *
+ * and per family the distinct prefix lengths present, longest first. A
+ * lookup probes the full length, then each prefix length in turn until one
+ * matches: a host with one IPv4 and one IPv6 prefix pays two probes. The
+ * hash seed mixes the table's address: the keys are the admin's, and what a
+ * sender controls (the looked-up address) can at worst hit the longest run.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "localnet/addrtab.h"
+#include "util/mix.h"
+
+/* One address as rtnetlink gave it. */
+struct addrtab_baddr {
+	uint8_t		 family;	/* 4 or 6 */
+	uint8_t		 plen;
+	uint8_t		 has_bcast;
+	uint8_t		 bcast[4];
+	uint32_t	 ifindex;
+	uint8_t		 addr[16];	/* IPv4: 4 bytes, then zeros */
+};
+
+struct addrtab_blink {
+	uint32_t	 ifindex;
+	unsigned	 flags;		/* IFF_*: kept for the callers to come, not in snapshots */
+	uint8_t		 hwlen;
+	uint8_t		 hw[ADDRTAB_HWADDR_MAX];
+	char		 name[ADDRTAB_IFNAME_MAX];
+};
+
+struct addrtab_build {
+	struct addrtab_baddr	*addr;	/* [ADDRTAB_ADDRS_MAX] */
+	size_t			 naddr;
+	struct addrtab_blink	*link;	/* [ADDRTAB_LINKS_MAX], sorted by ifindex */
+	size_t			 nlink;
+	struct addrtab_counts	 counts;
+	uint64_t		 gen;
+};
+
+/* A hash slot; family 0 marks an empty one. */
+struct addrtab_slot {
+	uint8_t		 family;
+	uint8_t		 plen;
+	uint8_t		 facts;
+	uint32_t	 ifindex;
+	uint8_t		 key[16];
+};
+
+struct addrtab_hw {
+	uint32_t	 ifindex;
+	uint8_t		 hwlen;
+	uint8_t		 hw[ADDRTAB_HWADDR_MAX];
+};
+
+struct addrtab {
+	struct addrtab_slot	*slot;
+	size_t			 mask;		/* slots - 1, a power of two minus one */
+	uint64_t		 seed;
+	uint8_t			 nplen[2];	/* [0] IPv4, [1] IPv6 */
+	uint8_t			 plens[2][128];	/* prefix lengths below the full one, descending */
+	struct addrtab_addr	*addr;
+	size_t			 naddr;
+	struct addrtab_hw	*link;		/* sorted by ifindex */
+	size_t			 nlink;
+};
+
+static inline unsigned addrtab_bits(unsigned family)
+{
+	return family == 4 ? 32u : 128u;
+}
+
+/* Clear key's bits from plen on; nbytes is 4 or 16. */
+static inline void addrtab_mask(uint8_t key[16], unsigned plen, unsigned nbytes)
+{
+	unsigned i;
+
+	for (i = plen / 8; i < nbytes; i++)
+		key[i] = i == plen / 8 ? (uint8_t)(key[i] & (0xff00u >> (plen % 8))) : 0;
+}
+
+/* ---- the builder ---- */
+
+struct addrtab_build *addrtab_build_new(void)
+{
+	struct addrtab_build *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->addr = calloc(ADDRTAB_ADDRS_MAX, sizeof(*b->addr));
+	b->link = calloc(ADDRTAB_LINKS_MAX, sizeof(*b->link));
+	if (!b->addr || !b->link) {
+		addrtab_build_free(b);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return b;
+}
+
+void addrtab_build_free(struct addrtab_build *b)
+{
+	if (!b)
+		return;
+	free(b->addr);
+	free(b->link);
+	free(b);
+}
+
+void addrtab_build_reset(struct addrtab_build *b)
+{
+	b->naddr = 0;
+	b->nlink = 0;
+	b->gen++;
+}
+
+const struct addrtab_counts *addrtab_build_counts(const struct addrtab_build *b)
+{
+	return &b->counts;
+}
+
+void addrtab_build_note_bad(struct addrtab_build *b, unsigned n)
+{
+	b->counts.bad_msg += n;
+}
+
+uint64_t addrtab_build_gen(const struct addrtab_build *b)
+{
+	return b->gen;
+}
+
+static struct addrtab_baddr *addrtab_build_find(struct addrtab_build *b, const struct addrtab_baddr *a)
+{
+	size_t i;
+
+	/* Linear: adds come from rtnetlink, not from packets, and a full dump
+	 * of ADDRTAB_ADDRS_MAX addresses costs a few milliseconds. */
+	for (i = 0; i < b->naddr; i++) {
+		struct addrtab_baddr *e = &b->addr[i];
+
+		if (e->family == a->family && e->plen == a->plen && e->ifindex == a->ifindex &&
+		    memcmp(e->addr, a->addr, sizeof(e->addr)) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+int addrtab_build_addr(struct addrtab_build *b, bool add, unsigned family, const uint8_t addr[16],
+		       unsigned plen, uint32_t ifindex, const uint8_t *bcast4)
+{
+	struct addrtab_baddr a = { .family = (uint8_t)family, .ifindex = ifindex };
+	struct addrtab_baddr *e;
+
+	if ((family != 4 && family != 6) || !addr || plen > addrtab_bits(family)) {
+		errno = EINVAL;
+		return -1;
+	}
+	a.plen = (uint8_t)plen;
+	memcpy(a.addr, addr, family == 4 ? 4 : 16);
+	/* 0.0.0.0 is what the kernel's ifa_broadcast holds when none was set. */
+	if (family == 4 && bcast4 && (bcast4[0] | bcast4[1] | bcast4[2] | bcast4[3])) {
+		a.has_bcast = 1;
+		memcpy(a.bcast, bcast4, 4);
+	}
+	e = addrtab_build_find(b, &a);
+	if (!add) {
+		if (!e) {
+			b->counts.ignored++;
+			return 0;
+		}
+		memmove(e, e + 1, (size_t)(b->addr + b->naddr - (e + 1)) * sizeof(*e));
+		b->naddr--;
+		b->gen++;
+		return 0;
+	}
+	if (e) {
+		/* The kernel repeats RTM_NEWADDR for every lifetime or flag
+		 * change: only a new broadcast alters a snapshot. */
+		if (e->has_bcast != a.has_bcast || memcmp(e->bcast, a.bcast, 4) != 0) {
+			*e = a;
+			b->gen++;
+		}
+		return 0;
+	}
+	if (b->naddr == ADDRTAB_ADDRS_MAX) {
+		b->counts.overflow++;
+		errno = ENOSPC;
+		return -1;
+	}
+	b->addr[b->naddr++] = a;
+	b->gen++;
+	return 0;
+}
+
+/* Index of the first link whose ifindex is >= ifindex. */
+static size_t addrtab_link_pos(const struct addrtab_blink *l, size_t n, uint32_t ifindex)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Delete a link and every address on it. */
+static void addrtab_build_unlink(struct addrtab_build *b, uint32_t ifindex, size_t pos)
+{
+	size_t i, kept = 0;
+	bool changed = false;
+
+	if (pos < b->nlink && b->link[pos].ifindex == ifindex) {
+		memmove(&b->link[pos], &b->link[pos + 1], (b->nlink - pos - 1) * sizeof(*b->link));
+		b->nlink--;
+		changed = true;
+	}
+	for (i = 0; i < b->naddr; i++)
+		if (b->addr[i].ifindex != ifindex)
+			b->addr[kept++] = b->addr[i];
+	changed |= kept != b->naddr;
+	b->naddr = kept;
+	if (changed)
+		b->gen++;
+	else
+		b->counts.ignored++;
+}
+
+int addrtab_build_link(struct addrtab_build *b, bool add, uint32_t ifindex, const uint8_t *hwaddr,
+		       size_t hwlen, unsigned ifflags, const char *name)
+{
+	size_t pos = addrtab_link_pos(b->link, b->nlink, ifindex);
+	struct addrtab_blink *l = &b->link[pos];
+	bool known = pos < b->nlink && l->ifindex == ifindex;
+
+	if (!add) {
+		addrtab_build_unlink(b, ifindex, pos);
+		return 0;
+	}
+	if (hwlen > ADDRTAB_HWADDR_MAX || (hwlen && !hwaddr)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!known) {
+		if (b->nlink == ADDRTAB_LINKS_MAX) {
+			b->counts.overflow++;
+			errno = ENOSPC;
+			return -1;
+		}
+		memmove(l + 1, l, (b->nlink - pos) * sizeof(*l));
+		b->nlink++;
+		memset(l, 0, sizeof(*l));
+		l->ifindex = ifindex;
+		b->gen++;
+	} else if (l->hwlen != hwlen || (hwlen && memcmp(l->hw, hwaddr, hwlen) != 0)) {
+		b->gen++;	/* flags and name are not in snapshots; memcmp(NULL) is UB even for 0 */
+	}
+	l->hwlen = (uint8_t)hwlen;
+	memset(l->hw, 0, sizeof(l->hw));
+	if (hwlen)
+		memcpy(l->hw, hwaddr, hwlen);
+	l->flags = ifflags;
+	memset(l->name, 0, sizeof(l->name));
+	if (name)
+		memcpy(l->name, name, strnlen(name, sizeof(l->name) - 1));
+	return 0;
+}
+
+/* ---- the snapshot ---- */
+
+static inline size_t addrtab_hash(const struct addrtab *t, unsigned family, unsigned plen,
+				  const uint8_t key[16])
+{
+	return (size_t)mix_bytes(key, family == 4 ? 4 : 16, t->seed ^ (family << 8 | plen)) & t->mask;
+}
+
+/* The slot holding (family, plen, key), or the empty slot where it goes. The
+ * table is at most half full, so the walk ends. */
+static inline struct addrtab_slot *addrtab_slot_for(const struct addrtab *t, unsigned family,
+						    unsigned plen, const uint8_t key[16])
+{
+	size_t i;
+
+	for (i = addrtab_hash(t, family, plen, key);; i = (i + 1) & t->mask) {
+		struct addrtab_slot *s = &t->slot[i];
+
+		if (s->family == 0 ||
+		    (s->family == family && s->plen == plen && memcmp(s->key, key, 16) == 0))
+			return s;
+	}
+}
+
+/* Add facts to (family, plen, key); the first address to name it gives the
+ * interface. */
+static void addrtab_put(struct addrtab *t, unsigned family, unsigned plen, const uint8_t key[16],
+			unsigned facts, uint32_t ifindex)
+{
+	struct addrtab_slot *s = addrtab_slot_for(t, family, plen, key);
+
+	if (s->family == 0) {
+		s->family = (uint8_t)family;
+		s->plen = (uint8_t)plen;
+		s->ifindex = ifindex;
+		memcpy(s->key, key, 16);
+	}
+	s->facts |= (uint8_t)facts;
+}
+
+/* The directed broadcasts of an IPv4 address, as the kernel's local table
+ * has them (fib_add_ifaddr): prefix|~mask when the prefix is shorter than /31
+ * and not in 0.0.0.0/8, and IFA_BROADCAST when set and not 255.255.255.255
+ * (the limited broadcast is not any prefix's); none for /31 and /32. */
+static void addrtab_put_bcast(struct addrtab *t, const struct addrtab_baddr *a)
+{
+	uint8_t key[16] = { 0 };
+	unsigned i;
+
+	if (a->plen >= 31)
+		return;
+	memcpy(key, a->addr, 4);
+	addrtab_mask(key, a->plen, 4);
+	if (key[0] != 0) {
+		for (i = a->plen; i < 32; i++)
+			key[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+		addrtab_put(t, 4, 32, key, ADDRTAB_BCAST, a->ifindex);
+	}
+	if (a->has_bcast && (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) != 0xff) {
+		memcpy(key, a->bcast, 4);
+		addrtab_put(t, 4, 32, key, ADDRTAB_BCAST, a->ifindex);
+	}
+}
+
+/* Fill the hash and the prefix-length lists from the builder's addresses. */
+static void addrtab_fill(struct addrtab *t, const struct addrtab_build *b)
+{
+	bool have[2][128] = { { false } };
+	size_t i;
+	int fi, plen;
+
+	/* Own addresses first, so that an address that is also another
+	 * prefix's broadcast keeps its own interface. */
+	for (i = 0; i < b->naddr; i++) {
+		const struct addrtab_baddr *a = &b->addr[i];
+
+		addrtab_put(t, a->family, addrtab_bits(a->family), a->addr, ADDRTAB_OWN, a->ifindex);
+	}
+	for (i = 0; i < b->naddr; i++) {
+		const struct addrtab_baddr *a = &b->addr[i];
+		uint8_t key[16];
+
+		if (a->family == 4)
+			addrtab_put_bcast(t, a);
+		if (a->plen == addrtab_bits(a->family))
+			continue;	/* a /32 or /128 is the address alone */
+		memcpy(key, a->addr, 16);
+		addrtab_mask(key, a->plen, 16);
+		addrtab_put(t, a->family, a->plen, key, ADDRTAB_SUBNET, a->ifindex);
+		have[a->family == 6][a->plen] = true;
+	}
+	for (fi = 0; fi < 2; fi++)
+		for (plen = 127; plen >= 0; plen--)
+			if (have[fi][plen])
+				t->plens[fi][t->nplen[fi]++] = (uint8_t)plen;
+}
+
+struct addrtab *addrtab_freeze(const struct addrtab_build *b)
+{
+	struct addrtab *t = calloc(1, sizeof(*t));
+	size_t i, nslot = 16;
+
+	if (!t)
+		return NULL;
+	/* At most four keys per address (itself, its prefix, the computed
+	 * broadcast, IFA_BROADCAST); twice as many slots keeps the load <= 1/2
+	 * and the probe runs short. */
+	while (nslot < 2 * 4 * b->naddr)
+		nslot <<= 1;
+	t->slot = calloc(nslot, sizeof(*t->slot));
+	t->addr = calloc(b->naddr ? b->naddr : 1, sizeof(*t->addr));
+	t->link = calloc(b->nlink ? b->nlink : 1, sizeof(*t->link));
+	if (!t->slot || !t->addr || !t->link) {
+		addrtab_free(t);
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->mask = nslot - 1;
+	t->seed = mix64((uint64_t)(uintptr_t)t ^ b->gen << 32);
+	addrtab_fill(t, b);
+	for (i = 0; i < b->naddr; i++) {
+		const struct addrtab_baddr *a = &b->addr[i];
+
+		t->addr[i] = (struct addrtab_addr){ .family = a->family, .plen = a->plen,
+						    .ifindex = a->ifindex };
+		memcpy(t->addr[i].addr, a->addr, 16);
+	}
+	t->naddr = b->naddr;
+	for (i = 0; i < b->nlink; i++) {
+		t->link[i].ifindex = b->link[i].ifindex;
+		t->link[i].hwlen = b->link[i].hwlen;
+		memcpy(t->link[i].hw, b->link[i].hw, sizeof(t->link[i].hw));
+	}
+	t->nlink = b->nlink;
+	return t;
+}
+
+void addrtab_free(struct addrtab *t)
+{
+	if (!t)
+		return;
+	free(t->slot);
+	free(t->addr);
+	free(t->link);
+	free(t);
+}
+
+unsigned addrtab_facts(const struct addrtab *t, unsigned family, const uint8_t addr[16],
+		       uint32_t *ifindex)
+{
+	const struct addrtab_slot *s;
+	uint8_t key[16] = { 0 };
+	unsigned facts = 0, i, nbytes = family == 4 ? 4 : 16, fi = family == 6;
+	uint32_t ifx = 0;
+	bool found = false;
+
+	if (ifindex)
+		*ifindex = 0;
+	if (!t || (family != 4 && family != 6))
+		return 0;
+	memcpy(key, addr, nbytes);
+	s = addrtab_slot_for(t, family, addrtab_bits(family), key);
+	if (s->family) {
+		facts = s->facts;
+		ifx = s->ifindex;
+		found = true;
+	}
+	/* Lengths descend, so masking the same key again and again is the
+	 * same as masking the address each time. */
+	for (i = 0; i < t->nplen[fi]; i++) {
+		unsigned plen = t->plens[fi][i];
+
+		addrtab_mask(key, plen, nbytes);
+		s = addrtab_slot_for(t, family, plen, key);
+		if (s->family) {
+			facts |= s->facts;
+			if (!found)
+				ifx = s->ifindex;
+			break;
+		}
+	}
+	if (ifindex)
+		*ifindex = ifx;
+	return facts;
+}
+
+const uint8_t *addrtab_link_hwaddr(const struct addrtab *t, uint32_t ifindex, size_t *len)
+{
+	size_t lo = 0, hi = t ? t->nlink : 0;
+
+	if (len)
+		*len = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct addrtab_hw *l = &t->link[mid];
+
+		if (l->ifindex == ifindex) {
+			if (!l->hwlen)
+				return NULL;
+			if (len)
+				*len = l->hwlen;
+			return l->hw;
+		}
+		if (l->ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+size_t addrtab_naddrs(const struct addrtab *t)
+{
+	return t ? t->naddr : 0;
+}
+
+bool addrtab_addr_at(const struct addrtab *t, size_t i, struct addrtab_addr *out)
+{
+	if (!t || i >= t->naddr)
+		return false;
+	*out = t->addr[i];
+	return true;
+}
