@@ -61,10 +61,18 @@ int metrics_listen(const char *spec, char *err, size_t errlen)
 	return fd;
 }
 
-/* The host's address table: how big, and how often rtnetlink lost us. */
-static int metrics_local(FILE *f, const struct metrics_stats *st)
+/* The daemon's own figures (struct metrics_stats), one table for all: the
+ * reloads, and the host's address table (how big, how often rtnetlink lost
+ * us). */
+static int metrics_stats_write(FILE *f, const struct metrics_stats *st)
 {
 	static const struct { const char *name, *type, *help; size_t off; } m[] = {
+		{ "nflogd_reloads_total", "counter",
+		  "SIGHUP reloads of the configuration that were applied.",
+		  offsetof(struct metrics_stats, reloads) },
+		{ "nflogd_reload_errors_total", "counter",
+		  "SIGHUP reloads refused because a file was bad (old settings kept).",
+		  offsetof(struct metrics_stats, reload_errors) },
 		{ "nflogd_local_addresses", "gauge",
 		  "Addresses of this host in the table the classifier uses.",
 		  offsetof(struct metrics_stats, local_addrs) },
@@ -101,15 +109,7 @@ int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_st
 
 	rc |= promout_family(f, "nflogd_up", "gauge", "1 while the daemon serves this endpoint.");
 	rc |= promout_sample(f, "nflogd_up", NULL, 0, 1);
-	rc |= promout_family(f, "nflogd_reloads_total", "counter",
-			     "SIGHUP reloads of the configuration that were applied.");
-	rc |= promout_sample(f, "nflogd_reloads_total", NULL, 0,
-			     __atomic_load_n(&st->reloads, __ATOMIC_RELAXED));
-	rc |= promout_family(f, "nflogd_reload_errors_total", "counter",
-			     "SIGHUP reloads refused because a file was bad (old settings kept).");
-	rc |= promout_sample(f, "nflogd_reload_errors_total", NULL, 0,
-			     __atomic_load_n(&st->reload_errors, __ATOMIC_RELAXED));
-	rc |= metrics_local(f, st);
+	rc |= metrics_stats_write(f, st);
 	for (i = 0; i < ringmetrics_n; i++) {
 		rc |= promout_family(f, ringmetrics[i].name, ringmetrics[i].type,
 				     ringmetrics[i].help);
