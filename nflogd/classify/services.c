@@ -26,7 +26,8 @@ struct services {
 	size_t			 n, cap, max;	/* cap: allocated; max: the entry cap */
 	uint32_t		*idx;		/* [proto 0 tcp, 1 udp][port]: entry + 1, 0 none */
 	bool			 seen_freq;	/* a frequency column: nmap-services */
-	bool			 seen_merged;	/* "9/tcp/udp": Wireshark's copy of IANA's */
+	bool			 seen_merged;	/* "9/tcp/udp" ... */
+	bool			 seen_iana;	/* ... and a comment naming IANA: Wireshark's copy */
 	struct services_stats	 st;
 };
 
@@ -276,8 +277,10 @@ static int services_line(struct services *s, const char *p, size_t n, uint32_t l
 			s->st.first_bad = line;
 		return 0;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		s->seen_iana |= l.comment && memmem(l.comment, l.comment_len, "IANA", 4);
 		return 0;
+	}
 	s->seen_freq |= freq;
 	s->seen_merged |= l.nprotos > 1;
 	/* nmap names ports it has seen open but knows nothing about "unknown". */
@@ -438,7 +441,7 @@ const char *services_path(const struct services *s)
 enum services_kind services_kind(const struct services *s)
 {
 	return s->seen_freq ? SERVICES_KIND_NMAP :
-	       s->seen_merged ? SERVICES_KIND_IANA : SERVICES_KIND_SERVICES5;
+	       s->seen_merged && s->seen_iana ? SERVICES_KIND_IANA : SERVICES_KIND_SERVICES5;
 }
 
 const char *services_origin(const struct services *s)

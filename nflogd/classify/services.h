@@ -38,7 +38,8 @@
 /* Which layout the list is in; decides how its origin is named. */
 enum services_kind {
 	SERVICES_KIND_SERVICES5	= 0,	/* plain services(5) */
-	SERVICES_KIND_IANA	= 1,	/* protocols merged as "9/tcp/udp": Wireshark's copy */
+	SERVICES_KIND_IANA	= 1,	/* protocols merged as "9/tcp/udp" and a comment
+					 * line naming IANA: Wireshark's copy */
 	SERVICES_KIND_NMAP	= 2,	/* a frequency column: nmap-services */
 };
 

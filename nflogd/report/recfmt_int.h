@@ -92,4 +92,13 @@ const char *recfmt_addr_str(char dst[INET6_ADDRSTRLEN], unsigned family, const u
 /* decode_why_str, or "unknown". */
 const char *recfmt_why_str(unsigned why);
 
+struct kb_port;
+struct services_entry;
+/* The destination port's registered service (c->services), shown when the
+ * record's kb row row names none (services_kb_generic); NULL when there is
+ * no list, no port, no name, or the row's id is not in our kb. */
+const struct services_entry *recfmt_registered(const struct ring_rec *r,
+					       const struct recfmt_ctx *c,
+					       const struct kb_port *row);
+
 #endif

@@ -139,6 +139,12 @@ static void test_etc(void **state)
 	assert_int_equal(services_stats(s)->lines, 9);
 	assert_int_equal(services_stats(s)->bad, 0);
 	services_free(s);
+
+	/* Merged protocols alone do not make a list IANA's copy. */
+	s = parse("# a list of our own\ngit\t9418/tcp/udp\t# pack transfer\n");
+	assert_int_equal(services_kind(s), SERVICES_KIND_SERVICES5);
+	assert_entry(s, UDP, 9418, "git", "pack transfer");
+	services_free(s);
 }
 
 static void test_bad_lines(void **state)
