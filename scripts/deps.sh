@@ -7,9 +7,11 @@
 
 set -eu
 
-# What building and `make demo` need.
+# What building and `make demo` need; libwireshark-data brings IANA's service-name
+# registry (/usr/share/wireshark/services), which nflogctl reads for the ports kb/ lacks.
 PKGS_DEMO="build-essential pkg-config nftables libnetfilter-log-dev libmnl-dev libnftnl-dev
-libcmocka-dev iproute2 iputils-ping hping3 nmap traceroute python3 kmod procps util-linux"
+libcmocka-dev iproute2 iputils-ping hping3 nmap traceroute python3 kmod procps util-linux
+libwireshark-data"
 # What `make test` adds: fuzzers and valgrind, the tools the output tests check against
 # (tcpdump, a headless browser, promtool, tmux), man page lint, systemd-analyze.
 PKGS_TEST="tcpdump tmux chromium prometheus clang libclang-rt-14-dev valgrind mandoc systemd"

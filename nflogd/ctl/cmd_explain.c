@@ -1,6 +1,7 @@
 /* cmd_explain.c - `nflogctl explain`: what the knowledge base says about a
- * port, an ICMP type or an address. The words are parsed by explainarg.c;
- * the lookups and the text are here.
+ * port, an ICMP type or an address, and a port's registered name where the
+ * kb has none. The words are parsed by explainarg.c; the lookups and the
+ * text are here.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <netinet/in.h>
 
 #include "classify/kb.h"
+#include "classify/services.h"
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
 #include "ctl/explainarg.h"
@@ -118,8 +120,66 @@ static int ctl_explain_addr(const struct kb *kb, const struct explainarg *ea)
 	return 1;
 }
 
+/* The entry for proto (0 tcp, 1 udp) when asked and the kb's destination row
+ * for it names no service (services_kb_generic), else NULL; *in_range: the
+ * kb has a row, the "dynamic" one. */
+static const struct services_entry *ctl_explain_reg(const struct kb *kb,
+						    const struct services *svc,
+						    const struct explainarg *ea, unsigned i,
+						    bool *in_range)
+{
+	uint8_t proto = i ? IPPROTO_UDP : IPPROTO_TCP;
+	const struct kb_port *r;
+
+	if (!svc || !(ea->protos & (i ? KB_PROTO_UDP : KB_PROTO_TCP)))
+		return NULL;
+	r = kb_port_lookup(kb, KB_DIR_DST, proto, ea->port);
+	*in_range = r != NULL;
+	return services_kb_generic(kb, r) ? services_lookup(svc, proto, ea->port) : NULL;
+}
+
+/* The registered names of a port the kb does not explain; 1 when printed. */
+static int ctl_explain_registered(const struct kb *kb, const struct services *svc,
+				  const struct explainarg *ea, bool after_rows)
+{
+	bool in_range[2] = { false, false };
+	const struct services_entry *e[2];
+	unsigned i, printed = after_rows;
+	bool merged = false;
+	int any;
+
+	e[0] = ctl_explain_reg(kb, svc, ea, 0, &in_range[0]);
+	e[1] = ctl_explain_reg(kb, svc, ea, 1, &in_range[1]);
+	any = e[0] || e[1];
+	/* One paragraph for tcp+udp when both say the same. */
+	if (e[0] && e[1] && !strcmp(e[0]->name, e[1]->name) && !strcmp(e[0]->desc, e[1]->desc) &&
+	    in_range[0] == in_range[1]) {
+		e[1] = NULL;
+		merged = true;
+	}
+	for (i = 0; i < 2; i++) {
+		if (!e[i])
+			continue;
+		if (printed++)
+			putchar('\n');
+		printf("%u/%s registered as %s\n", ea->port,
+		       i ? "udp" : merged ? "tcp+udp" : "tcp", e[i]->name);
+		if (e[i]->desc[0])
+			ctl_wrap(e[i]->desc, "  ");
+		ctl_wrap(in_range[i] ?
+			 "The kb's row says only that the port is in an ephemeral range. This is "
+			 "the name it is registered under: what would listen there, not proof of "
+			 "what the sender wanted; scanners try registered ports too." :
+			 "The kb has no row for this port. This is the name it is registered "
+			 "under: what would listen there, not proof of what the sender wanted; "
+			 "scanners try registered ports too.", "  ");
+		printf("  source: %s, %s\n", services_origin(svc), services_path(svc));
+	}
+	return any;
+}
+
 /* PORT[/PROTO] | icmp T[/C] | icmpv6 T[/C] | ADDRESS: 0 known, 1 unknown, 2 bad. */
-static int ctl_explain(const struct kb *kb, int argc, char **argv)
+static int ctl_explain(const struct kb *kb, const struct services *svc, int argc, char **argv)
 {
 	struct explainarg ea;
 	int rc;
@@ -144,8 +204,10 @@ static int ctl_explain(const struct kb *kb, int argc, char **argv)
 		rc = ctl_explain_icmp(kb, &ea);
 	else if (ea.kind == EXPLAINARG_ADDR)
 		rc = ctl_explain_addr(kb, &ea);
-	else
+	else {
 		rc = ctl_explain_ports(kb, &ea);
+		rc |= ctl_explain_registered(kb, svc, &ea, rc);
+	}
 	if (rc == 0) {
 		fprintf(stderr, "nflogctl: the knowledge base knows nothing about %s%s%s\n",
 			argc == 2 ? argv[0] : "", argc == 2 ? " " : "", ea.what);
@@ -156,6 +218,7 @@ static int ctl_explain(const struct kb *kb, int argc, char **argv)
 
 int cmd_explain_main(int argc, char **argv)
 {
+	struct services *svc;
 	struct ctl_readargs ra;
 	const struct kb *kb;
 	int rc;
@@ -164,7 +227,12 @@ int cmd_explain_main(int argc, char **argv)
 		return rc;
 	if (!(kb = ctl_load_kb(&ra.args)))
 		return 1;
-	rc = ctl_explain(kb, argc - ra.args.operand, argv + ra.args.operand);
+	if (ctl_load_services(&ra.args, &svc) != 0) {
+		kb_free((struct kb *)kb);
+		return 1;
+	}
+	rc = ctl_explain(kb, svc, argc - ra.args.operand, argv + ra.args.operand);
+	services_free(svc);
 	kb_free((struct kb *)kb);
 	return rc;
 }

@@ -22,6 +22,7 @@
 struct ctl_read {
 	struct ring_reader	*rr;
 	const struct kb		*kb;
+	const struct services	*services;	/* names for ports the kb lacks, or NULL */
 	bool			 json;
 	bool			 alerts;	/* only the alert segment */
 	bool			 every_state;	/* alerts: every state, not the latest per id */
@@ -35,6 +36,7 @@ static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 	struct ctl_names names;
 	struct recfmt_ctx ctx = ctl_fmt_ctx(c->rr, it->seg, it->pos, &it->rec, c->kb, &names);
 
+	ctx.services = c->services;
 	if (it->rec.kind == RING_KIND_ALERT) {
 		union ring_slot u = { .rec = it->rec };
 
@@ -103,11 +105,11 @@ static long ctl_drain(struct ctl_read *c, uint64_t last)
 	return (long)n;
 }
 
-static int ctl_read(const char *path, const struct kb *kb, uint64_t last, bool follow, bool json,
-		    bool alerts)
+static int ctl_read(const char *path, const struct kb *kb, const struct services *services,
+		    uint64_t last, bool follow, bool json, bool alerts)
 {
 	struct timespec pause = { 0, NFLOGCTL_FOLLOW_MS * 1000000L };
-	struct ctl_read c = { .json = json, .kb = kb, .alerts = alerts };
+	struct ctl_read c = { .json = json, .kb = kb, .services = services, .alerts = alerts };
 	int rc = 0;
 
 	c.rr = ctl_ring_open(path, kb);
@@ -143,6 +145,7 @@ out:
 /* read and alerts: the same options, the same reader. */
 static int ctl_read_command(int argc, char **argv, bool alerts)
 {
+	struct services *services;
 	struct ctl_readargs ra;
 	const struct kb *kb;
 	int rc;
@@ -151,7 +154,12 @@ static int ctl_read_command(int argc, char **argv, bool alerts)
 		return rc;
 	if (!(kb = ctl_load_kb(&ra.args)))
 		return 1;
-	rc = ctl_read(ra.args.ring, kb, ra.last, ra.follow, ra.json, alerts);
+	if (ctl_load_services(&ra.args, &services) != 0) {
+		kb_free((struct kb *)kb);
+		return 1;
+	}
+	rc = ctl_read(ra.args.ring, kb, services, ra.last, ra.follow, ra.json, alerts);
+	services_free(services);
 	kb_free((struct kb *)kb);
 	return rc;
 }

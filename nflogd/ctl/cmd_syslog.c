@@ -30,6 +30,7 @@ static void ctl_syslog_usage(FILE *f)
 	fprintf(f,
 "usage: nflogctl read --syslog [--syslog-socket PATH] [--syslog-facility NAME]\n"
 "                     [--ring PATH] [-n N] [-f|--follow] [--local-kb PATH]\n"
+"                     [--services FILE]\n"
 "  Sends each drop and alert as an RFC 5424 message (MSGID drop or alert,\n"
 "  structured data [" SYSLOGOUT_SDID " ...], the text line as MSG) to the local\n"
 "  syslog socket instead of printing it.\n"
@@ -40,6 +41,7 @@ static void ctl_syslog_usage(FILE *f)
 struct ctl_syslog {
 	struct ring_reader	*rr;
 	const struct kb		*kb;
+	struct services		*services;	/* names in MSG as `read` shows them */
 	const char		*sock_path;
 	struct syslogout_id	 id;
 	int			 fd;
@@ -105,6 +107,7 @@ static int ctl_syslog_item(struct ctl_syslog *sl, const struct ringscan_item *it
 	struct recfmt_ctx ctx = ctl_fmt_ctx(sl->rr, it->seg, it->pos, &it->rec, sl->kb, &names);
 	int n;
 
+	ctx.services = sl->services;
 	if (it->rec.kind == RING_KIND_ALERT) {
 		struct ring_alert a;
 
@@ -224,6 +227,7 @@ int cmd_syslog_main(int argc, char **argv)
 		{ "syslog-facility", required_argument, NULL, SL_O_FACILITY },
 		{ "json",            no_argument,       NULL, SL_O_JSON },
 		CTL_LOPT_LOCALKB,
+		CTL_LOPT_SERVICES,
 		{ "follow",          no_argument,       NULL, 'f' },
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
@@ -249,6 +253,10 @@ int cmd_syslog_main(int argc, char **argv)
 	}
 	if (!(sl.kb = ctl_load_kb(&a)))
 		return 1;
+	if (ctl_load_services(&a, &sl.services) != 0) {
+		kb_free((struct kb *)sl.kb);
+		return 1;
+	}
 	if (gethostname(host, sizeof(host) - 1) == 0)
 		sl.id.hostname = host;
 	sl.id.procid = (uint32_t)getpid();
@@ -257,6 +265,7 @@ int cmd_syslog_main(int argc, char **argv)
 	if (sl.fd >= 0)
 		close(sl.fd);
 	ringread_close(sl.rr);
+	services_free(sl.services);
 	kb_free((struct kb *)sl.kb);
 	return rc;
 }

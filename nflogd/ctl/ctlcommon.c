@@ -50,6 +50,9 @@ int ctl_args_parse(int argc, char **argv, const struct ctl_cmdline *cl, void *ct
 			a->local_kb = optarg;
 			a->local_given = true;
 			break;
+		case CTL_O_SERVICES:
+			a->services = optarg;
+			break;
 		case 'h':
 			cl->usage(stdout);
 			return 0;
@@ -81,6 +84,46 @@ const struct kb *ctl_load_kb(const struct ctl_args *a)
 	return local;
 }
 
+/* One list: 0 with *out set, or -1 with the reason in err. */
+static int ctl_services_try(const char *path, struct services **out, char *err, size_t errlen)
+{
+	const struct services_stats *st;
+
+	if (!(*out = services_load(path, err, errlen)))
+		return -1;
+	st = services_stats(*out);
+	if (!st->entries)
+		fprintf(stderr, "nflogctl: warning: %s: no service names in it (%zu lines, "
+			"%zu not understood)\n", path, st->lines, st->bad);
+	return 0;
+}
+
+int ctl_load_services(const struct ctl_args *a, struct services **out)
+{
+	static const char *const defaults[] = { SERVICES_PATH_IANA, SERVICES_PATH_NMAP,
+						SERVICES_PATH_ETC };
+	char err[512];
+	size_t i;
+
+	*out = NULL;
+	if (a->services) {
+		if (ctl_services_try(a->services, out, err, sizeof(err)) == 0)
+			return 0;
+		fprintf(stderr, "nflogctl: services: %s\n", err);
+		return 1;
+	}
+	/* Not asked for by name: a default that will not load is only a note,
+	 * and the next one is tried. */
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		if (access(defaults[i], F_OK) != 0)
+			continue;
+		if (ctl_services_try(defaults[i], out, err, sizeof(err)) == 0)
+			return 0;
+		fprintf(stderr, "nflogctl: warning: services: %s\n", err);
+	}
+	return 0;
+}
+
 static int ctl_readargs_option(void *ctx, int c, const char *arg)
 {
 	struct ctl_readargs *ra = ctx;
@@ -107,6 +150,7 @@ int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail,
 		CTL_LOPT_RING,
 		{ "json",   no_argument, NULL, CTL_O_JSON },
 		CTL_LOPT_LOCALKB,
+		CTL_LOPT_SERVICES,
 		{ "follow", no_argument, NULL, 'f' },
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
@@ -122,6 +166,10 @@ int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail,
 	rc = ctl_args_parse(argc, argv, &cl, ra, &ra->args);
 	if (rc == CTL_RUN && !tail && (ra->follow || ra->last)) {
 		fprintf(stderr, "nflogctl: -n and -f belong to read and alerts\n");
+		return 2;
+	}
+	if (rc == CTL_RUN && !tail && !operands && ra->args.services) {
+		fprintf(stderr, "nflogctl: --services belongs to read, alerts and explain\n");
 		return 2;
 	}
 	return rc;
@@ -221,6 +269,10 @@ void ctl_usage(FILE *f)
 "       nflogctl rules   list\n"
 "       nflogctl help\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
+"  --services FILE  read (also --syslog), alerts, explain: registered names of\n"
+"                   the ports the kb lacks (default: the first present of\n"
+"                   " SERVICES_PATH_IANA ", " SERVICES_PATH_NMAP ",\n"
+"                   " SERVICES_PATH_ETC ")\n"
 "  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
 "  -n N          only the last N drops\n"
 "  -f, --follow  keep printing drops as they arrive\n"

@@ -1,7 +1,8 @@
 /* ctlcommon.h - what nflogctl's subcommands (cmd_*.c) share on the way in:
  * the default paths, one getopt loop with the common options (--ring,
- * --local-kb, --help) and the common errors, the kb they classify with and
- * the ring they read. Messages start with "nflogctl: "; a bad command line
+ * --local-kb, --services, --help) and the common errors, the kb they
+ * classify with, the registered service names beside it and the ring they
+ * read. Messages start with "nflogctl: "; a bad command line
  * is exit status 2.
  */
 #ifndef NFLOGD_CTLCOMMON_H
@@ -13,6 +14,7 @@
 #include <stdio.h>
 
 #include "classify/kb.h"
+#include "classify/services.h"
 #include "ring/ringread.h"
 
 #define NFLOGCTL_RING_DEFAULT	"/var/lib/nflogd/drops.ring"
@@ -21,10 +23,11 @@
 
 /* getopt_long codes of the common long options; a subcommand numbers its
  * own from CTL_O_OWN. */
-enum { CTL_O_RING = 256, CTL_O_LOCALKB, CTL_O_OWN };
+enum { CTL_O_RING = 256, CTL_O_LOCALKB, CTL_O_SERVICES, CTL_O_OWN };
 
 #define CTL_LOPT_RING		{ "ring",     required_argument, NULL, CTL_O_RING }
 #define CTL_LOPT_LOCALKB	{ "local-kb", required_argument, NULL, CTL_O_LOCALKB }
+#define CTL_LOPT_SERVICES	{ "services", required_argument, NULL, CTL_O_SERVICES }
 #define CTL_LOPT_HELP		{ "help",     no_argument,       NULL, 'h' }
 #define CTL_LOPT_END		{ NULL, 0, NULL, 0 }
 
@@ -47,6 +50,7 @@ struct ctl_args {
 	const char	*ring;		/* --ring PATH (NFLOGCTL_RING_DEFAULT) */
 	const char	*local_kb;	/* --local-kb PATH (NFLOGCTL_LOCAL_KB) */
 	bool		 local_given;	/* then it must load; else only when present */
+	const char	*services;	/* --services PATH; NULL: the first default present */
 	int		 operand;	/* argv index of the first word after the options */
 };
 
@@ -64,6 +68,12 @@ int ctl_args_parse(int argc, char **argv, const struct ctl_cmdline *cl, void *ct
  * no-op for the built-in). */
 const struct kb *ctl_load_kb(const struct ctl_args *a);
 
+/* ctl_load_services - the service-name list: --services PATH, which must
+ * load, or else the first of SERVICES_PATH_IANA, _NMAP, _ETC that loads (none
+ * present is fine: *out = NULL). 0, or 1 after saying why. Free with
+ * services_free(). A list without a single entry is loaded with a warning. */
+int ctl_load_services(const struct ctl_args *a, struct services **out);
+
 /* The options read, alerts, stats and explain take: one set for all four,
  * so each accepts the others' and then refuses what is not its own. */
 struct ctl_readargs {
@@ -74,7 +84,8 @@ struct ctl_readargs {
 };
 
 /* ctl_readargs_parse - ctl_args_parse for those four: tail says -n and -f
- * are the command's (read, alerts), operands that words may follow (explain). */
+ * are the command's (read, alerts), operands that words may follow (explain);
+ * --services belongs to those three, not to stats. */
 int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail, bool operands,
 		       struct ctl_readargs *ra);
 

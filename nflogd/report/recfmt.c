@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "capture/decode.h"
+#include "classify/services.h"
 #include "report/recfmt_int.h"
 #include "util/json.h"
 
@@ -234,4 +235,19 @@ const char *recfmt_why_str(unsigned why)
 	const char *s = decode_why_str(why);
 
 	return s != NULL ? s : "unknown";
+}
+
+const struct services_entry *recfmt_registered(const struct ring_rec *r,
+					       const struct recfmt_ctx *c,
+					       const struct kb_port *row)
+{
+	if (!c->services || !c->kb || !recfmt_has_l4(r) ||
+	    (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP))
+		return NULL;
+	/* An id our kb lacks was written under another kb: it may name one. */
+	if (!row && r->klass.kb_id)
+		return NULL;
+	if (!services_kb_generic(c->kb, row))
+		return NULL;
+	return services_lookup(c->services, r->proto, r->dport);
 }

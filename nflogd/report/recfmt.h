@@ -23,6 +23,7 @@
  * header's tables are fine even if a damaged file lost the NUL.
  */
 struct kb;
+struct services;
 
 struct recfmt_ctx {
 	const char *prefix;		/* NFLOG prefix, NULL when none */
@@ -31,6 +32,9 @@ struct recfmt_ctx {
 	uint64_t    pos;		/* record position within its segment: event.sequence */
 	const struct kb *kb;		/* turns the record's kb ids into text; NULL: no
 					 * classification fields at all */
+	const struct services *services;	/* registered names for the destination
+						 * ports the kb does not explain; NULL:
+						 * none (classify/services.h) */
 };
 
 /*

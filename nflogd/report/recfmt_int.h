@@ -99,4 +99,13 @@ const char *recfmt_mcast_scope(unsigned family, const uint8_t *a);
 void recfmt_json_l2(struct recfmt_out *o, const struct ring_rec *r);
 void recfmt_text_l2(struct recfmt_out *o, const struct ring_rec *r);
 
+struct kb_port;
+struct services_entry;
+/* The destination port's registered service (c->services), shown when the
+ * record's kb row names none (services_kb_generic); NULL when there is
+ * no list, no port, no name, or the row's id is not in our kb. */
+const struct services_entry *recfmt_registered(const struct ring_rec *r,
+					       const struct recfmt_ctx *c,
+					       const struct kb_port *row);
+
 #endif

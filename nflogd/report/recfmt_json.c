@@ -8,6 +8,7 @@
 
 #include "classify/classify.h"
 #include "classify/kb.h"
+#include "classify/services.h"
 #include "report/recfmt_int.h"
 
 /* Emit ,"key": (or just "key": for the first member of an object). */
@@ -177,14 +178,29 @@ static void recfmt_json_addr_class(struct recfmt_out *o, const char *key, uint16
 		recfmt_fmt(o, "\"%u\"", id);
 }
 
-/* nflog.kb, nflog.verdict, nflog.tags, ...: doc/json-schema.md */
-static void recfmt_json_kb(struct recfmt_out *o, const struct ring_rec *r, const struct kb *kb)
+/* "service":..,"summary":.. of a registered name (no summary when it has none). */
+static void recfmt_json_registered(struct recfmt_out *o, const struct services_entry *reg)
 {
+	recfmt_str(o, "\"service\":");
+	recfmt_json_str(o, reg->name, SIZE_MAX);
+	if (reg->desc[0]) {
+		recfmt_str(o, ",\"summary\":");
+		recfmt_json_str(o, reg->desc, SIZE_MAX);
+	}
+}
+
+/* nflog.kb, nflog.verdict, nflog.tags, ...: doc/json-schema.md. nflog.kb.source
+ * says whose words they are: the kb's, or a registered name ("iana"). */
+static void recfmt_json_kb(struct recfmt_out *o, const struct ring_rec *r,
+			   const struct recfmt_ctx *c)
+{
+	const struct kb *kb = c->kb;
 	const struct ring_klass *k = &r->klass;
 	const struct kb_port *port = kb_port_by_id(kb, k->kb_id);
 	const struct kb_port *sport = kb_port_by_id(kb, k->kb_sport);
 	const struct kb_icmp *icmp = kb_icmp_by_id(kb, k->kb_icmp);
 	const struct kb_ttl *ttl = kb_ttl_by_id(kb, k->os_hint);
+	const struct services_entry *reg = recfmt_registered(r, c, port);
 	unsigned n = 0;
 
 	if (port) {
@@ -193,16 +209,27 @@ static void recfmt_json_kb(struct recfmt_out *o, const struct ring_rec *r, const
 			recfmt_json_port_row(o, "source_port", sport, kb);
 			recfmt_chr(o, '}');
 		}
+		recfmt_str(o, ",\"source\":\"kb\"");
+		if (reg) {	/* the row says only "ephemeral port" */
+			recfmt_str(o, ",\"registered\":{");
+			recfmt_json_registered(o, reg);
+			recfmt_chr(o, '}');
+		}
 		recfmt_chr(o, '}');
 	} else if (icmp) {
 		recfmt_fmt(o, ",\"kb\":{\"id\":%u,\"service\":", icmp->id);
 		recfmt_json_str(o, icmp->name, SIZE_MAX);
 		recfmt_str(o, ",\"summary\":");
 		recfmt_json_str(o, icmp->summary, SIZE_MAX);
-		recfmt_chr(o, '}');
+		recfmt_str(o, ",\"source\":\"kb\"}");
 	} else if (k->kb_id || k->kb_icmp) {
 		/* Written under another kb (the ring header's stamp says so). */
-		recfmt_fmt(o, ",\"kb\":{\"id\":%u}", k->kb_id ? k->kb_id : k->kb_icmp);
+		recfmt_fmt(o, ",\"kb\":{\"id\":%u,\"source\":\"kb\"}",
+			   k->kb_id ? k->kb_id : k->kb_icmp);
+	} else if (reg) {
+		recfmt_str(o, ",\"kb\":{\"source\":\"iana\",");
+		recfmt_json_registered(o, reg);
+		recfmt_chr(o, '}');
 	}
 	recfmt_str(o, ",\"verdict\":");
 	recfmt_json_str(o, kb_verdict_name(k->verdict), SIZE_MAX);
@@ -275,7 +302,7 @@ int recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct r
 	if (recfmt_has_l4(r))
 		recfmt_json_l4(&o, r);
 	if (c->kb)
-		recfmt_json_kb(&o, r, c->kb);
+		recfmt_json_kb(&o, r, c);
 	recfmt_str(&o, "}}");
 	return recfmt_out_finish(&o);
 }

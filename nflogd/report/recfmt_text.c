@@ -12,6 +12,7 @@
 
 #include "classify/classify.h"
 #include "classify/kb.h"
+#include "classify/services.h"
 #include "report/recfmt_int.h"
 
 static const char *recfmt_proto_text_name(unsigned proto)
@@ -194,12 +195,16 @@ static void recfmt_text_ip(struct recfmt_out *o, const struct ring_rec *r)
 		recfmt_fmt(o, " frag %u", r->frag_off);
 }
 
-/* " -- hostile sub7: SubSeven's default port {scan-xmas}" */
-static void recfmt_text_kb(struct recfmt_out *o, const struct ring_rec *r, const struct kb *kb)
+/* " -- hostile sub7: SubSeven's default port {scan-xmas}"; a port the kb does
+ * not name gets its registered name: " -- unknown (registered: git)". */
+static void recfmt_text_kb(struct recfmt_out *o, const struct ring_rec *r,
+			   const struct recfmt_ctx *c)
 {
+	const struct kb *kb = c->kb;
 	const struct ring_klass *k = &r->klass;
 	const struct kb_port *port = kb_port_by_id(kb, k->kb_id);
 	const struct kb_icmp *icmp = port ? NULL : kb_icmp_by_id(kb, k->kb_icmp);
+	const struct services_entry *reg = icmp ? NULL : recfmt_registered(r, c, port);
 	unsigned n = 0;
 
 	recfmt_fmt(o, " -- %s", kb_verdict_name(k->verdict));
@@ -212,6 +217,11 @@ static void recfmt_text_kb(struct recfmt_out *o, const struct ring_rec *r, const
 	} else if (icmp) {
 		recfmt_str(o, ": ");
 		recfmt_text_str(o, icmp->summary, SIZE_MAX, 1);
+	}
+	if (reg) {
+		recfmt_str(o, " (registered: ");
+		recfmt_text_str(o, reg->name, SERVICES_NAME_MAX, 0);
+		recfmt_chr(o, ')');
 	}
 	recfmt_bit_names(o, k->tags, classify_tag_name, 0, &n);
 	if (n)
@@ -256,7 +266,7 @@ int recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct r
 	}
 	recfmt_text_l2(&o, r);
 	if (c->kb)
-		recfmt_text_kb(&o, r, c->kb);
+		recfmt_text_kb(&o, r, c);
 	if (r->status == RING_ST_TRUNCATED || r->status == RING_ST_INVALID)
 		recfmt_fmt(&o, " [%s: ", recfmt_status_str(r->status));
 	else if (r->status != RING_ST_OK)

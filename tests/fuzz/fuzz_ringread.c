@@ -13,7 +13,9 @@
  * Whatever opens is read completely: every segment's head, role, counters,
  * prefixes and kb counts, every slot at the positions a reader would ask for,
  * the interface table, and each trusted record formatted as text and JSON
- * (both the drop and the alert layout). Broken invariants abort():
+ * (both the drop and the alert layout), with registered names for a few
+ * port ranges as `nflogctl read` shows them where the kb has no row.
+ * Broken invariants abort():
  *   - a refusal comes with a reason and errno;
  *   - a record said to be OK carries the commit word 2p+2 and a good CRC;
  *   - prefixes and interface names are NUL-terminated within their arrays;
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #include "classify/kb.h"
+#include "classify/services.h"
 #include "report/recfmt.h"
 #include "ring/ring.h"
 #include "ring/ringread.h"
@@ -258,6 +261,21 @@ FUZZ_NOCOV static void fuzz_line(int len, const char *buf, bool json)
 			abort();
 }
 
+/* Names for ports in and out of the kb's ranges, built once, kept for the run. */
+static const struct services *fuzz_services(void)
+{
+	static const char list[] =
+		"low\t0-255/tcp/udp\t# a \"quoted\" \\ description\n"
+		"old-client\t1028-1283/tcp/udp\t# in the FAQ's client range\n"
+		"mid\t40000-40255/tcp/udp\n"
+		"high\t49152-49407/tcp/udp\t# dynamic range\n";
+	static struct services *s;
+
+	if (!s && !(s = services_parse(list, sizeof(list) - 1, "fuzz", 0, NULL, 0)))
+		abort();
+	return s;
+}
+
 static void fuzz_format(const struct ring_reader *rr, uint32_t seg, uint64_t pos,
 			const struct ring_rec *rec)
 {
@@ -269,6 +287,7 @@ static void fuzz_format(const struct ring_reader *rr, uint32_t seg, uint64_t pos
 		.ifname_out = ringread_ifname(rr, rec->ifindex_out, out, sizeof(out)),
 		.pos = pos,
 		.kb = kb_builtin(),
+		.services = fuzz_services(),
 	};
 	union {
 		struct ring_rec	  rec;

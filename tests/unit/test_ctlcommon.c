@@ -101,6 +101,7 @@ static const struct option test_lopts[] = {
 	CTL_LOPT_RING,
 	{ "level", required_argument, NULL, TEST_O_LEVEL },
 	CTL_LOPT_LOCALKB,
+	CTL_LOPT_SERVICES,
 	CTL_LOPT_HELP,
 	CTL_LOPT_END
 };
@@ -131,6 +132,7 @@ static void test_defaults(void **state)
 	assert_string_equal(a.ring, NFLOGCTL_RING_DEFAULT);
 	assert_string_equal(a.local_kb, NFLOGCTL_LOCAL_KB);
 	assert_false(a.local_given);
+	assert_null(a.services);
 	assert_int_equal(a.operand, 1);
 	assert_int_equal(level, -1);
 	assert_string_equal(test_err, "");
@@ -142,10 +144,11 @@ static void test_common_and_own(void **state)
 	int level = -1;
 
 	(void)state;
-	assert_int_equal(test_parse(ARGS("cmd", "--level", "7", "--ring", "/r", "--local-kb=/k"),
-				    &level, &a), CTL_RUN);
+	assert_int_equal(test_parse(ARGS("cmd", "--level", "7", "--ring", "/r", "--local-kb=/k",
+					 "--services", "/s"), &level, &a), CTL_RUN);
 	assert_string_equal(a.ring, "/r");
 	assert_string_equal(a.local_kb, "/k");
+	assert_string_equal(a.services, "/s");
 	assert_true(a.local_given);
 	assert_int_equal(level, 7);
 }
@@ -206,6 +209,20 @@ static void test_readargs(void **state)
 	assert_string_equal(test_captured(), "");
 	assert_int_equal(ra.args.operand, 2);
 
+	/* --services: read, alerts and explain show names; stats has none to show. */
+	test_capture();
+	assert_int_equal(ctl_readargs_parse(ARGS("explain", "--services", "/s", "22"), test_usage,
+					    false, true, &ra), CTL_RUN);
+	assert_int_equal(ctl_readargs_parse(ARGS("read", "--services=/s"), test_usage, true, false,
+					    &ra), CTL_RUN);
+	assert_string_equal(test_captured(), "");
+	assert_string_equal(ra.args.services, "/s");
+	test_capture();
+	assert_int_equal(ctl_readargs_parse(ARGS("stats", "--services", "/s"), test_usage, false,
+					    false, &ra), 2);
+	assert_string_equal(test_captured(),
+			    "nflogctl: --services belongs to read, alerts and explain\n");
+
 	test_capture();
 	assert_int_equal(ctl_readargs_parse(ARGS("read", "-n", "0"), test_usage, true, false, &ra), 2);
 	assert_string_equal(test_captured(), "nflogctl: bad -n '0': want a count 1..4294967295\n");
@@ -252,6 +269,48 @@ static void test_load_kb(void **state)
 			    "nflogctl: local kb: /nonexistent/local.kb: No such file or directory\n");
 }
 
+static void test_load_services(void **state)
+{
+	char path[] = "/tmp/test_ctlcommon.XXXXXX";
+	struct ctl_args a = { .services = "/nonexistent/services" };
+	struct services *s = (struct services *)&a;
+	int fd;
+
+	(void)state;
+	/* Named: it must load, and the error says which file and why. */
+	test_capture();
+	assert_int_equal(ctl_load_services(&a, &s), 1);
+	assert_null(s);
+	assert_string_equal(test_captured(),
+			    "nflogctl: services: /nonexistent/services: No such file or directory\n");
+	a.services = "/tmp";
+	test_capture();
+	assert_int_equal(ctl_load_services(&a, &s), 1);
+	assert_string_equal(test_captured(), "nflogctl: services: /tmp: not a regular file\n");
+
+	/* A file without one entry loads, with a warning. */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not a list\n", 11), 11);
+	close(fd);
+	a.services = path;
+	test_capture();
+	assert_int_equal(ctl_load_services(&a, &s), 0);
+	assert_non_null(s);
+	assert_non_null(strstr(test_captured(), "no service names in it (1 lines, 1 not understood)"));
+	services_free(s);
+	unlink(path);
+
+	/* Not named: whichever default is present, or none, is fine. */
+	a.services = NULL;
+	assert_int_equal(ctl_load_services(&a, &s), 0);
+	if (s)
+		assert_true(!strcmp(services_path(s), SERVICES_PATH_IANA) ||
+			    !strcmp(services_path(s), SERVICES_PATH_NMAP) ||
+			    !strcmp(services_path(s), SERVICES_PATH_ETC));
+	services_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_since),
 		cmocka_unit_test(test_has_option),
 		cmocka_unit_test(test_load_kb),
+		cmocka_unit_test(test_load_services),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

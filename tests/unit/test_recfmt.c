@@ -19,6 +19,7 @@
 
 #include "capture/decode.h"
 #include "classify/kb.h"
+#include "classify/services.h"
 #include "report/recfmt.h"
 
 #define TS		1795315802123456789ull	/* 2026-11-22T02:50:02.123456789Z */
@@ -134,9 +135,9 @@ static void rec_garbage(struct ring_rec *r)
 	r->ifindex_out = 0;
 }
 
-static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL };
-static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL };
-static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL };
+static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL, NULL };
+static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL, NULL };
+static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL, NULL };
 
 static void __attribute__((format(printf, 3, 4))) fmt(char *dst, size_t size, const char *f, ...)
 {
@@ -394,7 +395,7 @@ static void test_escaping(void **state)
 {
 	static const char prefix[] = "a\"b\\c\x01\x1f\x7f d\xc3\xa9\xe2\x80\xa8\xc2\x85"
 	    "\xff\xc3(\xed\xa0\x80\xf0\x9f\x98\x80\xc0\xaf\xf4\x90\x80\x80z\xe2\x82";
-	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1, NULL };
+	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1, NULL, NULL };
 	struct ring_rec r;
 	char buf[RECFMT_LINE_MAX];
 	const char *p;
@@ -435,7 +436,7 @@ static void test_unterminated(void **state)
 	assert_non_null(ifname);
 	memset(prefix, 'x', RING_PREFIX_LEN);
 	memset(ifname, 'i', RING_IFNAMSIZ);
-	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0, NULL };
+	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0, NULL, NULL };
 	rec_tcp4(&r);
 	r.ifindex_out = 1;
 	memset(want, 'x', RING_PREFIX_LEN);
@@ -478,7 +479,7 @@ static void check_sizes(fmt_fn fn, const struct ring_rec *r, const struct recfmt
 static void test_small_buffer(void **state)
 {
 	static const char hostile[] = "\"\\\x01\xff\xe2\x80\xa8 p";
-	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL };
+	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL, NULL };
 	struct ring_rec r;
 
 	rec_tcp4(&r);
@@ -570,6 +571,86 @@ static void rnd_str(uint64_t *s, char *dst, size_t max)
 	dst[n] = '\0';
 }
 
+/* buf (one formatted line) holds want. */
+static void assert_has(const char *buf, const char *want)
+{
+	if (!strstr(buf, want))
+		fail_msg("\"%s\" lacks \"%s\"", buf, want);
+}
+
+/* A SYN to port to, classified the way the daemon would with the built-in kb. */
+static void rec_syn_to(struct ring_rec *r, uint16_t to)
+{
+	const struct kb_port *row = kb_port_lookup(kb_builtin(), KB_DIR_DST, 6, to);
+
+	rec_tcp4(r);
+	r->dport = to;
+	r->klass.kb_id = r->klass.kb_dport = row ? row->id : 0;
+	r->klass.category = row ? row->category : 0;
+	r->klass.verdict = row ? row->verdict : KB_VERDICT_UNKNOWN;
+}
+
+/* nflog.kb.source: the kb's row, or a registered name where the kb has none
+ * or only the "dynamic" range; the text line names it briefly. */
+static void test_kb_source(void **state)
+{
+	static const char list[] = "git\t9418/tcp/udp\t# pack \"transfer\" \\ service\n"
+				   "old-range\t4001/tcp\t# in the old client range\n"
+				   "ssh\t22/tcp\t# never shown: the kb has a row\n";
+	struct services *svc = services_parse(list, sizeof(list) - 1, "list", 0, NULL, 0);
+	struct recfmt_ctx c = { NULL, NULL, NULL, 0, kb_builtin(), svc };
+	char text[RECFMT_LINE_MAX], json[RECFMT_LINE_MAX];
+	struct ring_rec r;
+
+	(void)state;
+	assert_non_null(svc);
+	assert_null(kb_port_lookup(kb_builtin(), KB_DIR_DST, 6, 9418));
+	rec_syn_to(&r, 9418);
+	assert_true(recfmt_text(text, sizeof(text), &r, &c) > 0);
+	assert_true(recfmt_json(json, sizeof(json), &r, &c) > 0);
+	assert_has(text, "ttl 64 id 4321 len 40 DF -- unknown (registered: git)");
+	assert_has(json, ",\"kb\":{\"source\":\"iana\",\"service\":\"git\","
+		   "\"summary\":\"pack \\\"transfer\\\" \\\\ service\"},\"verdict\":\"unknown\"");
+
+	/* Only the ephemeral range: the row stays, the name comes along. */
+	rec_syn_to(&r, 4001);
+	assert_true(recfmt_text(text, sizeof(text), &r, &c) > 0);
+	assert_true(recfmt_json(json, sizeof(json), &r, &c) > 0);
+	assert_has(text, " -- noise dynamic: ");
+	assert_has(text, " (registered: old-range)");
+	assert_has(json, "\"category\":\"dynamic\"");
+	assert_has(json, ",\"source\":\"kb\",\"registered\":{\"service\":\"old-range\","
+		   "\"summary\":\"in the old client range\"}},\"verdict\":\"noise\"");
+
+	/* A row of its own wins. */
+	rec_syn_to(&r, 22);
+	assert_true(recfmt_text(text, sizeof(text), &r, &c) > 0);
+	assert_true(recfmt_json(json, sizeof(json), &r, &c) > 0);
+	assert_null(strstr(text, "registered"));
+	assert_null(strstr(json, "registered"));
+	assert_null(strstr(json, "\"source\":\"iana\""));
+	assert_has(json, "\"service\":\"ssh\"");
+	assert_has(json, ",\"source\":\"kb\"},\"verdict\":\"suspicious\"");
+
+	/* An id from another kb, a fragment without ports, no list: no name. */
+	rec_syn_to(&r, 9418);
+	r.klass.kb_id = 29999;
+	assert_true(recfmt_json(json, sizeof(json), &r, &c) > 0);
+	assert_has(json, ",\"kb\":{\"id\":29999,\"source\":\"kb\"},");
+	assert_null(strstr(json, "git"));
+	rec_syn_to(&r, 9418);
+	r.ip_flags |= RING_IPF_FRAGMENT;
+	assert_true(recfmt_json(json, sizeof(json), &r, &c) > 0);
+	assert_null(strstr(json, "\"kb\""));
+	rec_syn_to(&r, 9418);
+	c.services = NULL;
+	assert_true(recfmt_text(text, sizeof(text), &r, &c) > 0);
+	assert_true(recfmt_json(json, sizeof(json), &r, &c) > 0);
+	assert_null(strstr(json, "\"kb\""));
+	assert_null(strstr(text, "registered"));
+	services_free(svc);
+}
+
 /*
  * Every fixture plus random records and random strings: each line must fit
  * RECFMT_LINE_MAX, have no embedded NUL or newline, and (when python3 is
@@ -580,13 +661,24 @@ static void test_json_valid(void **state)
 	void (*fixtures[])(struct ring_rec *) = { rec_tcp4, rec_udp6, rec_icmp4, rec_garbage };
 	char path[] = "/tmp/test_recfmt.XXXXXX", cmd[128], buf[RECFMT_LINE_MAX];
 	char prefix[RING_PREFIX_LEN], in[RING_IFNAMSIZ], out[RING_IFNAMSIZ];
-	struct recfmt_ctx c = { prefix, in, out, 0, NULL };
+	struct recfmt_ctx c = { prefix, in, out, 0, NULL, NULL };
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	/* Names for every port of the low range and the old client range, with
+	 * the longest description a list can give, full of quotes. */
+	static char list[2 * (SERVICES_DESC_MAX + 64)];
+	struct services *svc;
 	struct ring_rec r;
 	size_t i, j;
 	FILE *f;
 	int fd, n, rc;
 
+	n = snprintf(list, sizeof(list), "abcdefghijabcdefghijabcdefghij\\\"\t0-255/tcp/udp\t# ");
+	memset(list + n, '"', SERVICES_DESC_MAX + 8);
+	n += SERVICES_DESC_MAX + 8;
+	n += snprintf(list + n, sizeof(list) - (size_t)n, "\nold\t1028-1283/tcp/udp\n");
+	svc = services_parse(list, (size_t)n, "list", 0, NULL, 0);
+	assert_non_null(svc);
+	assert_int_equal(services_stats(svc)->entries, 4 * 256);
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
@@ -594,7 +686,7 @@ static void test_json_valid(void **state)
 	for (i = 0; i < 4 + 20000; i++) {
 		if (i < 4) {
 			fixtures[i](&r);
-			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i, NULL };
+			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i, NULL, NULL };
 		} else {
 			for (j = 0; j < sizeof(r); j++)
 				((uint8_t *)&r)[j] = (uint8_t)rnd(&seed);
@@ -608,7 +700,14 @@ static void test_json_valid(void **state)
 			c = (struct recfmt_ctx){ rnd(&seed) % 4 ? prefix : NULL,
 			    rnd(&seed) % 4 ? in : NULL, rnd(&seed) % 4 ? out : NULL, rnd(&seed),
 			    /* Random ids and tags through the kb lookups too. */
-			    rnd(&seed) % 2 ? kb_builtin() : NULL };
+			    rnd(&seed) % 2 ? kb_builtin() : NULL, rnd(&seed) % 2 ? svc : NULL };
+			/* Often a port the list names, and no kb row id. */
+			if (rnd(&seed) % 2) {
+				r.dport = (uint16_t)(rnd(&seed) % 2 ? rnd(&seed) % 256 :
+						     1028 + rnd(&seed) % 256);
+				r.klass.kb_id = 0;
+				r.proto = rnd(&seed) % 2 ? 6 : 17;
+			}
 		}
 		n = recfmt_text(buf, sizeof(buf), &r, &c);
 		assert_true(n > 0 && n < (int)sizeof(buf));
@@ -621,6 +720,7 @@ static void test_json_valid(void **state)
 		fprintf(f, "%s\n", buf);
 	}
 	assert_int_equal(fclose(f), 0);
+	services_free(svc);
 	if (system("command -v python3 >/dev/null 2>&1") != 0) {
 		unlink(path);
 		skip();
@@ -648,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_alert_hostile_fields),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_kb_source),
 		cmocka_unit_test(test_json_valid),
 	};
 

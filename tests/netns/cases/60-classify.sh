@@ -1,6 +1,7 @@
 #!/bin/bash
 # 60-classify.sh - every drop explained: probes the FAQ talks about, sent for real, and
-# the classification nflogctl reports for each; explain; local.kb overrides.
+# the classification nflogctl reports for each; explain; local.kb overrides; registered
+# names (--services) for a port the kb lacks.
 #
 # Each probe carries its own IP ID so its record can be found again.
 
@@ -26,6 +27,9 @@ cat >"$NL_TMP/local.kb" <<'KB'
 # site knowledge for the test
 port	30001	tcp	8443	dst	admin-panel	app	expected	local	Our admin panel	The ops team's reverse proxy.
 KB
+# A service-name list of our own, so that the names do not depend on the host's.
+printf 'git\t\t9418/tcp/udp\t# pack transfer (test list)\nold\t\t4001/tcp\t# in the client range\n' \
+	>"$NL_TMP/services"
 nl_start_nflogd -g 10 --local-kb "$NL_TMP/local.kb" || exit 1
 
 # probe ID HPING3-ARGS...: one packet from the source namespace to the target.
@@ -49,11 +53,14 @@ probe 112 -2 -p 1434 -d 376 "$TGT4"				# SQL Slammer's size
 probe 113 -2 -s 31790 -k -p 31789 "$TGT4"			# Hack-a-tack scanner
 probe 114 -S -p 8443 "$TGT4"				# local.kb row
 probe 115 -S -p 80 --ttl 200 "$TGT4"			# 55 hops from 255: crafted
-nl_wait_recorded 15 5
+probe 116 -S -p 9418 "$TGT4"				# no kb row: a registered name
+probe 117 -S -p 4001 "$TGT4"				# only the "dynamic" range row
+nl_wait_recorded 17 5
 nl_stop_nflogd
-nl_ctl read --json --local-kb "$NL_TMP/local.kb" >"$NL_TMP/records.json"
+nl_ctl read --json --local-kb "$NL_TMP/local.kb" --services "$NL_TMP/services" \
+	>"$NL_TMP/records.json"
 
-python3 - "$NL_TMP/records.json" <<'PY' && nl_pass "classification of 15 probes" || nl_fail "classification of 15 probes"
+python3 - "$NL_TMP/records.json" <<'PY' && nl_pass "classification of 17 probes" || nl_fail "classification of 17 probes"
 import json, sys
 recs = {}
 for line in open(sys.argv[1]):
@@ -128,6 +135,19 @@ if x:
 x = n(115)
 if x:
     check(115, "tags", x["tags"], lambda t: "crafted-ttl" in t)
+x = n(101)
+if x:
+    check(101, "kb.source", x.get("kb", {}).get("source"), "kb")
+x = n(116)
+if x:
+    check(116, "kb (registered name)", x.get("kb"),
+          {"source": "iana", "service": "git", "summary": "pack transfer (test list)"})
+x = n(117)
+if x:
+    check(117, "kb (dynamic row and its registered name)",
+          (x.get("kb", {}).get("category"), x.get("kb", {}).get("source"),
+           x.get("kb", {}).get("registered")),
+          ("dynamic", "kb", {"service": "old", "summary": "in the client range"}))
 sys.exit(1 if fails else 0)
 PY
 
@@ -139,7 +159,7 @@ case $line in
 esac
 
 # Counters per verdict and per kb row.
-nl_eq "verdict counters add up" 15 "$(nl_ctl stats --json --local-kb "$NL_TMP/local.kb" | python3 -c '
+nl_eq "verdict counters add up" 17 "$(nl_ctl stats --json --local-kb "$NL_TMP/local.kb" | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["total"]
 print(sum(t["verdict_" + v] for v in ("unknown", "expected", "noise", "suspicious", "hostile")))')"
@@ -163,6 +183,17 @@ nl_eq "explain 70000 (bad)" 2 "$(ctl explain 70000)"
 nl_eq "explain 80/sctp (bad)" 2 "$(ctl explain 80/sctp)"
 nl_eq "explain with local.kb" 0 "$(ctl explain --local-kb "$NL_TMP/local.kb" 8443/tcp)"
 nl_check "local row explained" grep -q "admin-panel" "$NL_TMP/out"
+line=$(nl_ctl read --local-kb "$NL_TMP/local.kb" --services "$NL_TMP/services" | grep -m1 '\.9418:')
+case $line in
+*" -- "*" (registered: git)"*) nl_pass "text line names 9418's registered service" ;;
+*) nl_fail "text line for 9418 lacks its registered name: $line" ;;
+esac
+nl_eq "explain 9418 (registered, not in the kb)" 0 "$(ctl explain --services "$NL_TMP/services" 9418)"
+nl_check "explain 9418 names it and its list" grep -q "9418/tcp+udp registered as git" "$NL_TMP/out"
+nl_check "explain 9418 says where from" grep -q "source: services(5) list, $NL_TMP/services" "$NL_TMP/out"
+nl_eq "explain --services missing file" 1 "$(ctl explain --services "$NL_TMP/nonexistent" 22)"
+nl_check "missing services file: says which" grep -q "nonexistent: No such file" "$NL_TMP/err"
+nl_eq "stats refuses --services" 2 "$(ctl stats --ring "$RING" --services "$NL_TMP/services")"
 
 # A broken local.kb stops the daemon at start with file:line.
 printf 'port\t30001\ttcp\t8443\tdst\tadmin\tnot-a-category\texpected\tlocal\tx\ty\n' >"$NL_TMP/bad.kb"
