@@ -64,7 +64,8 @@ static const char *const classify_tags[__RING_TAG_COUNT] = {
 };
 
 _Static_assert(ADDRTAB_OWN == RING_AF_OWN && ADDRTAB_SUBNET == RING_AF_SUBNET &&
-	       ADDRTAB_BCAST == RING_AF_BCAST, "address table facts are stored as they are");
+	       ADDRTAB_BCAST == RING_AF_BCAST && ADDRTAB_LIMITED == RING_AF_LIMITED &&
+	       ADDRTAB_MCAST == RING_AF_MCAST, "address table facts are stored as they are");
 
 const char *classify_tag_name(unsigned i)
 {
@@ -209,12 +210,11 @@ static uint32_t classify_tcp_tags(uint8_t flags)
 	return 0;
 }
 
-/* What the Ethernet destination says: only a header the kernel gave counts. */
-static inline uint8_t classify_l2(const struct addrtab *local, const struct pkt *p)
+/* What the Ethernet destination says: only a header the kernel gave counts.
+ * own: the in-interface's link-layer address from the table, if any. */
+static inline uint8_t classify_l2(const struct pkt *p, const uint8_t *own, size_t own_len)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	const uint8_t *own;
-	size_t n;
 
 	if (!(p->hw.flags & RING_HWF_DST))
 		return RING_L2_UNKNOWN;
@@ -222,32 +222,39 @@ static inline uint8_t classify_l2(const struct addrtab *local, const struct pkt 
 		return RING_L2_LOOPBACK;
 	if (p->hw.dst[0] & 1)
 		return memcmp(p->hw.dst, bcast, 6) ? RING_L2_MULTICAST : RING_L2_BROADCAST;
-	own = addrtab_link_hwaddr(local, p->ifindex_in, &n);
-	if (!own || n != 6)
+	if (!own || own_len != 6)
 		return RING_L2_UNICAST;
 	return memcmp(own, p->hw.dst, 6) ? RING_L2_OTHERHOST : RING_L2_HOST;
 }
 
-/* RING_AF_* of one address: the two the address itself says, and what the
- * host's table says when there is one. */
-static inline uint8_t classify_facts(const struct addrtab *local, unsigned family,
-				     const uint8_t *a)
+/* RING_AF_* of one address without a table: what the address itself says. */
+static inline uint8_t classify_facts_alone(unsigned family, const uint8_t *a)
 {
-	static const uint8_t limited[4] = { 255, 255, 255, 255 };
-	uint8_t f = 0;
-
 	if (family == 4) {
-		if (!memcmp(a, limited, 4))
-			f |= RING_AF_LIMITED;
-		else if ((a[0] & 0xf0) == 0xe0)
-			f |= RING_AF_MCAST;
-	} else if (a[0] == 0xff) {
-		f |= RING_AF_MCAST;
+		if ((a[0] & a[1] & a[2] & a[3]) == 0xff)
+			return RING_AF_LIMITED;
+		return (a[0] & 0xf0) == 0xe0 ? RING_AF_MCAST : 0;
 	}
-	if (local)
-		f |= (uint8_t)(RING_AF_KNOWN | (addrtab_facts(local, family, a, NULL) &
-				       (RING_AF_OWN | RING_AF_SUBNET | RING_AF_BCAST)));
-	return f;
+	return a[0] == 0xff ? RING_AF_MCAST : 0;
+}
+
+/* The link-layer class and both addresses' facts: one question to the
+ * host's table when there is one (it answers LIMITED and MCAST too). */
+static inline void classify_local(const struct addrtab *local, const struct pkt *p,
+				  struct ring_klass *k)
+{
+	struct addrtab_pkt at;
+
+	if (!local) {
+		k->l2 = classify_l2(p, NULL, 0);
+		k->dst_facts = classify_facts_alone(p->family, p->daddr);
+		k->src_facts = classify_facts_alone(p->family, p->saddr);
+		return;
+	}
+	addrtab_packet(local, p->family, p->saddr, p->daddr, p->ifindex_in, &at);
+	k->l2 = classify_l2(p, at.in_hw, at.in_hwlen);
+	k->dst_facts = (uint8_t)(RING_AF_KNOWN | at.dst);
+	k->src_facts = (uint8_t)(RING_AF_KNOWN | at.src);
 }
 
 static unsigned classify_addr(const struct classify *c, unsigned family, const uint8_t *addr,
@@ -436,9 +443,7 @@ int classify_packet(const struct classify *c, const struct addrtab *local, const
 	memset(k, 0, sizeof(*k));
 	if (p->family != 4 && p->family != 6)
 		return -1;
-	k->l2 = classify_l2(local, p);
-	k->dst_facts = classify_facts(local, p->family, p->daddr);
-	k->src_facts = classify_facts(local, p->family, p->saddr);
+	classify_local(local, p, k);
 	tags = classify_ip_tags(c, p, k);
 	tags |= classify_addr_tags(c, p, k, &dst_row);
 	if (p->family == 6)

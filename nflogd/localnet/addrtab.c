@@ -19,7 +19,9 @@
  * hash seed mixes the table's address: the keys are the admin's, and what a
  * sender controls (the looked-up address) can at worst hit the longest run.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,9 +70,35 @@ struct addrtab_hw {
 	uint8_t		 hw[ADDRTAB_HWADDR_MAX];
 };
 
+/* A small table's IPv4 keys, four to a vector: an address has entry i's
+ * facts when (addr & mask[i]) == key[i], all in network order. GCC's vector
+ * extensions compile to SSE2 (NEON on arm64): four compares in one
+ * instruction, and no branch per entry. Unused lanes hold mask 0, key 1,
+ * which nothing matches. An address gives at most four entries: itself
+ * (OWN), its prefix (SUBNET), the computed and the kernel's broadcast. */
+typedef uint32_t addrtab_u32x4 __attribute__((vector_size(16)));
+
+#define ADDRTAB_LINK_DIRECT	256	/* ifindexes below this found by index */
+#define ADDRTAB_SCAN4_MAX	16	/* IPv4 addresses a small table holds */
+#define ADDRTAB_SCAN4_VECS	(ADDRTAB_SCAN4_MAX + 1)	/* 4 entries per address and 2 fixed, 4 per vector */
+
+struct addrtab_scan4 {
+	addrtab_u32x4	 key[ADDRTAB_SCAN4_VECS];
+	addrtab_u32x4	 mask[ADDRTAB_SCAN4_VECS];
+	addrtab_u32x4	 facts[ADDRTAB_SCAN4_VECS];
+	unsigned	 n;			/* entries; vectors: (n + 3) / 4 */
+};
+
+/* Up to ADDRTAB_SCAN4_MAX IPv4 addresses (what nearly every host has), an
+ * IPv4 lookup that needs no interface compares against every own address,
+ * broadcast and prefix at once, a few vector instructions per kind, instead
+ * of a hash probe per prefix length. */
 struct addrtab {
+	struct addrtab_scan4	 scan4;
+	bool			 use_scan4;
 	struct addrtab_slot	*slot;
 	size_t			 mask;		/* slots - 1, a power of two minus one */
+	unsigned		 shift;		/* 64 - log2(slots): the hash is a product's top bits */
 	uint64_t		 seed;
 	uint8_t			 nplen[2];	/* [0] IPv4, [1] IPv6 */
 	uint8_t			 plens[2][128];	/* prefix lengths below the full one, descending */
@@ -78,6 +106,9 @@ struct addrtab {
 	size_t			 naddr;
 	struct addrtab_hw	*link;		/* sorted by ifindex */
 	size_t			 nlink;
+	/* link index + 1 by ifindex, for the ifindexes a host has (they count
+	 * up from 1): the packet path's lookup is one load, not a search. */
+	uint16_t		 link_at[ADDRTAB_LINK_DIRECT];
 };
 
 static inline unsigned addrtab_bits(unsigned family)
@@ -286,10 +317,29 @@ int addrtab_build_link(struct addrtab_build *b, bool add, uint32_t ifindex, cons
 
 /* ---- the snapshot ---- */
 
+/* Multiply-shift hashing: the top bits of one 64-bit product, which depend on
+ * every key bit. Enough here, and a few instructions where mix64 costs ~20 per
+ * probe: the keys are the admin's and the table at most half full, so a
+ * sender's address can pick which run it walks, never make one longer. */
+static inline size_t addrtab_hash4(const struct addrtab *t, unsigned plen, uint32_t k)
+{
+	return (size_t)(((k ^ t->seed ^ (uint64_t)plen << 40) * 0x9e3779b97f4a7c15ull) >> t->shift);
+}
+
 static inline size_t addrtab_hash(const struct addrtab *t, unsigned family, unsigned plen,
 				  const uint8_t key[16])
 {
-	return (size_t)mix_bytes(key, family == 4 ? 4 : 16, t->seed ^ (family << 8 | plen)) & t->mask;
+	uint64_t w0, w1;
+	uint32_t k;
+
+	if (family == 4) {
+		memcpy(&k, key, 4);
+		return addrtab_hash4(t, plen, k);
+	}
+	memcpy(&w0, key, 8);
+	memcpy(&w1, key + 8, 8);
+	w0 ^= mix64(w1 ^ t->seed);
+	return (size_t)(((w0 ^ (uint64_t)(256 | plen) << 40) * 0x9e3779b97f4a7c15ull) >> t->shift);
 }
 
 /* The slot holding (family, plen, key), or the empty slot where it goes. The
@@ -304,6 +354,20 @@ static inline struct addrtab_slot *addrtab_slot_for(const struct addrtab *t, uns
 
 		if (s->family == 0 ||
 		    (s->family == family && s->plen == plen && memcmp(s->key, key, 16) == 0))
+			return s;
+	}
+}
+
+/* addrtab_slot_for for IPv4, the key as the 4 address bytes in one word. */
+static inline const struct addrtab_slot *addrtab_slot4(const struct addrtab *t, unsigned plen,
+						       uint32_t k)
+{
+	size_t i;
+
+	for (i = addrtab_hash4(t, plen, k);; i = (i + 1) & t->mask) {
+		const struct addrtab_slot *s = &t->slot[i];
+
+		if (s->family == 0 || (s->family == 4 && s->plen == plen && !memcmp(s->key, &k, 4)))
 			return s;
 	}
 }
@@ -381,6 +445,64 @@ static void addrtab_fill(struct addrtab *t, const struct addrtab_build *b)
 				t->plens[fi][t->nplen[fi]++] = (uint8_t)plen;
 }
 
+/* Add facts to (key, mask), a new entry unless one has them already. */
+static void addrtab_scan4_add(struct addrtab_scan4 *g, uint32_t key, uint32_t mask,
+			      uint32_t facts)
+{
+	unsigned i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->key[i / 4][i % 4] == key && g->mask[i / 4][i % 4] == mask) {
+			g->facts[i / 4][i % 4] |= facts;
+			return;
+		}
+	g->key[g->n / 4][g->n % 4] = key;
+	g->mask[g->n / 4][g->n % 4] = mask;
+	g->facts[g->n / 4][g->n % 4] = facts;
+	g->n++;
+}
+
+/* The small-table form of b's IPv4 addresses, when there are few enough:
+ * the same facts as the hash (addrtab_put_bcast's broadcasts). */
+static void addrtab_fill_scan4(struct addrtab *t, const struct addrtab_build *b)
+{
+	struct addrtab_scan4 *g = &t->scan4;
+	size_t i, n = 0;
+	unsigned v, j;
+
+	for (i = 0; i < b->naddr; i++)
+		n += b->addr[i].family == 4;
+	if (n > ADDRTAB_SCAN4_MAX)
+		return;
+	t->use_scan4 = true;
+	for (v = 0; v < ADDRTAB_SCAN4_VECS; v++)
+		for (j = 0; j < 4; j++)
+			g->key[v][j] = 1;	/* mask and facts stay 0 */
+	addrtab_scan4_add(g, ~0u, ~0u, ADDRTAB_LIMITED);
+	addrtab_scan4_add(g, htonl(0xe0000000u), htonl(0xf0000000u), ADDRTAB_MCAST);
+	for (i = 0; i < b->naddr; i++) {
+		const struct addrtab_baddr *a = &b->addr[i];
+		uint32_t addr, mask, bc;
+
+		if (a->family != 4)
+			continue;
+		memcpy(&addr, a->addr, 4);
+		mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
+		addrtab_scan4_add(g, addr, ~0u, ADDRTAB_OWN);
+		if (a->plen == 32)
+			continue;
+		addrtab_scan4_add(g, addr & mask, mask, ADDRTAB_SUBNET);
+		if (a->plen == 31)
+			continue;
+		if (ntohl(addr & mask) >> 24)
+			addrtab_scan4_add(g, (addr & mask) | ~mask, ~0u, ADDRTAB_BCAST);
+		if (a->has_bcast && (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) != 0xff) {
+			memcpy(&bc, a->bcast, 4);
+			addrtab_scan4_add(g, bc, ~0u, ADDRTAB_BCAST);
+		}
+	}
+}
+
 struct addrtab *addrtab_freeze(const struct addrtab_build *b)
 {
 	struct addrtab *t = calloc(1, sizeof(*t));
@@ -402,8 +524,11 @@ struct addrtab *addrtab_freeze(const struct addrtab_build *b)
 		return NULL;
 	}
 	t->mask = nslot - 1;
+	for (t->shift = 64; (size_t)1 << (64 - t->shift) < nslot; t->shift--)
+		;
 	t->seed = mix64((uint64_t)(uintptr_t)t ^ b->gen << 32);
 	addrtab_fill(t, b);
+	addrtab_fill_scan4(t, b);
 	for (i = 0; i < b->naddr; i++) {
 		const struct addrtab_baddr *a = &b->addr[i];
 
@@ -416,6 +541,8 @@ struct addrtab *addrtab_freeze(const struct addrtab_build *b)
 		t->link[i].ifindex = b->link[i].ifindex;
 		t->link[i].hwlen = b->link[i].hwlen;
 		memcpy(t->link[i].hw, b->link[i].hw, sizeof(t->link[i].hw));
+		if (b->link[i].ifindex < ADDRTAB_LINK_DIRECT)
+			t->link_at[b->link[i].ifindex] = (uint16_t)(i + 1);
 	}
 	t->nlink = b->nlink;
 	return t;
@@ -431,12 +558,69 @@ void addrtab_free(struct addrtab *t)
 	free(t);
 }
 
+/* The OR of v's four lanes, in two shuffles (GCC's own reduction takes four
+ * extracts). */
+static inline uint32_t addrtab_or4(addrtab_u32x4 v)
+{
+	v |= __builtin_shuffle(v, (addrtab_u32x4){ 2, 3, 0, 1 });
+	v |= __builtin_shuffle(v, (addrtab_u32x4){ 1, 0, 3, 2 });
+	return v[0];
+}
+
+/* The facts of IPv4 addresses a and b in a small table: every entry
+ * compared with both, the matching entries' facts ORed. */
+static inline void addrtab_scan4(const struct addrtab_scan4 *g, uint32_t a, uint32_t b,
+				 unsigned *fa, unsigned *fb)
+{
+	addrtab_u32x4 va = { a, a, a, a }, vb = { b, b, b, b };
+	addrtab_u32x4 ra = { 0, 0, 0, 0 }, rb = { 0, 0, 0, 0 };
+	unsigned i;
+
+	for (i = 0; i < (g->n + 3) / 4; i++) {
+		ra |= (addrtab_u32x4)((va & g->mask[i]) == g->key[i]) & g->facts[i];
+		rb |= (addrtab_u32x4)((vb & g->mask[i]) == g->key[i]) & g->facts[i];
+	}
+	*fa = addrtab_or4(ra);
+	*fb = addrtab_or4(rb);
+}
+
+/* addrtab_facts for IPv4: masks are one AND on the address word (network
+ * order, so the mask is too), the hash a product. This is per packet twice. */
+static unsigned addrtab_facts4(const struct addrtab *t, const uint8_t addr[4], uint32_t *ifx)
+{
+	const struct addrtab_slot *s;
+	unsigned facts = 0, i;
+	uint32_t a, k;
+	bool found = false;
+
+	memcpy(&a, addr, 4);
+	s = addrtab_slot4(t, 32, a);
+	if (s->family) {
+		facts = s->facts;
+		*ifx = s->ifindex;
+		found = true;
+	}
+	for (i = 0; i < t->nplen[0]; i++) {
+		unsigned plen = t->plens[0][i];
+
+		k = a & htonl(plen ? ~0u << (32 - plen) : 0);
+		s = addrtab_slot4(t, plen, k);
+		if (s->family) {
+			facts |= s->facts;
+			if (!found)
+				*ifx = s->ifindex;
+			break;
+		}
+	}
+	return facts;
+}
+
 unsigned addrtab_facts(const struct addrtab *t, unsigned family, const uint8_t addr[16],
 		       uint32_t *ifindex)
 {
 	const struct addrtab_slot *s;
-	uint8_t key[16] = { 0 };
-	unsigned facts = 0, i, nbytes = family == 4 ? 4 : 16, fi = family == 6;
+	uint8_t key[16];
+	unsigned facts = 0, i;
 	uint32_t ifx = 0;
 	bool found = false;
 
@@ -444,20 +628,37 @@ unsigned addrtab_facts(const struct addrtab *t, unsigned family, const uint8_t a
 		*ifindex = 0;
 	if (!t || (family != 4 && family != 6))
 		return 0;
-	memcpy(key, addr, nbytes);
-	s = addrtab_slot_for(t, family, addrtab_bits(family), key);
+	if (family == 6 && addr[0] == 0xff)
+		facts = ADDRTAB_MCAST;
+	if (family == 4 && !ifindex && t->use_scan4) {
+		memcpy(&ifx, addr, 4);
+		addrtab_scan4(&t->scan4, ifx, ifx, &facts, &i);
+		return facts;
+	}
+	if (family == 4) {
+		facts = addrtab_facts4(t, addr, &ifx);
+		if ((addr[0] & addr[1] & addr[2] & addr[3]) == 0xff)
+			facts |= ADDRTAB_LIMITED;
+		else if ((addr[0] & 0xf0) == 0xe0)
+			facts |= ADDRTAB_MCAST;
+		if (ifindex)
+			*ifindex = ifx;
+		return facts;
+	}
+	memcpy(key, addr, 16);
+	s = addrtab_slot_for(t, 6, 128, key);
 	if (s->family) {
-		facts = s->facts;
+		facts |= s->facts;
 		ifx = s->ifindex;
 		found = true;
 	}
 	/* Lengths descend, so masking the same key again and again is the
 	 * same as masking the address each time. */
-	for (i = 0; i < t->nplen[fi]; i++) {
-		unsigned plen = t->plens[fi][i];
+	for (i = 0; i < t->nplen[1]; i++) {
+		unsigned plen = t->plens[1][i];
 
-		addrtab_mask(key, plen, nbytes);
-		s = addrtab_slot_for(t, family, plen, key);
+		addrtab_mask(key, plen, 16);
+		s = addrtab_slot_for(t, 6, plen, key);
 		if (s->family) {
 			facts |= s->facts;
 			if (!found)
@@ -470,23 +671,58 @@ unsigned addrtab_facts(const struct addrtab *t, unsigned family, const uint8_t a
 	return facts;
 }
 
+static inline const uint8_t *addrtab_hw_of(const struct addrtab_hw *l, size_t *len)
+{
+	if (!l->hwlen)
+		return NULL;
+	if (len)
+		*len = l->hwlen;
+	return l->hw;
+}
+
+/* addrtab_packet for everything but a small table's IPv4 on a low ifindex:
+ * apart, so that the common case saves no registers. */
+static __attribute__((noinline)) void addrtab_packet_slow(const struct addrtab *t,
+							   unsigned family, const uint8_t src[16],
+							   const uint8_t dst[16], uint32_t ifindex_in,
+							   struct addrtab_pkt *out)
+{
+	out->in_hw = addrtab_link_hwaddr(t, ifindex_in, &out->in_hwlen);
+	out->src = addrtab_facts(t, family, src, NULL);
+	out->dst = addrtab_facts(t, family, dst, NULL);
+}
+
+void addrtab_packet(const struct addrtab *t, unsigned family, const uint8_t src[16],
+		    const uint8_t dst[16], uint32_t ifindex_in, struct addrtab_pkt *out)
+{
+	uint32_t ws, wd, j;
+
+	if (!t || family != 4 || !t->use_scan4 || ifindex_in >= ADDRTAB_LINK_DIRECT) {
+		addrtab_packet_slow(t, family, src, dst, ifindex_in, out);
+		return;
+	}
+	j = t->link_at[ifindex_in];
+	out->in_hwlen = 0;
+	out->in_hw = j ? addrtab_hw_of(&t->link[j - 1], &out->in_hwlen) : NULL;
+	memcpy(&ws, src, 4);
+	memcpy(&wd, dst, 4);
+	addrtab_scan4(&t->scan4, ws, wd, &out->src, &out->dst);
+}
+
 const uint8_t *addrtab_link_hwaddr(const struct addrtab *t, uint32_t ifindex, size_t *len)
 {
 	size_t lo = 0, hi = t ? t->nlink : 0;
 
 	if (len)
 		*len = 0;
+	if (t && ifindex < ADDRTAB_LINK_DIRECT)
+		return t->link_at[ifindex] ? addrtab_hw_of(&t->link[t->link_at[ifindex] - 1], len) : NULL;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct addrtab_hw *l = &t->link[mid];
 
-		if (l->ifindex == ifindex) {
-			if (!l->hwlen)
-				return NULL;
-			if (len)
-				*len = l->hwlen;
-			return l->hw;
-		}
+		if (l->ifindex == ifindex)
+			return addrtab_hw_of(l, len);
 		if (l->ifindex < ifindex)
 			lo = mid + 1;
 		else

@@ -18,6 +18,10 @@
 #define ADDRTAB_SUBNET	0x02	/* inside the prefix of a local address (on-link) */
 #define ADDRTAB_BCAST	0x04	/* the directed broadcast of a local IPv4 prefix (IFA_BROADCAST if
 				 * given, else prefix|~mask; none for /31 and /32, RFC 3021) */
+/* What an address says by itself, answered by the same lookups so that the
+ * packet path asks one question, not two. */
+#define ADDRTAB_LIMITED	0x08	/* 255.255.255.255 */
+#define ADDRTAB_MCAST	0x10	/* 224.0.0.0/4, ff00::/8 */
 
 /* ---- the builder: what rtnetlink said so far (one thread) ---- */
 
@@ -90,6 +94,21 @@ void addrtab_free(struct addrtab *t);
  */
 unsigned addrtab_facts(const struct addrtab *t, unsigned family, const uint8_t addr[16],
 		       uint32_t *ifindex);
+
+/* What the table says about one packet, in one call: the packet path's form
+ * (no allocation, lock or syscall). */
+struct addrtab_pkt {
+	unsigned	 src, dst;	/* ADDRTAB_* of the source and the destination */
+	const uint8_t	*in_hw;		/* the in-interface's link-layer address; NULL: none */
+	size_t		 in_hwlen;
+};
+
+/* addrtab_packet - addrtab_facts (without interfaces) of a packet's source
+ * and destination of family 4/6, and addrtab_link_hwaddr of its
+ * in-interface. A small table (up to 16 IPv4 addresses) answers IPv4 with a
+ * vector compare against every entry at once instead of the hash. */
+void addrtab_packet(const struct addrtab *t, unsigned family, const uint8_t src[16],
+		    const uint8_t dst[16], uint32_t ifindex_in, struct addrtab_pkt *out);
 
 /* addrtab_link_hwaddr - the link-layer address of an interface (NULL if the
  * interface is unknown or has none); *len (may be NULL) gets its length (6

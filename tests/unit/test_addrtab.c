@@ -27,6 +27,8 @@
 #define OWN	ADDRTAB_OWN
 #define SUBNET	ADDRTAB_SUBNET
 #define BCAST	ADDRTAB_BCAST
+#define LIMITED	ADDRTAB_LIMITED
+#define MCAST	ADDRTAB_MCAST
 
 /* ---- helpers ---- */
 
@@ -109,15 +111,25 @@ static const struct addrtab *test_freeze(struct fx *f)
 	return f->t;
 }
 
-/* addrtab_facts(s) must be facts, on interface ifx unless that is ANY. */
+/* addrtab_facts(s) must be facts, on interface ifx unless that is ANY; the
+ * packet path's form (no interface: a small table's vector scan) and
+ * addrtab_packet must say the same facts. */
 #define ANY	UINT32_MAX
 static void test_is(const struct addrtab *t, const char *s, unsigned facts, uint32_t ifx)
 {
+	struct addrtab_pkt at;
+	uint8_t a[16], other[16] = { 0 };
 	uint32_t got;
 
 	assert_int_equal(test_facts(t, s, &got), facts);
 	if (ifx != ANY)
 		assert_int_equal(got, ifx);
+	assert_int_equal(test_facts(t, s, NULL), facts);
+	test_addr(s, a);
+	addrtab_packet(t, test_family(s), a, other, 0, &at);
+	assert_int_equal(at.src, facts);
+	addrtab_packet(t, test_family(s), other, a, 0, &at);
+	assert_int_equal(at.dst, facts);
 }
 
 /* The snapshot must give interface ifx the link-layer address hw[0..len),
@@ -194,7 +206,7 @@ static void test_v4_broadcasts(void **state)
 	test_is(t, "10.0.2.200", BCAST | SUBNET, 4);
 	test_is(t, "10.0.2.255", BCAST | SUBNET, 4);
 	test_is(t, "10.0.3.255", BCAST | SUBNET, 5);
-	test_is(t, "255.255.255.255", 0, 0);
+	test_is(t, "255.255.255.255", LIMITED, 0);
 	test_is(t, "10.0.4.255", BCAST | SUBNET, 6);
 	test_is(t, "0.0.0.0", 0, 0);
 }
@@ -223,10 +235,44 @@ static void test_v6_and_0(void **state)
 	t = test_freeze(f);
 	test_is(t, "192.0.2.1", OWN | SUBNET, 3);
 	test_is(t, "198.51.100.7", SUBNET, 3);
-	test_is(t, "255.255.255.255", SUBNET, 3);
+	test_is(t, "255.255.255.255", SUBNET | LIMITED, 3);
 	test_is(t, "fe80::1", 0, 0);
 	assert_int_equal(test_add(f->b, "2001:db8::1", 0, 4), 0);
 	test_is(test_freeze(f), "fe80::1", SUBNET, 4);
+}
+
+/* What an address says by itself comes with the table's answer, from the
+ * vector scan of a small table and from the hash of a big one alike. */
+static void test_alone_facts(void **state)
+{
+	struct fx *f = *state;
+	const struct addrtab *t;
+	unsigned round, i;
+	char s[32];
+
+	assert_int_equal(test_add(f->b, "192.0.2.1", 24, 2), 0);
+	assert_int_equal(test_add(f->b, "2001:db8::1", 64, 2), 0);
+	for (round = 0; round < 2; round++) {
+		t = test_freeze(f);
+		test_is(t, "224.0.0.1", MCAST, 0);
+		test_is(t, "239.255.255.250", MCAST, 0);
+		test_is(t, "240.0.0.1", 0, 0);
+		test_is(t, "223.255.255.255", 0, 0);
+		test_is(t, "255.255.255.255", LIMITED, 0);
+		test_is(t, "255.255.255.254", 0, 0);
+		test_is(t, "0.0.0.0", 0, 0);
+		test_is(t, "192.0.2.255", BCAST | SUBNET, 2);
+		test_is(t, "192.0.2.1", OWN | SUBNET, 2);
+		test_is(t, "ff02::1", MCAST, 0);
+		test_is(t, "fe80::1", 0, 0);
+		test_is(t, "2001:db8::1", OWN | SUBNET, 2);
+		/* Past 16 IPv4 addresses the table is a hash only. */
+		for (i = 0; i < 20; i++) {
+			snprintf(s, sizeof(s), "198.51.100.%u", 10 + i);
+			assert_int_equal(test_add(f->b, s, 32, 3), 0);
+		}
+	}
+	test_is(t, "198.51.100.29", OWN, 3);
 }
 
 /* ---- overlaps, deletes, duplicates ---- */
@@ -570,6 +616,7 @@ static void test_against_model(void **state)
 
 			assert_int_equal(addrtab_facts(t, 4, v, &got_ifx), want);
 			assert_int_equal(got_ifx, want_ifx);
+			assert_int_equal(addrtab_facts(t, 4, v, NULL), want);
 		}
 	}
 }
@@ -789,6 +836,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(test_v4_prefixes), TEST(test_v4_broadcasts), TEST(test_v6_and_0),
+		TEST(test_alone_facts),
 		TEST(test_overlap), TEST(test_delete_keeps_prefix), TEST(test_duplicates),
 		TEST(test_link_delete), TEST(test_overflow), TEST(test_null_and_bad_args),
 		TEST(test_hwaddr), TEST(test_against_model), TEST(test_msg_addr),
