@@ -562,8 +562,13 @@ void addrtab_free(struct addrtab *t)
  * extracts). */
 static inline uint32_t addrtab_or4(addrtab_u32x4 v)
 {
+#ifdef __clang__
+	v |= __builtin_shufflevector(v, v, 2, 3, 0, 1);
+	v |= __builtin_shufflevector(v, v, 1, 0, 3, 2);
+#else
 	v |= __builtin_shuffle(v, (addrtab_u32x4){ 2, 3, 0, 1 });
 	v |= __builtin_shuffle(v, (addrtab_u32x4){ 1, 0, 3, 2 });
+#endif
 	return v[0];
 }
 
