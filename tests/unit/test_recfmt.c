@@ -135,9 +135,9 @@ static void rec_garbage(struct ring_rec *r)
 	r->ifindex_out = 0;
 }
 
-static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL, NULL };
-static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL, NULL };
-static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL, NULL };
+static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL, NULL, NULL, NULL };
+static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL };
+static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL, NULL, NULL, NULL };
 
 static void __attribute__((format(printf, 3, 4))) fmt(char *dst, size_t size, const char *f, ...)
 {
@@ -395,7 +395,7 @@ static void test_escaping(void **state)
 {
 	static const char prefix[] = "a\"b\\c\x01\x1f\x7f d\xc3\xa9\xe2\x80\xa8\xc2\x85"
 	    "\xff\xc3(\xed\xa0\x80\xf0\x9f\x98\x80\xc0\xaf\xf4\x90\x80\x80z\xe2\x82";
-	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1, NULL, NULL };
+	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1, NULL, NULL, NULL, NULL };
 	struct ring_rec r;
 	char buf[RECFMT_LINE_MAX];
 	const char *p;
@@ -436,7 +436,7 @@ static void test_unterminated(void **state)
 	assert_non_null(ifname);
 	memset(prefix, 'x', RING_PREFIX_LEN);
 	memset(ifname, 'i', RING_IFNAMSIZ);
-	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0, NULL, NULL };
+	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0, NULL, NULL, NULL, NULL };
 	rec_tcp4(&r);
 	r.ifindex_out = 1;
 	memset(want, 'x', RING_PREFIX_LEN);
@@ -479,7 +479,7 @@ static void check_sizes(fmt_fn fn, const struct ring_rec *r, const struct recfmt
 static void test_small_buffer(void **state)
 {
 	static const char hostile[] = "\"\\\x01\xff\xe2\x80\xa8 p";
-	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL, NULL };
+	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL, NULL, NULL, NULL };
 	struct ring_rec r;
 
 	rec_tcp4(&r);
@@ -598,7 +598,7 @@ static void test_kb_source(void **state)
 				   "old-range\t4001/tcp\t# in the old client range\n"
 				   "ssh\t22/tcp\t# never shown: the kb has a row\n";
 	struct services *svc = services_parse(list, sizeof(list) - 1, "list", 0, NULL, 0);
-	struct recfmt_ctx c = { NULL, NULL, NULL, 0, kb_builtin(), svc };
+	struct recfmt_ctx c = { NULL, NULL, NULL, 0, kb_builtin(), svc, NULL, NULL };
 	char text[RECFMT_LINE_MAX], json[RECFMT_LINE_MAX];
 	struct ring_rec r;
 
@@ -661,7 +661,7 @@ static void test_json_valid(void **state)
 	void (*fixtures[])(struct ring_rec *) = { rec_tcp4, rec_udp6, rec_icmp4, rec_garbage };
 	char path[] = "/tmp/test_recfmt.XXXXXX", cmd[128], buf[RECFMT_LINE_MAX];
 	char prefix[RING_PREFIX_LEN], in[RING_IFNAMSIZ], out[RING_IFNAMSIZ];
-	struct recfmt_ctx c = { prefix, in, out, 0, NULL, NULL };
+	struct recfmt_ctx c = { prefix, in, out, 0, NULL, NULL, NULL, NULL };
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
 	/* Names for every port of the low range and the old client range, with
 	 * the longest description a list can give, full of quotes. */
@@ -686,7 +686,7 @@ static void test_json_valid(void **state)
 	for (i = 0; i < 4 + 20000; i++) {
 		if (i < 4) {
 			fixtures[i](&r);
-			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i, NULL, NULL };
+			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i, NULL, NULL, NULL, NULL };
 		} else {
 			for (j = 0; j < sizeof(r); j++)
 				((uint8_t *)&r)[j] = (uint8_t)rnd(&seed);
@@ -700,7 +700,7 @@ static void test_json_valid(void **state)
 			c = (struct recfmt_ctx){ rnd(&seed) % 4 ? prefix : NULL,
 			    rnd(&seed) % 4 ? in : NULL, rnd(&seed) % 4 ? out : NULL, rnd(&seed),
 			    /* Random ids and tags through the kb lookups too. */
-			    rnd(&seed) % 2 ? kb_builtin() : NULL, rnd(&seed) % 2 ? svc : NULL };
+			    rnd(&seed) % 2 ? kb_builtin() : NULL, rnd(&seed) % 2 ? svc : NULL, NULL, NULL };
 			/* Often a port the list names, and no kb row id. */
 			if (rnd(&seed) % 2) {
 				r.dport = (uint16_t)(rnd(&seed) % 2 ? rnd(&seed) % 256 :
