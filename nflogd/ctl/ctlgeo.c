@@ -5,6 +5,8 @@
 #include <time.h>
 
 #include "ctl/ctlgeo.h"
+#include "util/json.h"
+#include "util/utf8.h"
 
 const char *ctl_geoip_dirs(void)
 {
@@ -140,4 +142,114 @@ void ctl_geoip_describe(FILE *f, const struct ctl_args *a, const struct geoip *g
 		fprintf(f, "  %s: %s, built %s: %s\n", geoip_file_path(g, i), geoip_file_type(g, i),
 			when, geoip_provides_str(geoip_file_provides(g, i), what, sizeof(what)));
 	}
+}
+
+/* s to f: valid UTF-8 as it is (a terminal shows it), every control or
+ * invalid byte as \xNN, so that no name from a file reaches the terminal as
+ * a control sequence. */
+static void ctl_geoip_puts(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		k = utf8_seq_len(p + i, n - i, &cp);
+		if (k == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+		    cp == 0x2028 || cp == 0x2029) {
+			fprintf(f, "\\x%02x", p[i]);
+			i++;
+		} else {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		}
+	}
+}
+
+int ctl_geoip_explain(struct geoip *g, unsigned family, const uint8_t addr[16], const char *what,
+		      bool after)
+{
+	struct geoip_info gi;
+	size_t i;
+
+	if (!g)
+		return 0;
+	if (after)
+		putchar('\n');
+	switch (geoip_lookup(g, family, addr, &gi)) {
+	case GEOIP_ST_SKIPPED:
+		printf("%s: not looked up in GeoIP (no database holds private, loopback, "
+		       "link-local or bogon addresses)\n", what);
+		return 0;
+	case GEOIP_ST_FOUND:
+		break;
+	default:
+		printf("%s: GeoIP unknown (in none of the %zu file%s)\n", what, geoip_nfiles(g),
+		       geoip_nfiles(g) == 1 ? "" : "s");
+		ctl_geoip_warnings(g);
+		return 0;
+	}
+	printf("%s: GeoIP", what);
+	if (!(gi.have & (GEOIP_F_COUNTRY | GEOIP_F_CITY | GEOIP_F_LOCATION)))
+		printf(" no country");
+	if (gi.have & GEOIP_F_COUNTRY) {
+		printf(" %s", gi.country_iso);
+		if (gi.country[0]) {
+			fputs(" (", stdout);
+			ctl_geoip_puts(stdout, gi.country);
+			putchar(')');
+		}
+	}
+	if (gi.have & GEOIP_F_CITY) {
+		fputs(", ", stdout);
+		ctl_geoip_puts(stdout, gi.city);
+	}
+	if (gi.have & GEOIP_F_LOCATION)
+		printf(", lat %.4f lon %.4f", gi.lat, gi.lon);
+	putchar('\n');
+	if (gi.have & GEOIP_F_ASN) {
+		printf("  AS%u", gi.asn);
+		if (gi.as_org[0]) {
+			putchar(' ');
+			ctl_geoip_puts(stdout, gi.as_org);
+		}
+		putchar('\n');
+	}
+	printf("  source:");
+	for (i = 0; i < geoip_nfiles(g); i++)
+		printf("%s %s (%s)", i ? "," : "", geoip_file_path(g, i), geoip_file_type(g, i));
+	putchar('\n');
+	ctl_geoip_warnings(g);
+	return 1;
+}
+
+void ctl_geoip_describe_json(FILE *f, const struct ctl_args *a, const struct geoip *g)
+{
+	static const char *const names[] = { "country", "city", "location", "asn" };
+	const char *off = !geoip_available() ? "built without libmaxminddb" :
+			  a->geoip_none ? "--geoip none" : !g ? "no usable file found" : NULL;
+	size_t i, j, k;
+
+	fprintf(f, ",\"geoip\":{\"available\":%s,\"enabled\":%s", geoip_available() ? "true" :
+		"false", off ? "false" : "true");
+	if (off) {
+		fprintf(f, ",\"reason\":");
+		json_quote_file(f, off);
+	} else {
+		fprintf(f, ",\"origin\":\"%s\"", a->ngeoip ? "option" : "default");
+	}
+	fprintf(f, ",\"files\":[");
+	for (i = 0; i < geoip_nfiles(g); i++) {
+		fprintf(f, "%s{\"path\":", i ? "," : "");
+		json_quote_file(f, geoip_file_path(g, i));
+		fprintf(f, ",\"database_type\":");
+		json_quote_file(f, geoip_file_type(g, i));
+		fprintf(f, ",\"build_epoch\":%llu,\"provides\":[",
+			(unsigned long long)geoip_file_built(g, i));
+		for (j = 0, k = 0; j < 4; j++)
+			if (geoip_file_provides(g, i) & (1u << j))
+				fprintf(f, "%s\"%s\"", k++ ? "," : "", names[j]);
+		fprintf(f, "]}");
+	}
+	fprintf(f, "]}");
 }

@@ -33,5 +33,13 @@ void ctl_geoip_warnings(struct geoip *g);
 /* ctl_geoip_describe - what `nflogctl stats` says about GeoIP: the files and
  * what each provides, where they came from, or why there are none. */
 void ctl_geoip_describe(FILE *f, const struct ctl_args *a, const struct geoip *g);
+/* The same as the member ,"geoip":{...} of `stats --json`. */
+void ctl_geoip_describe_json(FILE *f, const struct ctl_args *a, const struct geoip *g);
+
+/* ctl_geoip_explain - `explain ADDRESS`'s GeoIP paragraph (a blank line
+ * first when after): country, city, location, AS and the files; or why
+ * there is none. 1 when the files knew the address. g NULL: nothing, 0. */
+int ctl_geoip_explain(struct geoip *g, unsigned family, const uint8_t addr[16], const char *what,
+		      bool after);
 
 #endif

@@ -33,6 +33,8 @@ struct geoip_file {
 	off_t		 size;
 	struct timespec	 mtime;
 	bool		 warned;	/* its one data warning is spent */
+	bool		 warn_pending;	/* ... and warn not yet taken */
+	char		 warn[384];
 #if NFLOGD_HAVE_MAXMINDDB
 	MMDB_s		 db;
 #endif
@@ -55,8 +57,7 @@ struct geoip {
 	int64_t			 checked;	/* now_s of the last refresh */
 	bool			 checked_once;
 	struct geoip_stats	 st;
-	char			 warn[512];
-	bool			 warn_pending;
+	char			 warn[512];	/* what geoip_warning returned last */
 };
 
 bool geoip_available(void)
@@ -286,30 +287,34 @@ const struct geoip_stats *geoip_stats(const struct geoip *g)
 
 const char *geoip_warning(struct geoip *g)
 {
-	if (!g->warn_pending)
-		return NULL;
-	g->warn_pending = false;
-	return g->warn;
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		struct geoip_file *f = &g->f[i];
+
+		if (!f->warn_pending)
+			continue;
+		f->warn_pending = false;
+		snprintf(g->warn, sizeof(g->warn), "%s: %s", f->path, f->warn);
+		return g->warn;
+	}
+	return NULL;
 }
 
 #if NFLOGD_HAVE_MAXMINDDB
-/* The file's one data warning, "PATH: what" (later ones are only counted). */
+/* The file's one data warning (later ones are only counted). */
 __attribute__((format(printf, 3, 4)))
 static void geoip_warn(struct geoip *g, struct geoip_file *f, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	g->st.bad_values++;
-	if (f->warned || g->warn_pending)
+	if (f->warned)
 		return;
 	f->warned = true;
-	g->warn_pending = true;
-	n = snprintf(g->warn, sizeof(g->warn), "%s: ", f->path);
-	if (n < 0 || (size_t)n >= sizeof(g->warn))
-		return;
+	f->warn_pending = true;
 	va_start(ap, fmt);
-	vsnprintf(g->warn + n, sizeof(g->warn) - (size_t)n, fmt, ap);
+	vsnprintf(f->warn, sizeof(f->warn), fmt, ap);
 	va_end(ap);
 }
 

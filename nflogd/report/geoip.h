@@ -128,8 +128,8 @@ void geoip_rec(struct geoip *g, const struct ring_rec *r, struct geoip_info *src
 int geoip_refresh(struct geoip *g, int64_t now_s, char *err, size_t errlen);
 
 /* geoip_warning - the first problem with a file's data not yet reported
- * ("PATH: reason"), or NULL; each file reports once. The string lives until
- * the next lookup. */
+ * ("PATH: reason"), or NULL; each file reports once (later problems are
+ * only counted in bad_values). The string lives until the next call. */
 const char *geoip_warning(struct geoip *g);
 
 const struct geoip_stats *geoip_stats(const struct geoip *g);
