@@ -1,5 +1,6 @@
 /* recfmt_geo.c - an address's country, city and AS (report/geoip.h) in the text line and as ECS source.geo / source.as. */
 #include <inttypes.h>
+#include <math.h>
 
 #include "report/geoip.h"
 #include "report/recfmt_int.h"
@@ -18,7 +19,7 @@ void recfmt_text_geo(struct recfmt_out *o, const char *side, const struct geoip_
 		return;
 	}
 	if (g->have & GEOIP_F_COUNTRY)
-		recfmt_mem(o, g->country_iso, 2);
+		recfmt_text_str(o, g->country_iso, 2, 0);
 	if (g->have & GEOIP_F_ASN) {
 		recfmt_fmt(o, "%sAS%" PRIu32, g->have & GEOIP_F_COUNTRY ? "," : "", g->asn);
 		if (g->as_org[0]) {
@@ -53,7 +54,10 @@ void recfmt_json_geo(struct recfmt_out *o, const struct geoip_info *g)
 			recfmt_json_str(o, g->city, GEOIP_NAME_MAX);
 			first = 0;
 		}
-		if (g->have & GEOIP_F_LOCATION)
+		/* Checked by geoip.c; a caller's struct is still not trusted
+		 * to hold a JSON number. */
+		if ((g->have & GEOIP_F_LOCATION) && isfinite(g->lat) && isfinite(g->lon) &&
+		    fabs(g->lat) <= 90 && fabs(g->lon) <= 180)
 			recfmt_fmt(o, "%s\"location\":{\"lat\":%.4f,\"lon\":%.4f}", first ? "" : ",",
 				   g->lat, g->lon);
 		recfmt_chr(o, '}');

@@ -85,11 +85,17 @@ for my $name (sort keys %dbs) {
 	write_tree($t, $name);
 }
 
+# What geoipupdate would bring next: the same type, other data (reopen tests).
+my $t = tree('GeoLite2-ASN');
+$t->insert_network('192.0.2.0/24', { autonomous_system_number => 64510,
+				     autonomous_system_organization => 'Renumbered AG' });
+write_tree($t, 'asn-v2.mmdb');
+
 # Every field of the wrong type: a reader must skip them, not trust them.
 my %wrong = (%types, x => 'utf8_string', iso_code => 'map', en => 'uint32', latitude => 'utf8_string',
 	     longitude => 'utf8_string', autonomous_system_number => 'utf8_string',
 	     autonomous_system_organization => 'uint32');
-my $t = tree('GeoIP2-City', types => sub { $wrong{ $_[0] } });
+$t = tree('GeoIP2-City', types => sub { $wrong{ $_[0] } });
 $t->insert_network('192.0.2.0/24', {
 	country => { iso_code => { x => 'CH' }, names => { en => 7 } },
 	city => { names => { en => 12 } },
