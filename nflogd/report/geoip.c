@@ -189,6 +189,7 @@ static int geoip_file_open(struct geoip_file *f, const char *path, char *err, si
 {
 	struct stat st;
 	const char *type;
+	size_t i;
 	int rc;
 
 	if (geoip_stat(path, &st, err, errlen) != 0)
@@ -201,6 +202,11 @@ static int geoip_file_open(struct geoip_file *f, const char *path, char *err, si
 	}
 	type = f->db.metadata.database_type ? f->db.metadata.database_type : "";
 	snprintf(f->type, sizeof(f->type), "%s", type);
+	/* The file's own words go into one-line messages and terminals:
+	 * printable ASCII only (the fuzzer found a newline here). */
+	for (i = 0; f->type[i]; i++)
+		if ((unsigned char)f->type[i] < 0x20 || (unsigned char)f->type[i] > 0x7e)
+			f->type[i] = '?';
 	f->provides = geoip_type_provides(f->type);
 	if (!f->provides) {
 		errbuf_set(err, errlen, "%s: database type '%.*s' provides no country, city "
