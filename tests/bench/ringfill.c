@@ -169,7 +169,8 @@ int main(int argc, char **argv)
 		return 1;
 	ro.path = argv[1];
 	ro.nsegs = 1;
-	ro.size = (uint64_t)count * sizeof(struct ring_rec) + (8u << 20);
+	/* Room for COUNT slots whatever the headers take: slots are a power of two. */
+	ro.size = 2 * (uint64_t)count * sizeof(struct ring_rec) + (8u << 20);
 	if (!(ring = ring_open(&ro, err, sizeof(err)))) {
 		fprintf(stderr, "ringfill: %s\n", err);
 		return 1;
