@@ -299,7 +299,7 @@ void ctl_usage(FILE *f)
 "                   the ports the kb lacks (default: the first present of\n"
 "                   " SERVICES_PATH_IANA ", " SERVICES_PATH_NMAP ",\n"
 "                   " SERVICES_PATH_ETC ")\n"
-"  --geoip FILE     read, alerts, explain, stats, top, report, suggest: country,\n"
+"  --geoip FILE     read, alerts, explain, stats: country,\n"
 "                   city and AS from a MaxMind DB file (repeat for several;\n"
 "                   default: the *.mmdb in " GEOIP_DIRS_DEFAULT "; none: no GeoIP)\n"
 "  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
