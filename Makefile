@@ -8,7 +8,9 @@
 #   make fuzz           libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make install        PREFIX=/usr/local DESTDIR=
 #   make clean
-# Knobs: V=1 shows commands; SANITIZE=address,undefined builds into build/san/.
+# Knobs: V=1 shows commands; SANITIZE=address,undefined builds into build/san/;
+#   GEOIP=0 builds without libmaxminddb (default: with it when pkg-config finds
+#   it), e.g. make GEOIP=0 BUILD=build/nogeo.
 
 PREFIX	?= /usr/local
 DESTDIR	?=
@@ -30,10 +32,19 @@ WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes 
 	   -Wmissing-declarations -Wredundant-decls -Wnested-externs -Wvla \
 	   -Wdeclaration-after-statement -Wno-unused-parameter
 CFLAGS	?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -Inflogd -I$(BUILD)
+PKGS	:= libnetfilter_log libmnl libnftnl
+# GeoIP/ASN enrichment in nflogctl (report/geoip.c) is optional: off, the
+# programs build and say "built without libmaxminddb" where it would show.
+GEOIP	?= $(shell $(PKG_CONFIG) --exists libmaxminddb 2>/dev/null && echo 1 || echo 0)
+ifeq ($(GEOIP),1)
+PKGS	+= libmaxminddb
+endif
+GEOIP_CFLAGS := -DNFLOGD_HAVE_MAXMINDDB=$(if $(filter 1,$(GEOIP)),1,0)
+
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) $(GEOIP_CFLAGS) -MMD -MP \
+	      -Inflogd -I$(BUILD)
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS) -pthread
 
-PKGS	:= libnetfilter_log libmnl libnftnl
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -136,7 +147,14 @@ $(BUILD)/corrmicro: tests/bench/corrmicro.c nflogd/correlate/corrthread.c $(LIB)
 
 # Bench-only programs: the packet-mix generator, the minimal NFLOG consumer
 # (receive and count), the delay reader and the correlator's per-record cost.
-BENCH_BINS := $(BUILD)/micro $(BUILD)/nfgen $(BUILD)/nflmin $(BUILD)/nfdelay $(BUILD)/corrmicro
+BENCH_BINS := $(BUILD)/micro $(BUILD)/nfgen $(BUILD)/nflmin $(BUILD)/nfdelay $(BUILD)/corrmicro \
+	      $(BUILD)/ringfill
+
+# ringfill: a ring of classified drops for the reader's figures (nflogctl read
+# with and without --geoip, doc/BENCHMARKS.md).
+$(BUILD)/ringfill: tests/bench/ringfill.c $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 $(BUILD)/nfgen: scripts/nfgen.c
 	$(call msg,CC,$@)
@@ -167,7 +185,7 @@ bench: $(PROGS) $(BENCH_BINS)
 
 # libFuzzer targets: clang only, always with ASan and UBSan. The library is
 # compiled once for all of them (instrumented, but without libFuzzer's main).
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Inflogd -fno-sanitize-recover=all
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Inflogd -fno-sanitize-recover=all $(GEOIP_CFLAGS)
 FUZZ_OBJS  := $(LIB_SRCS:nflogd/%.c=build/fuzz/obj/%.o) build/fuzz/obj/kb_data.o
 
 build/fuzz/obj/%.o: nflogd/%.c

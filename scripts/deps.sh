@@ -8,13 +8,17 @@
 set -eu
 
 # What building and `make demo` need; libwireshark-data brings IANA's service-name
-# registry (/usr/share/wireshark/services), which nflogctl reads for the ports kb/ lacks.
+# registry (/usr/share/wireshark/services), which nflogctl reads for the ports kb/ lacks;
+# libmaxminddb-dev: country, city and AS in nflogctl's output (optional: without it the
+# build works and says GeoIP is off).
 PKGS_DEMO="build-essential pkg-config nftables libnetfilter-log-dev libmnl-dev libnftnl-dev
 libcmocka-dev iproute2 iputils-ping hping3 nmap traceroute python3 kmod procps util-linux
-libwireshark-data"
+libwireshark-data libmaxminddb-dev"
 # What `make test` adds: fuzzers and valgrind, the tools the output tests check against
-# (tcpdump, a headless browser, promtool, tmux), man page lint, systemd-analyze.
-PKGS_TEST="tcpdump tmux chromium prometheus clang libclang-rt-14-dev valgrind mandoc systemd"
+# (tcpdump, a headless browser, promtool, tmux, mmdblookup), man page lint,
+# systemd-analyze, and the writer the GeoIP tests build their .mmdb files with.
+PKGS_TEST="tcpdump tmux chromium prometheus clang libclang-rt-14-dev valgrind mandoc systemd
+mmdb-bin libmaxmind-db-writer-perl"
 
 case ${1:-test} in
 demo) PKGS=$PKGS_DEMO ;;

@@ -13,6 +13,7 @@
 #include "classify/services.h"
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlgeo.h"
 #include "ctl/explainarg.h"
 
 /* Print text indented, wrapped at about 78 columns. */
@@ -179,7 +180,8 @@ static int ctl_explain_registered(const struct kb *kb, const struct services *sv
 }
 
 /* PORT[/PROTO] | icmp T[/C] | icmpv6 T[/C] | ADDRESS: 0 known, 1 unknown, 2 bad. */
-static int ctl_explain(const struct kb *kb, const struct services *svc, int argc, char **argv)
+static int ctl_explain(const struct kb *kb, const struct services *svc, struct geoip *geo,
+		       int argc, char **argv)
 {
 	struct explainarg ea;
 	int rc;
@@ -202,8 +204,10 @@ static int ctl_explain(const struct kb *kb, const struct services *svc, int argc
 	}
 	if (ea.kind == EXPLAINARG_ICMP)
 		rc = ctl_explain_icmp(kb, &ea);
-	else if (ea.kind == EXPLAINARG_ADDR)
+	else if (ea.kind == EXPLAINARG_ADDR) {
 		rc = ctl_explain_addr(kb, &ea);
+		rc |= ctl_geoip_explain(geo, ea.family, ea.addr, ea.what, rc);
+	}
 	else {
 		rc = ctl_explain_ports(kb, &ea);
 		rc |= ctl_explain_registered(kb, svc, &ea, rc);
@@ -221,6 +225,7 @@ int cmd_explain_main(int argc, char **argv)
 	struct services *svc;
 	struct ctl_readargs ra;
 	const struct kb *kb;
+	struct geoip *geo;
 	int rc;
 
 	if ((rc = ctl_readargs_parse(argc, argv, ctl_usage, false, true, &ra)) != CTL_RUN)
@@ -231,7 +236,13 @@ int cmd_explain_main(int argc, char **argv)
 		kb_free((struct kb *)kb);
 		return 1;
 	}
-	rc = ctl_explain(kb, svc, argc - ra.args.operand, argv + ra.args.operand);
+	if (ctl_load_geoip(&ra.args, kb, &geo) != 0) {
+		services_free(svc);
+		kb_free((struct kb *)kb);
+		return 1;
+	}
+	rc = ctl_explain(kb, svc, geo, argc - ra.args.operand, argv + ra.args.operand);
+	geoip_free(geo);
 	services_free(svc);
 	kb_free((struct kb *)kb);
 	return rc;

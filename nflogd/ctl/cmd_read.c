@@ -11,6 +11,7 @@
 
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlgeo.h"
 #include "ctl/ctlout.h"
 #include "report/recfmt.h"
 #include "ring/ringread.h"
@@ -23,6 +24,7 @@ struct ctl_read {
 	struct ring_reader	*rr;
 	const struct kb		*kb;
 	const struct services	*services;	/* names for ports the kb lacks, or NULL */
+	struct geoip		*geo;		/* country and AS of the addresses, or NULL */
 	bool			 json;
 	bool			 alerts;	/* only the alert segment */
 	bool			 every_state;	/* alerts: every state, not the latest per id */
@@ -35,18 +37,31 @@ static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 	char line[RECFMT_LINE_MAX];
 	struct ctl_names names;
 	struct recfmt_ctx ctx = ctl_fmt_ctx(c->rr, it->seg, it->pos, &it->rec, c->kb, &names);
+	struct geoip_info sg, dg;
 
 	ctx.services = c->services;
+	if (c->geo) {
+		ctx.src_geo = &sg;
+		ctx.dst_geo = &dg;
+	}
 	if (it->rec.kind == RING_KIND_ALERT) {
 		union ring_slot u = { .rec = it->rec };
 
+		/* The alert's source; its target is this host or many. */
+		dg.status = GEOIP_ST_NONE;
+		if (c->geo && (u.alert.family == 4 || u.alert.family == 6))
+			geoip_lookup(c->geo, u.alert.family, u.alert.saddr, &sg);
+		else
+			sg.status = GEOIP_ST_NONE;
 		if (c->json)
 			recfmt_alert_json(line, sizeof(line), &u.alert, &ctx);
 		else
 			recfmt_alert_text(line, sizeof(line), &u.alert, &ctx);
 	} else if (c->json) {
+		geoip_rec(c->geo, &it->rec, &sg, &dg);
 		recfmt_json(line, sizeof(line), &it->rec, &ctx);
 	} else {
+		geoip_rec(c->geo, &it->rec, &sg, &dg);
 		recfmt_text(line, sizeof(line), &it->rec, &ctx);
 	}
 	puts(line);
@@ -105,14 +120,14 @@ static long ctl_drain(struct ctl_read *c, uint64_t last)
 	return (long)n;
 }
 
-static int ctl_read(const char *path, const struct kb *kb, const struct services *services,
-		    uint64_t last, bool follow, bool json, bool alerts)
+/* c: kb, services, geo, json and alerts set. */
+static int ctl_read(const char *path, struct ctl_read *cp, uint64_t last, bool follow)
 {
 	struct timespec pause = { 0, NFLOGCTL_FOLLOW_MS * 1000000L };
-	struct ctl_read c = { .json = json, .kb = kb, .services = services, .alerts = alerts };
+	struct ctl_read c = *cp;
 	int rc = 0;
 
-	c.rr = ctl_ring_open(path, kb);
+	c.rr = ctl_ring_open(path, c.kb);
 	if (!c.rr)
 		return 1;
 	c.cursor = calloc(ringread_nsegs(c.rr), sizeof(*c.cursor));
@@ -130,10 +145,12 @@ static int ctl_read(const char *path, const struct kb *kb, const struct services
 		if (fflush(stdout) == EOF)
 			break;
 		nanosleep(&pause, NULL);
+		ctl_geoip_poll(c.geo);	/* a file geoipupdate replaced: reopen it */
 		if (ctl_drain(&c, 0) < 0)
 			rc = 1;
 	}
 	ctl_report_skipped(&c.skipped);
+	ctl_geoip_warnings(c.geo);
 out:
 	free(c.cursor);
 	ringread_close(c.rr);
@@ -147,7 +164,9 @@ static int ctl_read_command(int argc, char **argv, bool alerts)
 {
 	struct services *services;
 	struct ctl_readargs ra;
+	struct ctl_read c;
 	const struct kb *kb;
+	struct geoip *geo;
 	int rc;
 
 	if ((rc = ctl_readargs_parse(argc, argv, ctl_usage, true, false, &ra)) != CTL_RUN)
@@ -158,7 +177,15 @@ static int ctl_read_command(int argc, char **argv, bool alerts)
 		kb_free((struct kb *)kb);
 		return 1;
 	}
-	rc = ctl_read(ra.args.ring, kb, services, ra.last, ra.follow, ra.json, alerts);
+	if (ctl_load_geoip(&ra.args, kb, &geo) != 0) {
+		services_free(services);
+		kb_free((struct kb *)kb);
+		return 1;
+	}
+	c = (struct ctl_read){ .kb = kb, .services = services, .geo = geo, .json = ra.json,
+			       .alerts = alerts };
+	rc = ctl_read(ra.args.ring, &c, ra.last, ra.follow);
+	geoip_free(geo);
 	services_free(services);
 	kb_free((struct kb *)kb);
 	return rc;

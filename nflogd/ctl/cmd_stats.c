@@ -9,6 +9,7 @@
 
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlgeo.h"
 #include "ctl/ctlout.h"
 #include "ring/ringnames.h"
 #include "ring/ringread.h"
@@ -237,7 +238,8 @@ static void ctl_stats_rules(const struct ring_reader *rr, bool json)
 
 /* ---- the whole report ---- */
 
-static void ctl_stats_json(struct ring_reader *rr, const char *path, const struct kb *kb)
+static void ctl_stats_json(struct ring_reader *rr, const char *path, const struct kb *kb,
+			   const struct ctl_args *a, const struct geoip *geo)
 {
 	uint32_t s, nsegs = ringread_nsegs(rr);
 	uint64_t total[__RING_CTR_MAX] = { 0 };
@@ -271,6 +273,7 @@ static void ctl_stats_json(struct ring_reader *rr, const char *path, const struc
 	putchar('}');
 	ctl_stats_top_json(rr, kb);
 	ctl_stats_rules(rr, true);
+	ctl_geoip_describe_json(stdout, a, geo);
 	printf("}\n");
 }
 
@@ -313,19 +316,23 @@ static void ctl_stats_text(struct ring_reader *rr, const char *path)
 		printf("(%u more segments: see --json)\n", nsegs - 8);
 }
 
-static int ctl_stats(const char *path, const struct kb *kb, bool json)
+/* a: the command line (where GeoIP came from); geo: what it opened. */
+static int ctl_stats(const struct ctl_args *a, const struct kb *kb, bool json,
+		     const struct geoip *geo)
 {
 	struct ring_reader *rr;
 
-	rr = ctl_ring_open(path, kb);
+	rr = ctl_ring_open(a->ring, kb);
 	if (!rr)
 		return 1;
 	if (json) {
-		ctl_stats_json(rr, path, kb);
+		ctl_stats_json(rr, a->ring, kb, a, geo);
 	} else {
-		ctl_stats_text(rr, path);
+		ctl_stats_text(rr, a->ring);
 		ctl_stats_top_text(rr, kb);
 		ctl_stats_rules(rr, false);
+		putchar('\n');
+		ctl_geoip_describe(stdout, a, geo);
 	}
 	ringread_close(rr);
 	return fflush(stdout) == EOF ? 1 : 0;
@@ -335,13 +342,19 @@ int cmd_stats_main(int argc, char **argv)
 {
 	struct ctl_readargs ra;
 	const struct kb *kb;
+	struct geoip *geo;
 	int rc;
 
 	if ((rc = ctl_readargs_parse(argc, argv, ctl_usage, false, false, &ra)) != CTL_RUN)
 		return rc;
 	if (!(kb = ctl_load_kb(&ra.args)))
 		return 1;
-	rc = ctl_stats(ra.args.ring, kb, ra.json);
+	if (ctl_load_geoip(&ra.args, kb, &geo) != 0) {
+		kb_free((struct kb *)kb);
+		return 1;
+	}
+	rc = ctl_stats(&ra.args, kb, ra.json, geo);
+	geoip_free(geo);
 	kb_free((struct kb *)kb);
 	return rc;
 }

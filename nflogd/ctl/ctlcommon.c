@@ -22,6 +22,27 @@ static int ctl_bad_option(int c, char **argv)
 	return 2;
 }
 
+/* --geoip PATH (repeatable) or --geoip none: 0, or 2 after saying why. */
+static int ctl_geoip_option(struct ctl_args *a, const char *arg)
+{
+	if (!strcmp(arg, "none")) {
+		a->geoip_none = true;
+	} else if (a->ngeoip >= GEOIP_FILES_MAX) {
+		fprintf(stderr, "nflogctl: at most %d --geoip files\n", GEOIP_FILES_MAX);
+		return 2;
+	} else if (!arg[0]) {
+		fprintf(stderr, "nflogctl: --geoip needs a file name (or none)\n");
+		return 2;
+	} else {
+		a->geoip[a->ngeoip++] = arg;
+	}
+	if (a->geoip_none && a->ngeoip) {
+		fprintf(stderr, "nflogctl: --geoip none and --geoip FILE contradict each other\n");
+		return 2;
+	}
+	return 0;
+}
+
 /* argv[optind] was not expected: say so, return 2. */
 static int ctl_extra_argument(char **argv)
 {
@@ -52,6 +73,10 @@ int ctl_args_parse(int argc, char **argv, const struct ctl_cmdline *cl, void *ct
 			break;
 		case CTL_O_SERVICES:
 			a->services = optarg;
+			break;
+		case CTL_O_GEOIP:
+			if ((rc = ctl_geoip_option(a, optarg)) != 0)
+				return rc;
 			break;
 		case 'h':
 			cl->usage(stdout);
@@ -151,6 +176,7 @@ int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail,
 		{ "json",   no_argument, NULL, CTL_O_JSON },
 		CTL_LOPT_LOCALKB,
 		CTL_LOPT_SERVICES,
+		CTL_LOPT_GEOIP,
 		{ "follow", no_argument, NULL, 'f' },
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
@@ -250,10 +276,10 @@ void ctl_kb_counters(const struct ring_reader *rr, ctl_kb_counter_fn *fn, void *
 void ctl_usage(FILE *f)
 {
 	fprintf(f,
-"usage: nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json]\n"
+"usage: nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json] [--geoip FILE]...\n"
 "       nflogctl read    [--ring PATH] [-n N] [-f|--follow] --syslog [--syslog-socket PATH]\n"
 "                        [--syslog-facility NAME]\n"
-"       nflogctl alerts  [--ring PATH] [-n N] [-f|--follow] [--json]\n"
+"       nflogctl alerts  [--ring PATH] [-n N] [-f|--follow] [--json] [--geoip FILE]...\n"
 "       nflogctl stats   [--ring PATH] [--json]\n"
 "       nflogctl stats   [--ring PATH] --prometheus [-o FILE]\n"
 "       nflogctl top     [--ring PATH] [--interval SECONDS] [--once]\n"
@@ -273,6 +299,9 @@ void ctl_usage(FILE *f)
 "                   the ports the kb lacks (default: the first present of\n"
 "                   " SERVICES_PATH_IANA ", " SERVICES_PATH_NMAP ",\n"
 "                   " SERVICES_PATH_ETC ")\n"
+"  --geoip FILE     read, alerts, explain, stats: country,\n"
+"                   city and AS from a MaxMind DB file (repeat for several;\n"
+"                   default: the *.mmdb in " GEOIP_DIRS_DEFAULT "; none: no GeoIP)\n"
 "  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
 "  -n N          only the last N drops\n"
 "  -f, --follow  keep printing drops as they arrive\n"

@@ -1,6 +1,6 @@
 /* ctlcommon.h - what nflogctl's subcommands (cmd_*.c) share on the way in:
  * the default paths, one getopt loop with the common options (--ring,
- * --local-kb, --services, --help) and the common errors, the kb they
+ * --local-kb, --services, --geoip, --help) and the common errors, the kb they
  * classify with, the registered service names beside it and the ring they
  * read. Messages start with "nflogctl: "; a bad command line
  * is exit status 2.
@@ -15,6 +15,7 @@
 
 #include "classify/kb.h"
 #include "classify/services.h"
+#include "report/geoip.h"
 #include "ring/ringread.h"
 
 #define NFLOGCTL_RING_DEFAULT	"/var/lib/nflogd/drops.ring"
@@ -23,11 +24,12 @@
 
 /* getopt_long codes of the common long options; a subcommand numbers its
  * own from CTL_O_OWN. */
-enum { CTL_O_RING = 256, CTL_O_LOCALKB, CTL_O_SERVICES, CTL_O_OWN };
+enum { CTL_O_RING = 256, CTL_O_LOCALKB, CTL_O_SERVICES, CTL_O_GEOIP, CTL_O_OWN };
 
 #define CTL_LOPT_RING		{ "ring",     required_argument, NULL, CTL_O_RING }
 #define CTL_LOPT_LOCALKB	{ "local-kb", required_argument, NULL, CTL_O_LOCALKB }
 #define CTL_LOPT_SERVICES	{ "services", required_argument, NULL, CTL_O_SERVICES }
+#define CTL_LOPT_GEOIP		{ "geoip",    required_argument, NULL, CTL_O_GEOIP }
 #define CTL_LOPT_HELP		{ "help",     no_argument,       NULL, 'h' }
 #define CTL_LOPT_END		{ NULL, 0, NULL, 0 }
 
@@ -51,6 +53,9 @@ struct ctl_args {
 	const char	*local_kb;	/* --local-kb PATH (NFLOGCTL_LOCAL_KB) */
 	bool		 local_given;	/* then it must load; else only when present */
 	const char	*services;	/* --services PATH; NULL: the first default present */
+	const char	*geoip[GEOIP_FILES_MAX];	/* --geoip PATH, in order (ctlgeo.h) */
+	size_t		 ngeoip;
+	bool		 geoip_none;	/* --geoip none: no files, not even the defaults */
 	int		 operand;	/* argv index of the first word after the options */
 };
 

@@ -13,8 +13,9 @@
 #include "ring/ringfmt.h"
 
 /* Bytes that always hold one line of either format with its NUL, whatever the
- * record and context contain (worst case: every prefix byte escaped). */
-#define RECFMT_LINE_MAX		4096u
+ * record and context contain (worst case: every prefix byte escaped, and both
+ * ends' three GeoIP names with every byte escaped: 2 x 3 x 95 x 6 bytes). */
+#define RECFMT_LINE_MAX		8192u
 
 /*
  * What the reader knows about a record beyond the record itself. The strings
@@ -24,6 +25,7 @@
  */
 struct kb;
 struct services;
+struct geoip_info;
 
 struct recfmt_ctx {
 	const char *prefix;		/* NFLOG prefix, NULL when none */
@@ -35,6 +37,11 @@ struct recfmt_ctx {
 	const struct services *services;	/* registered names for the destination
 						 * ports the kb does not explain; NULL:
 						 * none (classify/services.h) */
+	const struct geoip_info *src_geo;	/* country/AS of the source and the
+						 * destination (an alert's source and
+						 * single target), looked up by the
+						 * caller (report/geoip.h); NULL: none */
+	const struct geoip_info *dst_geo;
 };
 
 /*

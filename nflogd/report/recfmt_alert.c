@@ -106,6 +106,7 @@ int recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
 		recfmt_fmt(&o, ", %" PRIu32 " sources", a->sources);
 	if (a->interval_ms)
 		recfmt_fmt(&o, ", every %.1f s", (double)a->interval_ms / 1000.0);
+	recfmt_text_geo(&o, "src", c->src_geo);
 	recfmt_fmt(&o, " -- %s", kb_verdict_name(a->verdict));
 	if (row) {
 		recfmt_chr(&o, ' ');
@@ -137,11 +138,16 @@ int recfmt_alert_json(char *buf, size_t size, const struct ring_alert *a,
 	recfmt_fmt(&o, "\",\"event\":{\"kind\":\"alert\",\"action\":\"%s\",\"sequence\":%" PRIu64
 	    "}", recfmt_alert_type_str(a->type), c->pos);
 	if (a->family == 4 || a->family == 6) {
-		recfmt_fmt(&o, ",\"source\":{\"ip\":\"%s\"}",
+		recfmt_fmt(&o, ",\"source\":{\"ip\":\"%s\"",
 		    recfmt_addr_str(sa, a->family, a->saddr));
-		if (a->targets == 1)
-			recfmt_fmt(&o, ",\"destination\":{\"ip\":\"%s\"}",
+		recfmt_json_geo(&o, c->src_geo);
+		recfmt_chr(&o, '}');
+		if (a->targets == 1) {
+			recfmt_fmt(&o, ",\"destination\":{\"ip\":\"%s\"",
 			    recfmt_addr_str(da, a->family, a->daddr));
+			recfmt_json_geo(&o, c->dst_geo);
+			recfmt_chr(&o, '}');
+		}
 	}
 	recfmt_fmt(&o, ",\"nflog\":{\"alert\":{\"type\":\"%s\",\"id\":%" PRIu32
 	    ",\"state\":\"%s\",\"first_seen\":\"", recfmt_alert_type_str(a->type), a->alert_id,

@@ -5,6 +5,7 @@
  *   recfmt_text.c   recfmt_text: the tcpdump-like line
  *   recfmt_json.c   recfmt_json: the ECS JSON Lines object
  *   recfmt_alert.c  recfmt_alert_text and recfmt_alert_json
+ *   recfmt_geo.c    an address's country and AS in either format
  * Nothing here is for other modules: they use recfmt.h.
  */
 #ifndef NFLOGD_RECFMT_INT_H
@@ -107,5 +108,11 @@ struct services_entry;
 const struct services_entry *recfmt_registered(const struct ring_rec *r,
 					       const struct recfmt_ctx *c,
 					       const struct kb_port *row);
+
+struct geoip_info;
+/* recfmt_geo.c: " SIDE-geo=CC,ASn \"org\"" for the text line; ,"geo":{..},"as":{..}
+ * inside an open source/destination object. NULL or not looked up: nothing. */
+void recfmt_text_geo(struct recfmt_out *o, const char *side, const struct geoip_info *g);
+void recfmt_json_geo(struct recfmt_out *o, const struct geoip_info *g);
 
 #endif

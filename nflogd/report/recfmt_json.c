@@ -9,6 +9,7 @@
 #include "classify/classify.h"
 #include "classify/kb.h"
 #include "classify/services.h"
+#include "report/geoip.h"
 #include "report/recfmt_int.h"
 
 /* Emit ,"key": (or just "key": for the first member of an object). */
@@ -70,10 +71,11 @@ static void recfmt_json_mac(struct recfmt_out *o, const struct ring_hw *hw, unsi
 }
 
 /* ,"source":{..},"destination":{..} when the family has addresses; hw (NULL
- * for a quoted header) adds ECS source.mac/destination.mac. */
+ * for a quoted header) adds ECS source.mac/destination.mac, c (NULL for a
+ * quoted header) the addresses' geo and as. */
 static void recfmt_json_endpoints(struct recfmt_out *o, unsigned family, const uint8_t *sa,
 				  const uint8_t *da, int has_ports, unsigned sport, unsigned dport,
-				  const struct ring_hw *hw)
+				  const struct ring_hw *hw, const struct recfmt_ctx *c)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 
@@ -85,12 +87,16 @@ static void recfmt_json_endpoints(struct recfmt_out *o, unsigned family, const u
 	if (has_ports)
 		recfmt_fmt(o, ",\"port\":%u", sport);
 	recfmt_json_mac(o, hw, RING_HWF_SRC);
+	if (c)
+		recfmt_json_geo(o, c->src_geo);
 	recfmt_str(o, "},\"destination\":{\"ip\":\"");
 	recfmt_str(o, d);
 	recfmt_chr(o, '"');
 	if (has_ports)
 		recfmt_fmt(o, ",\"port\":%u", dport);
 	recfmt_json_mac(o, hw, RING_HWF_DST);
+	if (c)
+		recfmt_json_geo(o, c->dst_geo);
 	recfmt_chr(o, '}');
 }
 
@@ -139,7 +145,7 @@ static void recfmt_json_l4(struct recfmt_out *o, const struct ring_rec *r)
 			recfmt_json_network(o, &first, r->inner_family, r->inner_proto, 1);
 			recfmt_json_endpoints(o, r->inner_family, r->inner_saddr,
 			    r->inner_daddr, recfmt_proto_has_ports(r->inner_proto),
-			    r->inner_sport, r->inner_dport, NULL);
+			    r->inner_sport, r->inner_dport, NULL, NULL);
 			recfmt_chr(o, '}');
 		}
 		recfmt_chr(o, '}');
@@ -281,7 +287,7 @@ int recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct r
 	if (depth >= RECFMT_DEPTH_L3)
 		recfmt_json_endpoints(&o, r->family, r->saddr, r->daddr,
 		    recfmt_has_l4(r) && recfmt_proto_has_ports(r->proto), r->sport, r->dport,
-		    ring_rec_hw(r));
+		    ring_rec_hw(r), c);
 
 	recfmt_fmt(&o, ",\"nflog\":{\"group\":%u", r->group);
 	if (r->cpu != RING_CPU_UNPINNED)

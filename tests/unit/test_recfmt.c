@@ -20,6 +20,7 @@
 #include "capture/decode.h"
 #include "classify/kb.h"
 #include "classify/services.h"
+#include "report/geoip.h"
 #include "report/recfmt.h"
 
 #define TS		1795315802123456789ull	/* 2026-11-22T02:50:02.123456789Z */
@@ -135,9 +136,9 @@ static void rec_garbage(struct ring_rec *r)
 	r->ifindex_out = 0;
 }
 
-static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL, NULL };
-static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL, NULL };
-static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL, NULL };
+static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL, NULL, NULL, NULL };
+static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL };
+static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL, NULL, NULL, NULL };
 
 static void __attribute__((format(printf, 3, 4))) fmt(char *dst, size_t size, const char *f, ...)
 {
@@ -395,7 +396,7 @@ static void test_escaping(void **state)
 {
 	static const char prefix[] = "a\"b\\c\x01\x1f\x7f d\xc3\xa9\xe2\x80\xa8\xc2\x85"
 	    "\xff\xc3(\xed\xa0\x80\xf0\x9f\x98\x80\xc0\xaf\xf4\x90\x80\x80z\xe2\x82";
-	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1, NULL, NULL };
+	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1, NULL, NULL, NULL, NULL };
 	struct ring_rec r;
 	char buf[RECFMT_LINE_MAX];
 	const char *p;
@@ -436,7 +437,7 @@ static void test_unterminated(void **state)
 	assert_non_null(ifname);
 	memset(prefix, 'x', RING_PREFIX_LEN);
 	memset(ifname, 'i', RING_IFNAMSIZ);
-	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0, NULL, NULL };
+	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0, NULL, NULL, NULL, NULL };
 	rec_tcp4(&r);
 	r.ifindex_out = 1;
 	memset(want, 'x', RING_PREFIX_LEN);
@@ -479,7 +480,7 @@ static void check_sizes(fmt_fn fn, const struct ring_rec *r, const struct recfmt
 static void test_small_buffer(void **state)
 {
 	static const char hostile[] = "\"\\\x01\xff\xe2\x80\xa8 p";
-	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL, NULL };
+	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL, NULL, NULL, NULL };
 	struct ring_rec r;
 
 	rec_tcp4(&r);
@@ -598,7 +599,7 @@ static void test_kb_source(void **state)
 				   "old-range\t4001/tcp\t# in the old client range\n"
 				   "ssh\t22/tcp\t# never shown: the kb has a row\n";
 	struct services *svc = services_parse(list, sizeof(list) - 1, "list", 0, NULL, 0);
-	struct recfmt_ctx c = { NULL, NULL, NULL, 0, kb_builtin(), svc };
+	struct recfmt_ctx c = { NULL, NULL, NULL, 0, kb_builtin(), svc, NULL, NULL };
 	char text[RECFMT_LINE_MAX], json[RECFMT_LINE_MAX];
 	struct ring_rec r;
 
@@ -651,6 +652,88 @@ static void test_kb_source(void **state)
 	services_free(svc);
 }
 
+
+/* A found address with every field, as geoip_lookup fills it. */
+static struct geoip_info geo_full(void)
+{
+	struct geoip_info g = { .status = GEOIP_ST_FOUND, .have = GEOIP_F_COUNTRY | GEOIP_F_CITY |
+				GEOIP_F_LOCATION | GEOIP_F_ASN, .country_iso = "CH", .asn = 64496,
+				.lat = 47.3667, .lon = 8.55 };
+
+	strcpy(g.country, "Switzerland");
+	strcpy(g.city, "Z\xc3\xbcrich");
+	strcpy(g.as_org, "Bad X\xffZ \"Byte\" AG");
+	return g;
+}
+
+/* ECS source.geo / source.as, destination likewise, the text line's short
+ * form; a miss is "unknown" in text and absent in JSON; not looked up:
+ * nothing; an alert carries its source's. */
+static void test_geo(void **state)
+{
+	struct geoip_info full = geo_full(), asn = { .status = GEOIP_ST_FOUND,
+		.have = GEOIP_F_ASN, .asn = 4200000000u }, miss = { .status = GEOIP_ST_MISS },
+		skipped = { .status = GEOIP_ST_SKIPPED };
+	struct recfmt_ctx c = { NULL, NULL, NULL, 0, NULL, NULL, &full, &asn };
+	char text[RECFMT_LINE_MAX], json[RECFMT_LINE_MAX];
+	struct ring_alert a;
+	struct ring_rec r;
+
+	(void)state;
+	rec_tcp4(&r);
+	assert_true(recfmt_text(text, sizeof(text), &r, &c) > 0);
+	assert_true(recfmt_json(json, sizeof(json), &r, &c) > 0);
+	assert_has(text, " src-geo=CH,AS64496 \"Bad X\\xffZ \\\"Byte\\\" AG\" dst-geo=AS4200000000");
+	assert_has(json, "\"port\":1234,\"geo\":{\"country_iso_code\":\"CH\",\"country_name\":"
+		   "\"Switzerland\",\"city_name\":\"Z\xc3\xbcrich\",\"location\":{\"lat\":47.3667,"
+		   "\"lon\":8.5500}},\"as\":{\"number\":64496,\"organization\":{\"name\":"
+		   "\"Bad X\\ufffdZ \\\"Byte\\\" AG\"}}}");
+	assert_has(json, "\"as\":{\"number\":4200000000}}");
+	/* The quoted header of an ICMP error gets none. */
+	rec_icmp4(&r);
+	assert_true(recfmt_json(json, sizeof(json), &r, &c) > 0);
+	assert_null(strstr(strstr(json, "\"inner\""), "\"geo\""));
+
+	rec_tcp4(&r);
+	c.src_geo = &miss;
+	c.dst_geo = &skipped;
+	assert_true(recfmt_text(text, sizeof(text), &r, &c) > 0);
+	assert_true(recfmt_json(json, sizeof(json), &r, &c) > 0);
+	assert_has(text, " src-geo=unknown");
+	assert_null(strstr(text, "dst-geo"));
+	assert_null(strstr(json, "\"geo\""));
+	assert_null(strstr(json, "\"as\""));
+
+	memset(&a, 0, sizeof(a));
+	a.kind = RING_KIND_ALERT;
+	a.family = 4;
+	a.targets = 1;
+	a.saddr[0] = 203, a.saddr[2] = 113, a.saddr[3] = 5;
+	c.src_geo = &full;
+	c.dst_geo = NULL;
+	assert_true(recfmt_alert_text(text, sizeof(text), &a, &c) > 0);
+	assert_true(recfmt_alert_json(json, sizeof(json), &a, &c) > 0);
+	assert_has(text, "203.0.113.5 > 0.0.0.0: 0 packets in 0.0 s src-geo=CH,AS64496 ");
+	assert_has(json, "\"source\":{\"ip\":\"203.0.113.5\",\"geo\":{\"country_iso_code\":\"CH\"");
+	assert_has(json, "\"destination\":{\"ip\":\"0.0.0.0\"},");
+}
+
+/* Random names of the longest length, every byte anything, at both ends. */
+static void rnd_geo(uint64_t *seed, struct geoip_info *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->status = (uint8_t)(rnd(seed) % 5);
+	g->have = (uint8_t)rnd(seed);
+	g->country_iso[0] = (char)rnd(seed);
+	g->country_iso[1] = (char)rnd(seed);
+	g->asn = (uint32_t)rnd(seed);
+	g->lat = (double)(int64_t)rnd(seed) / 1e17;
+	g->lon = (double)(int64_t)rnd(seed) / 1e17;
+	memset(g->country, '\xff', sizeof(g->country) - 1);
+	rnd_str(seed, g->city, sizeof(g->city));
+	memset(g->as_org, rnd(seed) % 2 ? '\x01' : '"', sizeof(g->as_org) - 1);
+}
+
 /*
  * Every fixture plus random records and random strings: each line must fit
  * RECFMT_LINE_MAX, have no embedded NUL or newline, and (when python3 is
@@ -661,8 +744,9 @@ static void test_json_valid(void **state)
 	void (*fixtures[])(struct ring_rec *) = { rec_tcp4, rec_udp6, rec_icmp4, rec_garbage };
 	char path[] = "/tmp/test_recfmt.XXXXXX", cmd[128], buf[RECFMT_LINE_MAX];
 	char prefix[RING_PREFIX_LEN], in[RING_IFNAMSIZ], out[RING_IFNAMSIZ];
-	struct recfmt_ctx c = { prefix, in, out, 0, NULL, NULL };
+	struct recfmt_ctx c = { prefix, in, out, 0, NULL, NULL, NULL, NULL };
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	struct geoip_info sg, dg;
 	/* Names for every port of the low range and the old client range, with
 	 * the longest description a list can give, full of quotes. */
 	static char list[2 * (SERVICES_DESC_MAX + 64)];
@@ -686,7 +770,7 @@ static void test_json_valid(void **state)
 	for (i = 0; i < 4 + 20000; i++) {
 		if (i < 4) {
 			fixtures[i](&r);
-			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i, NULL, NULL };
+			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i, NULL, NULL, NULL, NULL };
 		} else {
 			for (j = 0; j < sizeof(r); j++)
 				((uint8_t *)&r)[j] = (uint8_t)rnd(&seed);
@@ -700,7 +784,11 @@ static void test_json_valid(void **state)
 			c = (struct recfmt_ctx){ rnd(&seed) % 4 ? prefix : NULL,
 			    rnd(&seed) % 4 ? in : NULL, rnd(&seed) % 4 ? out : NULL, rnd(&seed),
 			    /* Random ids and tags through the kb lookups too. */
-			    rnd(&seed) % 2 ? kb_builtin() : NULL, rnd(&seed) % 2 ? svc : NULL };
+			    rnd(&seed) % 2 ? kb_builtin() : NULL, rnd(&seed) % 2 ? svc : NULL,
+			    rnd(&seed) % 2 ? &sg : NULL, rnd(&seed) % 2 ? &dg : NULL };
+			/* Country and AS names at their longest, any bytes. */
+			rnd_geo(&seed, &sg);
+			rnd_geo(&seed, &dg);
 			/* Often a port the list names, and no kb row id. */
 			if (rnd(&seed) % 2) {
 				r.dport = (uint16_t)(rnd(&seed) % 2 ? rnd(&seed) % 256 :
@@ -749,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_alert_hostile_fields),
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_kb_source),
+		cmocka_unit_test(test_geo),
 		cmocka_unit_test(test_json_valid),
 	};
 

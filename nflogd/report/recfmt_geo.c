@@ -1,0 +1,74 @@
+/* recfmt_geo.c - an address's country, city and AS (report/geoip.h) in the text line and as ECS source.geo / source.as. */
+#include <inttypes.h>
+#include <math.h>
+
+#include "report/geoip.h"
+#include "report/recfmt_int.h"
+
+/* " src-geo=CH,AS64496 \"Org\"", " src-geo=unknown" for a miss, nothing when
+ * the address was not looked up. Names pass through recfmt_text_str like
+ * every string of the line: ASCII only, the rest escaped. */
+void recfmt_text_geo(struct recfmt_out *o, const char *side, const struct geoip_info *g)
+{
+	if (!g || (g->status != GEOIP_ST_FOUND && g->status != GEOIP_ST_MISS))
+		return;
+	recfmt_fmt(o, " %s-geo=", side);
+	if (!(g->have & (GEOIP_F_COUNTRY | GEOIP_F_ASN))) {
+		/* A city without a country: say no more than the line's short form. */
+		recfmt_str(o, "unknown");
+		return;
+	}
+	if (g->have & GEOIP_F_COUNTRY)
+		recfmt_text_str(o, g->country_iso, 2, 0);
+	if (g->have & GEOIP_F_ASN) {
+		recfmt_fmt(o, "%sAS%" PRIu32, g->have & GEOIP_F_COUNTRY ? "," : "", g->asn);
+		if (g->as_org[0]) {
+			recfmt_str(o, " \"");
+			recfmt_text_str(o, g->as_org, GEOIP_NAME_MAX, 1);
+			recfmt_chr(o, '"');
+		}
+	}
+}
+
+/* ,"geo":{...},"as":{...} inside an open source/destination object: ECS
+ * field names; a miss or an unlooked-up address adds nothing. */
+void recfmt_json_geo(struct recfmt_out *o, const struct geoip_info *g)
+{
+	int first = 1;
+
+	if (!g || g->status != GEOIP_ST_FOUND)
+		return;
+	if (g->have & (GEOIP_F_COUNTRY | GEOIP_F_CITY | GEOIP_F_LOCATION)) {
+		recfmt_str(o, ",\"geo\":{");
+		if (g->have & GEOIP_F_COUNTRY) {
+			recfmt_str(o, "\"country_iso_code\":");
+			recfmt_json_str(o, g->country_iso, 2);
+			if (g->country[0]) {
+				recfmt_str(o, ",\"country_name\":");
+				recfmt_json_str(o, g->country, GEOIP_NAME_MAX);
+			}
+			first = 0;
+		}
+		if (g->have & GEOIP_F_CITY) {
+			recfmt_str(o, first ? "\"city_name\":" : ",\"city_name\":");
+			recfmt_json_str(o, g->city, GEOIP_NAME_MAX);
+			first = 0;
+		}
+		/* Checked by geoip.c; a caller's struct is still not trusted
+		 * to hold a JSON number. */
+		if ((g->have & GEOIP_F_LOCATION) && isfinite(g->lat) && isfinite(g->lon) &&
+		    fabs(g->lat) <= 90 && fabs(g->lon) <= 180)
+			recfmt_fmt(o, "%s\"location\":{\"lat\":%.4f,\"lon\":%.4f}", first ? "" : ",",
+				   g->lat, g->lon);
+		recfmt_chr(o, '}');
+	}
+	if (g->have & GEOIP_F_ASN) {
+		recfmt_fmt(o, ",\"as\":{\"number\":%" PRIu32, g->asn);
+		if (g->as_org[0]) {
+			recfmt_str(o, ",\"organization\":{\"name\":");
+			recfmt_json_str(o, g->as_org, GEOIP_NAME_MAX);
+			recfmt_chr(o, '}');
+		}
+		recfmt_chr(o, '}');
+	}
+}
