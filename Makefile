@@ -282,7 +282,7 @@ install: $(PROGS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/nft \
 		$(DESTDIR)$(SHAREDIR)/kb $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/nflogd \
-		$(DESTDIR)$(LIBDIR)/sysusers.d $(DESTDIR)$(LIBDIR)/tmpfiles.d
+		$(DESTDIR)$(LIBDIR)/sysusers.d $(DESTDIR)$(LIBDIR)/tmpfiles.d $(DESTDIR)$(COMPDIR)
 	install -m 0755 $(BUILD)/nflogd $(DESTDIR)$(PREFIX)/sbin/nflogd
 	install -m 0755 $(BUILD)/nflogctl $(DESTDIR)$(PREFIX)/bin/nflogctl
 	install -m 0644 nft/*.nft $(DESTDIR)$(SHAREDIR)/nft/
@@ -294,6 +294,7 @@ install: $(PROGS)
 	chmod 0644 $(DESTDIR)$(UNITDIR)/nflogd.service $(DESTDIR)$(UNITDIR)/nflogd-rules.service
 	install -m 0644 scripts/nflogd.sysusers $(DESTDIR)$(LIBDIR)/sysusers.d/nflogd.conf
 	install -m 0644 scripts/nflogd.tmpfiles $(DESTDIR)$(LIBDIR)/tmpfiles.d/nflogd.conf
+	install -m 0644 scripts/completion/nflogd scripts/completion/nflogctl $(DESTDIR)$(COMPDIR)/
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogd.conf ]; then \
 		echo "keeping $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogd.conf; the new default is in $(SHAREDIR)/nflogd.conf"; \
 	else \
@@ -321,7 +322,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/nflogd.8 $(DESTDIR)$(MANDIR)/man8/nflogctl.8 \
 		$(DESTDIR)$(MANDIR)/man5/nflogd.conf.5 $(DESTDIR)$(UNITDIR)/nflogd.service \
 		$(DESTDIR)$(UNITDIR)/nflogd-rules.service $(DESTDIR)$(LIBDIR)/sysusers.d/nflogd.conf \
-		$(DESTDIR)$(LIBDIR)/tmpfiles.d/nflogd.conf
+		$(DESTDIR)$(LIBDIR)/tmpfiles.d/nflogd.conf $(DESTDIR)$(COMPDIR)/nflogd \
+		$(DESTDIR)$(COMPDIR)/nflogctl
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	@if [ "$(PURGE)" = 1 ]; then \
 		rm -rf $(DESTDIR)$(SYSCONFDIR)/nflogd $(DESTDIR)$(STATEDIR); \

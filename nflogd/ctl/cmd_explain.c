@@ -135,6 +135,10 @@ static int ctl_explain(const struct kb *kb, int argc, char **argv)
 		fprintf(stderr, "nflogctl: explain: expected icmp or icmpv6, not '%s'\n",
 			ea.what);
 		return 2;
+	case EXPLAINARG_E_RANGE:
+		fprintf(stderr, "nflogctl: explain: %s is out of range (%s)\n", ea.what,
+			argc == 2 ? "ICMP types and codes are 0-255" : "ports are 0-65535");
+		return 2;
 	default:
 		fprintf(stderr, "nflogctl: explain: cannot parse '%s' (try 137, 31337/udp, "
 			"icmp 3/4, 169.254.1.1, fe80::1)\n", ea.what);
@@ -154,13 +158,25 @@ static int ctl_explain(const struct kb *kb, int argc, char **argv)
 	return fflush(stdout) == EOF ? 1 : 0;
 }
 
+static void ctl_explain_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nflogctl explain [--local-kb PATH] PORT[/tcp|/udp]\n"
+"       nflogctl explain [--local-kb PATH] icmp TYPE[/CODE] | icmpv6 TYPE[/CODE]\n"
+"       nflogctl explain [--local-kb PATH] ADDRESS\n"
+"  what the knowledge base says about a port (0-65535), an ICMP type and code\n"
+"  (0-255) or an address; exit status 1 when it knows nothing about it\n"
+"  examples: 137, 27374/tcp, icmp 3/4, icmpv6 2, 169.254.1.1, fe80::1\n"
+"  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n");
+}
+
 int cmd_explain_main(int argc, char **argv)
 {
 	struct ctl_readargs ra;
 	const struct kb *kb;
 	int rc;
 
-	if ((rc = ctl_readargs_parse(argc, argv, ctl_usage, false, true, &ra)) != CTL_RUN)
+	if ((rc = ctl_readargs_parse(argc, argv, ctl_explain_usage, false, true, &ra)) != CTL_RUN)
 		return rc;
 	if (!(kb = ctl_load_kb(&ra.args)))
 		return 1;

@@ -328,6 +328,22 @@ static int nflogd_classifier(const struct nflogd_opts *o, struct nflogd_live *li
 	return 0;
 }
 
+/* Each segment holds a power of two of records, so the file is usually
+ * smaller than --ring-size (4M with one group: 2.1 MB); say so, once, with
+ * what it holds instead. The arithmetic is ring_create()'s. */
+static void nflogd_ring_size_note(const struct nflogd_opts *o, const struct ring *ring)
+{
+	uint64_t nsegs = (uint64_t)o->ngroups + 1, slots = ring_slots(ring);
+	uint64_t size = RING_HDR_SIZE + nsegs * RING_SEGHDR_SIZE + nsegs * slots * RING_REC_SIZE;
+
+	if (size != o->ring_size)
+		log_msg(LOG_NOTICE, "ring-size %llu rounded down to %llu bytes (%.1f MiB): "
+			"%llu segments of %llu records each, a power of two",
+			(unsigned long long)o->ring_size, (unsigned long long)size,
+			(double)size / (1u << 20), (unsigned long long)nsegs,
+			(unsigned long long)slots);
+}
+
 /* The ring file, readable by the ring's group: one segment per group, and
  * one more that takes alerts. Frees the classifier when it fails. */
 static int nflogd_ring_open(const struct nflogd_opts *o, struct nflogd_run *run)
@@ -358,6 +374,7 @@ static int nflogd_ring_open(const struct nflogd_opts *o, struct nflogd_run *run)
 	if (moved[0])
 		log_msg(LOG_WARNING, "ring %s was incompatible; moved it to %s and started "
 			"a new one", o->ring_path, moved);
+	nflogd_ring_size_note(o, run->ring);
 	return 0;
 }
 
