@@ -189,6 +189,10 @@ st_service() {
 		"$(ct stat -c '%U:%G %a' /var/lib/nflogd)"
 	nl_eq "ring root:nflogd 0640" "root:nflogd 640" \
 		"$(ct stat -c '%U:%G %a' /var/lib/nflogd/drops.ring)"
+	nl_eq "nflogctl --version is the package's version" "nflogctl $(ct dpkg-query -W -f '${Version}' nflogd)" \
+		"$(ct nflogctl --version | cut -d' ' -f1,2)"
+	nl_check "bash completion installed for both programs" ct test -f \
+		/usr/share/bash-completion/completions/nflogd -a -f /usr/share/bash-completion/completions/nflogctl
 	local out rc=0
 	out=$(ct systemd-analyze verify --man=no /lib/systemd/system/nflogd.service \
 		/lib/systemd/system/nflogd-rules.service 2>&1) || rc=$?
