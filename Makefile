@@ -6,6 +6,8 @@
 #   make bench          micro-benchmarks, then (root) nflogd vs minimal consumer,
 #                       ulogd2 and tcpdump at the kernel's limit; QUICK=1: shorter
 #   make fuzz           libFuzzer targets, FUZZ_SECONDS each (clang)
+#   make check-systemd  build the .deb, install it in a booted Debian 12 container (root)
+#   make deb            the Debian package (dpkg-buildpackage) from a clean copy, in $(BUILD)/deb/
 #   make install        PREFIX=/usr/local DESTDIR=
 #   make clean
 # Knobs: V=1 shows commands; SANITIZE=address,undefined builds into build/san/;
@@ -32,6 +34,13 @@ WARN	:= -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes 
 	   -Wmissing-declarations -Wredundant-decls -Wnested-externs -Wvla \
 	   -Wdeclaration-after-statement -Wno-unused-parameter
 CFLAGS	?= -O2 -g
+# The version has one source, debian/changelog's first line (no dpkg-dev needed
+# to read it); $(BUILD)/version.h carries it to nflogd --version and nflogctl.
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+ifeq ($(VERSION),)
+$(error cannot read the version from debian/changelog)
+endif
+
 PKGS	:= libnetfilter_log libmnl libnftnl
 # GeoIP/ASN enrichment in nflogctl (report/geoip.c) is optional: off, the
 # programs build and say "built without libmaxminddb" where it would show.
@@ -41,7 +50,7 @@ PKGS	+= libmaxminddb
 endif
 GEOIP_CFLAGS := -DNFLOGD_HAVE_MAXMINDDB=$(if $(filter 1,$(GEOIP)),1,0)
 
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) $(GEOIP_CFLAGS) -MMD -MP \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(GEOIP_CFLAGS) -MMD -MP \
 	      -Inflogd -I$(BUILD)
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS) -pthread
 
@@ -87,8 +96,16 @@ FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 
-.PHONY: all check test check-netns demo install uninstall clean deps fuzz bench
+.PHONY: all check test check-netns check-systemd deb demo install uninstall clean deps fuzz bench
 all: $(PROGS)
+
+# The objects that include it are named: on a first build there is no .d file yet.
+$(BUILD)/version.h: debian/changelog
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)printf '/* version.h - generated from debian/changelog by the Makefile. */\n#define NFLOGD_VERSION "%s"\n' \
+		'$(VERSION)' >$@
+$(BUILD)/obj/daemon/options.o $(BUILD)/obj/ctl/nflogctl.o build/fuzz/obj/daemon/options.o: $(BUILD)/version.h
 
 $(BUILD)/obj/%.o: nflogd/%.c
 	$(call msg,CC,$@)
@@ -185,7 +202,7 @@ bench: $(PROGS) $(BENCH_BINS)
 
 # libFuzzer targets: clang only, always with ASan and UBSan. The library is
 # compiled once for all of them (instrumented, but without libFuzzer's main).
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Inflogd -fno-sanitize-recover=all $(GEOIP_CFLAGS)
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Inflogd -I$(BUILD) -fno-sanitize-recover=all $(GEOIP_CFLAGS)
 FUZZ_OBJS  := $(LIB_SRCS:nflogd/%.c=build/fuzz/obj/%.o) build/fuzz/obj/kb_data.o
 
 build/fuzz/obj/%.o: nflogd/%.c
@@ -248,6 +265,15 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all check
 	$(Q)$(MAKE) --no-print-directory check-netns
 
+# The package always builds in build/deb/ (also with SANITIZE): a release build.
+deb:
+	$(Q)scripts/deps.sh deb
+	$(Q)scripts/mkdeb.sh build/deb
+
+# The .deb installed in a booted Debian 12 container (tests/systemd/run.sh).
+check-systemd: deb
+	$(Q)tests/systemd/run.sh build/deb/nflogd_$(VERSION)_*.deb
+
 demo:
 	$(Q)scripts/deps.sh demo
 	$(Q)$(MAKE) --no-print-directory all
@@ -258,18 +284,23 @@ demo:
 # directory and, when DESTDIR is empty, the nflogd system user and group.
 # make uninstall removes what install put there but keeps $(SYSCONFDIR)/nflogd
 # (settings, local.kb), the ring in $(STATEDIR) and the user; PURGE=1 removes
-# those too. UNITDIR: where the unit goes ($(PREFIX)/lib/systemd/system is on
-# systemd's search path for /usr/local and /usr alike).
+# those too. UNITDIR: where the units go ($(PREFIX)/lib/systemd/system is on
+# systemd's search path for /usr/local and /usr alike); the sysusers.d and
+# tmpfiles.d entries go under LIBDIR (also searched in /usr/local/lib), so the
+# user and the state directory exist wherever systemd runs, install or not.
 SYSCONFDIR ?= /etc
 STATEDIR   ?= /var/lib/nflogd
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
+LIBDIR     ?= $(PREFIX)/lib
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 MANDIR     ?= $(PREFIX)/share/man
 SHAREDIR   := $(PREFIX)/share/nflogd
 
 install: $(PROGS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/nft \
 		$(DESTDIR)$(SHAREDIR)/kb $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/nflogd
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/nflogd \
+		$(DESTDIR)$(LIBDIR)/sysusers.d $(DESTDIR)$(LIBDIR)/tmpfiles.d $(DESTDIR)$(COMPDIR)
 	install -m 0755 $(BUILD)/nflogd $(DESTDIR)$(PREFIX)/sbin/nflogd
 	install -m 0755 $(BUILD)/nflogctl $(DESTDIR)$(PREFIX)/bin/nflogctl
 	install -m 0644 nft/*.nft $(DESTDIR)$(SHAREDIR)/nft/
@@ -277,7 +308,11 @@ install: $(PROGS)
 	install -m 0644 doc/nflogd.8 doc/nflogctl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 doc/nflogd.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' scripts/nflogd.service >$(DESTDIR)$(UNITDIR)/nflogd.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/nflogd.service
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' scripts/nflogd-rules.service >$(DESTDIR)$(UNITDIR)/nflogd-rules.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/nflogd.service $(DESTDIR)$(UNITDIR)/nflogd-rules.service
+	install -m 0644 scripts/nflogd.sysusers $(DESTDIR)$(LIBDIR)/sysusers.d/nflogd.conf
+	install -m 0644 scripts/nflogd.tmpfiles $(DESTDIR)$(LIBDIR)/tmpfiles.d/nflogd.conf
+	install -m 0644 scripts/completion/nflogd scripts/completion/nflogctl $(DESTDIR)$(COMPDIR)/
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogd.conf ]; then \
 		echo "keeping $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogd.conf; the new default is in $(SHAREDIR)/nflogd.conf"; \
 	else \
@@ -303,7 +338,10 @@ install: $(PROGS)
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/nflogd $(DESTDIR)$(PREFIX)/bin/nflogctl \
 		$(DESTDIR)$(MANDIR)/man8/nflogd.8 $(DESTDIR)$(MANDIR)/man8/nflogctl.8 \
-		$(DESTDIR)$(MANDIR)/man5/nflogd.conf.5 $(DESTDIR)$(UNITDIR)/nflogd.service
+		$(DESTDIR)$(MANDIR)/man5/nflogd.conf.5 $(DESTDIR)$(UNITDIR)/nflogd.service \
+		$(DESTDIR)$(UNITDIR)/nflogd-rules.service $(DESTDIR)$(LIBDIR)/sysusers.d/nflogd.conf \
+		$(DESTDIR)$(LIBDIR)/tmpfiles.d/nflogd.conf $(DESTDIR)$(COMPDIR)/nflogd \
+		$(DESTDIR)$(COMPDIR)/nflogctl
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	@if [ "$(PURGE)" = 1 ]; then \
 		rm -rf $(DESTDIR)$(SYSCONFDIR)/nflogd $(DESTDIR)$(STATEDIR); \

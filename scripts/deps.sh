@@ -1,6 +1,7 @@
 #!/bin/sh
-# deps.sh [demo|test] - install the Debian 12 packages nflogd needs, only those missing:
-# `demo` what building and the demo need, `test` (default) also what the tests use.
+# deps.sh [demo|test|deb] - install the Debian 12 packages nflogd needs, only those missing:
+# `demo` what building and the demo need, `test` (default) also what the tests use,
+# `deb` what building the package (make deb) and make check-systemd need.
 #
 # Fast and quiet when everything is there (one dpkg-query); as root it runs apt-get update
 # once and installs the rest; as anyone else it names what is missing and exits 1.
@@ -19,11 +20,15 @@ libwireshark-data libmaxminddb-dev"
 # systemd-analyze, and the writer the GeoIP tests build their .mmdb files with.
 PKGS_TEST="tcpdump tmux chromium prometheus clang libclang-rt-14-dev valgrind mandoc systemd
 mmdb-bin libmaxmind-db-writer-perl"
+# What `make deb` and `make check-systemd` add: dh and lintian; a Debian root to boot
+# (debootstrap) and the container tools (systemd-nspawn, in systemd-container).
+PKGS_DEB="debhelper lintian debootstrap systemd-container"
 
 case ${1:-test} in
 demo) PKGS=$PKGS_DEMO ;;
 test) PKGS="$PKGS_DEMO $PKGS_TEST" ;;
-*) echo "usage: $0 [demo|test]" >&2; exit 2 ;;
+deb) PKGS="$PKGS_DEMO $PKGS_DEB" ;;
+*) echo "usage: $0 [demo|test|deb]" >&2; exit 2 ;;
 esac
 
 missing=

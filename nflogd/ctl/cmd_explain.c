@@ -197,6 +197,10 @@ static int ctl_explain(const struct kb *kb, const struct services *svc, struct g
 		fprintf(stderr, "nflogctl: explain: expected icmp or icmpv6, not '%s'\n",
 			ea.what);
 		return 2;
+	case EXPLAINARG_E_RANGE:
+		fprintf(stderr, "nflogctl: explain: %s is out of range (%s)\n", ea.what,
+			argc == 2 ? "ICMP types and codes are 0-255" : "ports are 0-65535");
+		return 2;
 	default:
 		fprintf(stderr, "nflogctl: explain: cannot parse '%s' (try 137, 31337/udp, "
 			"icmp 3/4, 169.254.1.1, fe80::1)\n", ea.what);
@@ -220,6 +224,18 @@ static int ctl_explain(const struct kb *kb, const struct services *svc, struct g
 	return fflush(stdout) == EOF ? 1 : 0;
 }
 
+static void ctl_explain_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nflogctl explain [--local-kb PATH] PORT[/tcp|/udp]\n"
+"       nflogctl explain [--local-kb PATH] icmp TYPE[/CODE] | icmpv6 TYPE[/CODE]\n"
+"       nflogctl explain [--local-kb PATH] ADDRESS\n"
+"  what the knowledge base says about a port (0-65535), an ICMP type and code\n"
+"  (0-255) or an address; exit status 1 when it knows nothing about it\n"
+"  examples: 137, 27374/tcp, icmp 3/4, icmpv6 2, 169.254.1.1, fe80::1\n"
+"  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n");
+}
+
 int cmd_explain_main(int argc, char **argv)
 {
 	struct services *svc;
@@ -228,7 +244,7 @@ int cmd_explain_main(int argc, char **argv)
 	struct geoip *geo;
 	int rc;
 
-	if ((rc = ctl_readargs_parse(argc, argv, ctl_usage, false, true, &ra)) != CTL_RUN)
+	if ((rc = ctl_readargs_parse(argc, argv, ctl_explain_usage, false, true, &ra)) != CTL_RUN)
 		return rc;
 	if (!(kb = ctl_load_kb(&ra.args)))
 		return 1;

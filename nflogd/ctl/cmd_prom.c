@@ -226,7 +226,7 @@ static int ctl_prom_write(FILE *f, const char *path, const struct ring_reader *r
 	return rc;
 }
 
-enum { PROM_O_PROM = CTL_O_OWN };
+enum { PROM_O_PROM = CTL_O_OWN, PROM_O_JSON };
 
 /* ctx: the -o path. --prometheus itself is how the dispatcher sent us here. */
 static int ctl_prom_option(void *ctx, int c, const char *arg)
@@ -235,6 +235,12 @@ static int ctl_prom_option(void *ctx, int c, const char *arg)
 
 	if (c == 'o')
 		*outpath = arg;
+	/* Known, to say what is wrong with it: stats has two formats, not both. */
+	if (c == PROM_O_JSON) {
+		fprintf(stderr, "nflogctl: stats: --prometheus and --json are mutually exclusive "
+			"(one output format: stats --json, or stats --prometheus)\n");
+		return 2;
+	}
 	return 0;
 }
 
@@ -243,6 +249,7 @@ int cmd_prom_main(int argc, char **argv)
 	static const struct option lopts[] = {
 		CTL_LOPT_RING,
 		{ "prometheus", no_argument,       NULL, PROM_O_PROM },
+		{ "json",       no_argument,       NULL, PROM_O_JSON },
 		CTL_LOPT_LOCALKB,
 		{ "output",     required_argument, NULL, 'o' },
 		CTL_LOPT_HELP,

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -159,6 +160,35 @@ out:
 	return rc;
 }
 
+static void ctl_read_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nflogctl read [--ring PATH] [--local-kb PATH] [-n N] [-f|--follow] [--json]\n"
+"       nflogctl read --syslog [--syslog-socket PATH] [--syslog-facility NAME] [...]\n"
+"  the drops and the alerts in the ring, oldest first\n"
+"  --ring PATH      ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
+"  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
+"  -n N             only the last N (1..%u)\n"
+"  -f, --follow     keep printing as they arrive (from the last 10, or -n N)\n"
+"  --json           JSON Lines (doc/json-schema.md) instead of text\n"
+"  --syslog         RFC 5424 messages to /dev/log instead (read --syslog --help)\n",
+		UINT32_MAX);
+}
+
+static void ctl_alerts_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nflogctl alerts [--ring PATH] [--local-kb PATH] [-n N] [-f|--follow] [--json]\n"
+"  only the alerts (scans, sweeps, decoys, ...), the latest state of each incident;\n"
+"  with -f every new state as it is written\n"
+"  --ring PATH      ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
+"  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
+"  -n N             only the last N (1..%u)\n"
+"  -f, --follow     keep printing as they arrive\n"
+"  --json           JSON Lines (doc/json-schema.md) instead of text\n",
+		UINT32_MAX);
+}
+
 /* read and alerts: the same options, the same reader. */
 static int ctl_read_command(int argc, char **argv, bool alerts)
 {
@@ -169,7 +199,8 @@ static int ctl_read_command(int argc, char **argv, bool alerts)
 	struct geoip *geo;
 	int rc;
 
-	if ((rc = ctl_readargs_parse(argc, argv, ctl_usage, true, false, &ra)) != CTL_RUN)
+	if ((rc = ctl_readargs_parse(argc, argv, alerts ? ctl_alerts_usage : ctl_read_usage, true,
+				     false, &ra)) != CTL_RUN)
 		return rc;
 	if (!(kb = ctl_load_kb(&ra.args)))
 		return 1;

@@ -338,6 +338,18 @@ static int ctl_stats(const struct ctl_args *a, const struct kb *kb, bool json,
 	return fflush(stdout) == EOF ? 1 : 0;
 }
 
+static void ctl_stats_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nflogctl stats [--ring PATH] [--local-kb PATH] [--json]\n"
+"       nflogctl stats --prometheus [--ring PATH] [-o FILE]   (stats --prometheus --help)\n"
+"  the ring's counters per segment, exact losses (lost_seq, enobufs, drops_pending),\n"
+"  verdicts, the top kb rows and, as root, the nft rules that log each group\n"
+"  --ring PATH      ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
+"  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
+"  --json           one JSON object instead of text\n");
+}
+
 int cmd_stats_main(int argc, char **argv)
 {
 	struct ctl_readargs ra;
@@ -345,7 +357,7 @@ int cmd_stats_main(int argc, char **argv)
 	struct geoip *geo;
 	int rc;
 
-	if ((rc = ctl_readargs_parse(argc, argv, ctl_usage, false, false, &ra)) != CTL_RUN)
+	if ((rc = ctl_readargs_parse(argc, argv, ctl_stats_usage, false, false, &ra)) != CTL_RUN)
 		return rc;
 	if (!(kb = ctl_load_kb(&ra.args)))
 		return 1;

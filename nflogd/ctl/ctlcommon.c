@@ -2,9 +2,13 @@
  * starts from (ctlcommon.h): one getopt loop for all of them, so the common
  * options and errors read the same everywhere.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctl/ctlcommon.h"
@@ -234,6 +238,34 @@ bool ctl_has_option(int argc, char **argv, const char *opt)
 	return false;
 }
 
+/* Permission denied on the ring (or its directory, 0750 root:nflogd): the
+ * fix is a group membership, so name the group. */
+static void ctl_ring_access_hint(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash;
+	struct group *gr;
+	struct stat st;
+
+	if (access(path, R_OK) == 0 || errno != EACCES)
+		return;
+	if (stat(path, &st) < 0) {
+		slash = strrchr(path, '/');
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+			 slash ? (slash == path ? "/" : path) : ".");
+		if (stat(dir, &st) < 0)
+			return;
+	}
+	gr = getgrgid(st.st_gid);
+	if (gr && st.st_gid != 0)
+		fprintf(stderr, "nflogctl: hint: members of group '%s' read the ring: "
+			"sudo usermod -aG %s $USER, then log in again (or run nflogctl with "
+			"sudo)\n", gr->gr_name, gr->gr_name);
+	else
+		fprintf(stderr, "nflogctl: hint: the ring is readable by its group only "
+			"(nflogd --ring-group); run nflogctl as a member, or with sudo\n");
+}
+
 struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb)
 {
 	struct ring_reader *rr;
@@ -243,6 +275,7 @@ struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb)
 	rr = ringread_open(path, err, sizeof(err));
 	if (!rr) {
 		fprintf(stderr, "nflogctl: %s\n", err);
+		ctl_ring_access_hint(path);
 		return NULL;
 	}
 	/* Ids in records mean what the writer's kb said; say so when ours differs. */
@@ -293,7 +326,7 @@ void ctl_usage(FILE *f)
 "       nflogctl rules   install [--table NAME] [--groups BASE] [--per-cpu [--cpus N]]\n"
 "       nflogctl rules   remove [--table NAME]\n"
 "       nflogctl rules   list\n"
-"       nflogctl help\n"
+"       nflogctl help | --version\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
 "  --services FILE  read (also --syslog), alerts, explain: registered names of\n"
 "                   the ports the kb lacks (default: the first present of\n"
@@ -309,6 +342,6 @@ void ctl_usage(FILE *f)
 "  --syslog      send RFC 5424 messages to /dev/log (or --syslog-socket) instead\n"
 "  --prometheus  Prometheus text format, for node_exporter's textfile collector\n"
 "  -o FILE       write FILE (complete, then renamed into place); - is stdout\n"
-"  nflogctl top|report|pcap|suggest --help: more. Shipping to a central store:\n"
+"  nflogctl COMMAND --help: that command's options. Shipping to a central store:\n"
 "  doc/shipping.md.\n");
 }

@@ -5,15 +5,19 @@
  * characters) as "000000000000000", port 0.
  */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "ctl/explainarg.h"
 #include "classify/kb.h"
 
-/* s[0..len) as a decimal number in [0, max]: digits only, at least one. */
+/* s[0..len) as a decimal number in [0, max]: digits only, at least one.
+ * -1 when it is not a number, -2 when it is one but above max (every
+ * character is still checked: "99999x" is not a number). */
 static int explainarg_num(const char *s, size_t len, unsigned max, unsigned *out)
 {
 	unsigned v = 0;
+	bool big = false;
 	size_t i;
 
 	if (len == 0)
@@ -21,10 +25,13 @@ static int explainarg_num(const char *s, size_t len, unsigned max, unsigned *out
 	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
-		v = v * 10 + (unsigned)(s[i] - '0');
-		if (v > max)		/* also keeps v far from overflowing */
-			return -1;
+		if (!big) {
+			v = v * 10 + (unsigned)(s[i] - '0');
+			big = v > max;	/* also keeps v far from overflowing */
+		}
 	}
+	if (big)
+		return -2;
 	*out = v;
 	return 0;
 }
@@ -35,6 +42,7 @@ static int explainarg_port(const char *arg, struct explainarg *ea)
 	const char *slash = strchr(arg, '/');
 	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
 	unsigned port;
+	int rc;
 
 	ea->protos = KB_PROTO_TCP | KB_PROTO_UDP;
 	if (slash) {
@@ -45,8 +53,8 @@ static int explainarg_port(const char *arg, struct explainarg *ea)
 		else
 			return -1;
 	}
-	if (explainarg_num(arg, len, 65535, &port) < 0)
-		return -1;
+	if ((rc = explainarg_num(arg, len, 65535, &port)) < 0)
+		return rc;
 	ea->port = (uint16_t)port;
 	ea->kind = EXPLAINARG_PORT;
 	return 0;
@@ -58,10 +66,11 @@ static int explainarg_icmp(const char *arg, unsigned family, struct explainarg *
 	const char *slash = strchr(arg, '/');
 	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
 	unsigned type, code = 0;
+	int rc;
 
-	if (explainarg_num(arg, len, 255, &type) < 0 ||
-	    (slash && explainarg_num(slash + 1, strlen(slash + 1), 255, &code) < 0))
-		return -1;
+	if ((rc = explainarg_num(arg, len, 255, &type)) < 0 ||
+	    (slash && (rc = explainarg_num(slash + 1, strlen(slash + 1), 255, &code)) < 0))
+		return rc;
 	ea->family = family;
 	ea->type = (uint8_t)type;
 	ea->code = (uint8_t)code;
@@ -107,7 +116,7 @@ enum explainarg_rc explainarg_parse(int argc, char *const *argv, struct explaina
 	if (rc < 0) {
 		/* Nothing half-parsed leaks out: only the word that failed. */
 		out->what = ea.what;
-		return EXPLAINARG_E_PARSE;
+		return rc == -2 ? EXPLAINARG_E_RANGE : EXPLAINARG_E_PARSE;
 	}
 	*out = ea;
 	return EXPLAINARG_OK;

@@ -28,6 +28,7 @@ enum explainarg_rc {
 	EXPLAINARG_E_COUNT	= 1,	/* not one or two words */
 	EXPLAINARG_E_KEYWORD	= 2,	/* two words, the first not icmp or icmpv6 */
 	EXPLAINARG_E_PARSE	= 3,	/* the thing asked about does not parse */
+	EXPLAINARG_E_RANGE	= 4,	/* a port above 65535, an ICMP type or code above 255 */
 };
 
 struct explainarg {

@@ -5,6 +5,8 @@
 
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
+#include "ring/ringfmt.h"
+#include "version.h"	/* NFLOGD_VERSION: generated from debian/changelog */
 
 /* The first row with the command word (and its option, when one is named). */
 static const struct nflogctl_cmd {
@@ -36,11 +38,17 @@ int main(int argc, char **argv)
 		ctl_usage(argc < 2 ? stderr : stdout);	/* no command: a usage error */
 		return argc < 2 ? 2 : 0;
 	}
+	/* The same line as nflogd --version: which ring format both speak. */
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") || !strcmp(argv[1], "version")) {
+		printf("nflogctl %s (ring format %d.%d)\n", NFLOGD_VERSION, RING_VERSION_MAJOR,
+		       RING_VERSION_MINOR);
+		return fflush(stdout) == EOF ? 1 : 0;
+	}
 	for (c = nflogctl_cmds; c < nflogctl_cmds + sizeof(nflogctl_cmds) / sizeof(*c); c++)
 		if (!strcmp(argv[1], c->name) &&
 		    (!c->when || ctl_has_option(argc - 1, argv + 1, c->when)))
 			return c->main(argc - 1, argv + 1);
 	fprintf(stderr, "nflogctl: unknown command '%s' (try: read, alerts, stats, "
-		"explain, suggest, rules, top, report, pcap)\n", argv[1]);
+		"explain, suggest, rules, top, report, pcap, help, --version)\n", argv[1]);
 	return 2;
 }

@@ -8,6 +8,7 @@
  * nothing is. The command line and the settings file are options.h's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
@@ -128,9 +129,52 @@ static void nflogd_groups_str(const struct nflogd_opts *o, char *buf, size_t len
 		off += (size_t)snprintf(buf + off, len - off, "%s%u", i ? "," : "", o->groups[i]);
 }
 
-static int nflogd_write_pidfile(const char *path)
+/* 1 when u may remove entries of the directory st describes (no sticky bit). */
+static int nflogd_dir_writable(const struct stat *st, const struct sandbox_user *u)
 {
-	FILE *f = fopen(path, "we");
+	if (st->st_mode & S_ISVTX)
+		return st->st_uid == u->uid && (st->st_mode & S_IWUSR);
+	return (st->st_uid == u->uid && (st->st_mode & S_IWUSR)) ||
+	       (st->st_gid == u->gid && (st->st_mode & S_IWGRP)) || (st->st_mode & S_IWOTH);
+}
+
+/*
+ * The pidfile is removed at exit by the service user, so its directory must
+ * be one the user may write. A missing last component (/run/nflogd) is made
+ * here, 0755 and the user's: opened with O_NOFOLLOW before the fchown(), so a
+ * link planted in between is not followed. A directory the user cannot write
+ * is said now, with the fix, not only when the removal fails at exit.
+ */
+static void nflogd_pidfile_dir(const char *path, const struct sandbox_user *u)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	int fd;
+
+	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir))
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (mkdir(dir, 0755) == 0) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fchown(fd, u->uid, u->gid) < 0)
+			log_msg(LOG_WARNING, "cannot give %s to %s: %s", dir, u->name,
+				strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (stat(dir, &st) == 0 && !nflogd_dir_writable(&st, u))
+		log_msg(LOG_WARNING, "pidfile %s: %s cannot remove it at exit (%s is not "
+			"writable by it); give it a directory of its own, such as "
+			"/run/nflogd/nflogd.pid", path, u->name, dir);
+}
+
+static int nflogd_write_pidfile(const char *path, const struct sandbox_user *u)
+{
+	FILE *f;
+
+	nflogd_pidfile_dir(path, u);
+	f = fopen(path, "we");
 
 	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
 		log_msg(LOG_ERR, "cannot write pidfile %s: %s", path, strerror(errno));
@@ -328,6 +372,22 @@ static int nflogd_classifier(const struct nflogd_opts *o, struct nflogd_live *li
 	return 0;
 }
 
+/* Each segment holds a power of two of records, so the file is usually
+ * smaller than --ring-size (4M with one group: 2.1 MB); say so, once, with
+ * what it holds instead. The arithmetic is ring_create()'s. */
+static void nflogd_ring_size_note(const struct nflogd_opts *o, const struct ring *ring)
+{
+	uint64_t nsegs = (uint64_t)o->ngroups + 1, slots = ring_slots(ring);
+	uint64_t size = RING_HDR_SIZE + nsegs * RING_SEGHDR_SIZE + nsegs * slots * RING_REC_SIZE;
+
+	if (size != o->ring_size)
+		log_msg(LOG_NOTICE, "ring-size %llu rounded down to %llu bytes (%.1f MiB): "
+			"%llu segments of %llu records each, a power of two",
+			(unsigned long long)o->ring_size, (unsigned long long)size,
+			(double)size / (1u << 20), (unsigned long long)nsegs,
+			(unsigned long long)slots);
+}
+
 /* The ring file, readable by the ring's group: one segment per group, and
  * one more that takes alerts. Frees the classifier when it fails. */
 static int nflogd_ring_open(const struct nflogd_opts *o, struct nflogd_run *run)
@@ -358,6 +418,7 @@ static int nflogd_ring_open(const struct nflogd_opts *o, struct nflogd_run *run)
 	if (moved[0])
 		log_msg(LOG_WARNING, "ring %s was incompatible; moved it to %s and started "
 			"a new one", o->ring_path, moved);
+	nflogd_ring_size_note(o, run->ring);
 	return 0;
 }
 
@@ -441,7 +502,7 @@ static int nflogd_metrics_open(const struct nflogd_opts *o, struct nflogd_run *r
 
 /* Still privileged: daemon() forks (the filter allows no fork), and the
  * pidfile may be in a directory only root can write. */
-static int nflogd_detach(const struct nflogd_opts *o)
+static int nflogd_detach(const struct nflogd_opts *o, const struct sandbox_user *u)
 {
 	if (o->daemonize) {
 		if (daemon(0, 0) < 0) {
@@ -450,7 +511,7 @@ static int nflogd_detach(const struct nflogd_opts *o)
 		}
 		log_to_syslog("nflogd");
 	}
-	if (o->pidfile && nflogd_write_pidfile(o->pidfile) < 0)
+	if (o->pidfile && nflogd_write_pidfile(o->pidfile, u) < 0)
 		return -1;
 	return 0;
 }
@@ -507,7 +568,7 @@ static int nflogd_start(struct nflogd_opts *o, struct nflogd_run *run)
 	char groups[1024];
 
 	if (nflogd_captures(o, run) < 0 || nflogd_correlator(o, run) < 0 ||
-	    nflogd_metrics_open(o, run) < 0 || nflogd_detach(o) < 0 ||
+	    nflogd_metrics_open(o, run) < 0 || nflogd_detach(o, &run->user) < 0 ||
 	    nflogd_signals_block(run) < 0 || nflogd_sandbox(o, &run->user) < 0 ||
 	    nflogd_threads_start(o, run) < 0)
 		return -1;

@@ -21,8 +21,8 @@
 #include "ring/ring.h"
 #include "util/log.h"
 #include "util/opts.h"
+#include "version.h"	/* NFLOGD_VERSION: generated from debian/changelog */
 
-#define NFLOGD_VERSION		"0.1"
 #define NFLOGD_RING_SIZE	(64ull << 20)	/* bytes */
 
 enum { O_PERCPU = 256, O_RING, O_RINGSIZE, O_COPY, O_QTH, O_TIMEOUT,

@@ -6,7 +6,8 @@
  * the parser says is checked against independent oracles, abort() on a miss:
  *   - the word count decides E_COUNT, the keyword decides E_KEYWORD;
  *   - a port or ICMP number agrees with opts_uint() on the same digits (the
- *     digits are copied out whole: no length limit of the parser's own);
+ *     digits are copied out whole: no length limit of the parser's own), and
+ *     digits above the limit are E_RANGE, not E_PARSE;
  *   - the protocol suffix is exactly "tcp" or "udp", or absent;
  *   - an address agrees with inet_pton(), and its text round-trips;
  *   - parsing the canonical form of the result gives the same result;
@@ -14,6 +15,7 @@
  * The lookups nflogctl then makes run on the built-in kb as well.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_WORDS	4
 
-/* opts_uint on s[0..len), copied into a string of its own length. */
+/* opts_uint on s[0..len), copied into a string of its own length: 0, or
+ * E_RANGE for digits only that are above max, E_PARSE for anything else. */
 static int fuzz_num(const char *s, size_t len, uint64_t max, uint64_t *v)
 {
 	char *t = malloc(len + 1);
@@ -39,6 +42,9 @@ static int fuzz_num(const char *s, size_t len, uint64_t max, uint64_t *v)
 	memcpy(t, s, len);
 	t[len] = '\0';
 	rc = opts_uint(t, 0, max, v);
+	if (rc < 0)
+		rc = rc == -ERANGE && len && strspn(t, "0123456789") == len ?
+		     EXPLAINARG_E_RANGE : EXPLAINARG_E_PARSE;
 	free(t);
 	return rc;
 }
@@ -66,9 +72,11 @@ static enum explainarg_rc fuzz_expect(int argc, char **argv, struct explainarg *
 	slash = strchr(w, '/');
 	len = slash ? (size_t)(slash - w) : strlen(w);
 	if (argc == 2) {
-		if (fuzz_num(w, len, 255, &v) < 0 ||
-		    (slash && fuzz_num(slash + 1, strlen(slash + 1), 255, &c) < 0))
-			return EXPLAINARG_E_PARSE;
+		int rc;
+
+		if ((rc = fuzz_num(w, len, 255, &v)) != 0 ||
+		    (slash && (rc = fuzz_num(slash + 1, strlen(slash + 1), 255, &c)) != 0))
+			return (enum explainarg_rc)rc;
 		e->kind = EXPLAINARG_ICMP;
 		e->family = strcmp(argv[0], "icmp") ? 6 : 4;
 		e->type = (uint8_t)v;
@@ -88,8 +96,12 @@ static enum explainarg_rc fuzz_expect(int argc, char **argv, struct explainarg *
 	}
 	if (slash && strcmp(slash + 1, "tcp") && strcmp(slash + 1, "udp"))
 		return EXPLAINARG_E_PARSE;
-	if (fuzz_num(w, len, 65535, &v) < 0)
-		return EXPLAINARG_E_PARSE;
+	{
+		int rc = fuzz_num(w, len, 65535, &v);
+
+		if (rc != 0)
+			return (enum explainarg_rc)rc;
+	}
 	e->kind = EXPLAINARG_PORT;
 	e->port = (uint16_t)v;
 	e->protos = !slash ? KB_PROTO_TCP | KB_PROTO_UDP :
@@ -191,6 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		break;
 	case EXPLAINARG_E_PARSE:
+	case EXPLAINARG_E_RANGE:
 		if (ea.what != argv[argc - 1] || ea.kind != 0)
 			abort();
 		break;

@@ -117,14 +117,34 @@ static void test_addrs(void **state)
 	assert_memory_equal(ea.addr, v4m, 16);
 }
 
+/* Numbers, but too big: "out of range", not "cannot parse". */
+static void test_range(void)
+{
+	static const char *const range_err[] = {
+		"70000", "65536", "99999", "99999/udp", "99999999999999999999999",
+		"icmp 256", "icmp 3/256", "icmpv6 300/0", "icmp 99999999999",
+	};
+	struct explainarg ea;
+	const char *what;
+	size_t i;
+
+	for (i = 0; i < sizeof(range_err) / sizeof(range_err[0]); i++) {
+		if (parse(range_err[i], &ea) != EXPLAINARG_E_RANGE)
+			fail_msg("\"%s\" not rejected as out of range", range_err[i]);
+		assert_int_equal(ea.kind, 0);
+		what = strchr(range_err[i], ' ');
+		assert_string_equal(ea.what, what ? what + 1 : range_err[i]);
+	}
+}
+
 static void test_bad(void **state)
 {
 	static const char *const parse_err[] = {
-		"", "70000", "65536", "-1", "+80", "0x50", "80/sctp",
+		"", "-1", "+80", "0x50", "80/sctp",
 		"80/", "/tcp", "80/TCP", "80/tcp/", "80/tcp/udp", "abc", "1e3",
-		"99999999999999999999999", "1.2.3.4/tcp", "1.2.3", "256.1.1.1",
+		"99999x", "99999/sctp", "1.2.3.4/tcp", "1.2.3", "256.1.1.1",
 		"fe80::1::2", "::g", "1.2.3.4.5", ":",
-		"icmp 256", "icmp 3/256", "icmp 3/", "icmp /4", "icmp 3/4/5", "icmp",
+		"icmp 256x", "icmp 3x/4", "icmp 3/", "icmp /4", "icmp 3/4/5", "icmp",
 		"icmp -1", "icmp 3/-0", "icmpv6 x", "icmp ",
 	};
 	struct explainarg ea;
@@ -150,6 +170,7 @@ static void test_bad(void **state)
 			assert_ptr_equal(ea.what, one[i][0]);
 		}
 	}
+	test_range();
 	assert_int_equal(parse("tcp 80", &ea), EXPLAINARG_E_KEYWORD);
 	assert_string_equal(ea.what, "tcp");
 	assert_int_equal(parse("ICMP 3", &ea), EXPLAINARG_E_KEYWORD);

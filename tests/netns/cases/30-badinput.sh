@@ -8,7 +8,7 @@
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/../lib.sh"
 nl_require_root
-nl_require_cmd ip timeout sha256sum head
+nl_require_cmd ip timeout sha256sum head setpriv
 nl_require_bins
 nl_init
 NS=nfl-bad-$$
@@ -118,5 +118,31 @@ expect_fail "nflogctl bogus" 'usage|command|bogus' "$NFLOGCTL" bogus
 expect_fail "nflogctl (no command)" 'usage|command' "$NFLOGCTL"
 expect_fail "nflogctl read --ring MISSING" 'ring|no such' "$NFLOGCTL" read --ring "$D/missing.ring"
 expect_fail "nflogctl read -n abc" 'usage|-n|number|invalid' "$NFLOGCTL" read --ring "$D/missing.ring" -n abc
+expect_fail "nflogctl explain 99999: out of range, not unparsable" '^nflogctl: explain: 99999 is out of range \(ports are 0-65535\)' \
+	"$NFLOGCTL" explain 99999
+expect_fail "nflogctl explain icmp 3/300" 'out of range \(ICMP types and codes are 0-255\)' \
+	"$NFLOGCTL" explain icmp 3/300
+expect_fail "nflogctl stats --prometheus --json: one format" '--prometheus and --json are mutually exclusive' \
+	"$NFLOGCTL" stats --prometheus --json --ring "$D/missing.ring"
+expect_fail "nflogctl stats --json --prometheus: the same" '--prometheus and --json are mutually exclusive' \
+	"$NFLOGCTL" stats --json --prometheus --ring "$D/missing.ring"
+
+# --- nflogctl: what a first try should find (issue 17) ---
+v=$("$NFLOGCTL" --version 2>&1); rc=$?
+nl_eq "nflogctl --version: status and the same version as nflogd" \
+	"0:nflogctl $("$NFLOGD" --version | sed 's/^nflogd //')" "$rc:$v"
+for c in read alerts stats explain; do
+	h=$("$NFLOGCTL" "$c" --help 2>&1); rc=$?
+	nl_check "nflogctl $c --help: its own usage, status 0" \
+		sh -c '[ "$1" -eq 0 ] && printf "%s\n" "$2" | head -n 1 | grep -q "^usage: nflogctl $3 "' \
+		sh "$rc" "$h" "$c"
+done
+# An unreadable ring names the group to join. The directory is the ring group's (as
+# /var/lib/nflogd is); nobody is not in it.
+chmod 0711 "$D"
+mkdir "$D/ringdir" && chgrp daemon "$D/ringdir" && chmod 0750 "$D/ringdir"
+: >"$D/ringdir/drops.ring"
+expect_fail "unreadable ring: hint about the ring group" "hint: members of group 'daemon' read the ring: sudo usermod -aG daemon" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$NFLOGCTL" read --ring "$D/ringdir/drops.ring"
 
 nl_summary

@@ -89,6 +89,26 @@ for i in $(seq 50); do kill -0 "$dpid" 2>/dev/null || break; sleep 0.1; done
 nl_check "detached daemon stops on SIGTERM" sh -c "! kill -0 $dpid 2>/dev/null"
 nl_check "pidfile removed on clean stop" test ! -e "$pidfile"
 
+# A pidfile whose directory does not exist yet: made (the service user's), so the
+# user can remove the pidfile at exit. One in a directory it cannot write (NL_TMP,
+# root's): said at start, with the fix, not only when the removal fails at exit.
+rm -f "$RING"
+pidfile=$NL_TMP/run2/nflogd.pid
+nl_start_nflogd --user nobody --pidfile "$pidfile" -g 10 --ring-size 1M ||
+	nl_die "nflogd --pidfile in a new directory did not start"
+nl_eq "pidfile directory made for the service user" "nobody 755" \
+	"$(stat -c '%U %a' "$NL_TMP/run2" 2>/dev/null)"
+nl_stop_nflogd
+nl_check "that pidfile removed at exit" test ! -e "$pidfile"
+nl_check "no warning about it" sh -c "! grep -q pidfile '$NFLOGD_ERR'"
+rm -f "$RING"
+nl_start_nflogd --user nobody --pidfile "$NL_TMP/nflogd.pid" -g 10 --ring-size 1M ||
+	nl_die "nflogd --pidfile in root's directory did not start"
+nl_check "a pidfile it cannot remove is said at start" \
+	grep -q "pidfile $NL_TMP/nflogd.pid: nobody cannot remove it at exit" "$NFLOGD_ERR"
+nl_stop_nflogd
+rm -f "$NL_TMP/nflogd.pid"
+
 # --- --user drops privileges after binding and opening the ring ---
 rm -f "$RING"
 nl_start_nflogd -g 10 --ring-size 1M --user nobody || nl_die "nflogd --user nobody did not start"

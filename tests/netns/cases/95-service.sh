@@ -126,6 +126,8 @@ nl_eq "groups from the file" 10 \
 size=$(stat -c %s "$RING")
 nl_check "ring-size from the command line (1M), not the file (2M): $size bytes" \
 	[ "$size" -gt 0 -a "$size" -le 1048576 ]
+nl_check "the rounding down of ring-size is said, with the real size ($size)" \
+	grep -q "ring-size 1048576 rounded down to $size bytes" "$NFLOGD_ERR"
 for _ in $(seq 20); do grep -q READY=1 "$NL_TMP/notify.log" 2>/dev/null && break; sleep 0.1; done
 nl_check "sd_notify READY=1 once the threads run" grep -q "READY=1" "$NL_TMP/notify.log"
 
@@ -207,12 +209,20 @@ for f in usr/local/sbin/nflogd usr/local/bin/nflogctl usr/local/share/man/man8/n
 	usr/local/share/man/man8/nflogctl.8 usr/local/share/man/man5/nflogd.conf.5 \
 	usr/local/share/nflogd/kb/ports.tsv usr/local/share/nflogd/kb/README.md \
 	usr/local/share/nflogd/nft/nflogd-drop.nft etc/nflogd/nflogd.conf \
-	usr/local/lib/systemd/system/nflogd.service; do
+	usr/local/lib/systemd/system/nflogd.service usr/local/lib/systemd/system/nflogd-rules.service \
+	usr/local/lib/sysusers.d/nflogd.conf usr/local/lib/tmpfiles.d/nflogd.conf \
+	usr/local/share/bash-completion/completions/nflogd \
+	usr/local/share/bash-completion/completions/nflogctl; do
 	[ -f "$DEST/$f" ] || missing="$missing $f"
 done
 nl_eq "installed tree complete" "" "$missing"
 nl_check "state directory 0750" [ "$(stat -c %a "$DEST/var/lib/nflogd" 2>/dev/null)" = 750 ]
 nl_check "no user created with DESTDIR (said so)" grep -q "DESTDIR set: not creating" "$NL_TMP/install.log"
+for c in nflogd nflogctl; do
+	nl_check "bash completion for $c loads and completes" bash -c \
+		'. "$1" && COMP_WORDS=("$2" --ver) COMP_CWORD=1 && "_$2" && [ "${COMPREPLY[*]}" = --version ]' \
+		sh "$DEST/usr/local/share/bash-completion/completions/$c" "$c"
+done
 nl_check "unit names the installed binary" \
 	grep -q '^ExecStart=/usr/local/sbin/nflogd ' "$DEST/usr/local/lib/systemd/system/nflogd.service"
 echo "# edited" >>"$DEST/etc/nflogd/nflogd.conf"
