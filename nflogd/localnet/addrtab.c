@@ -70,23 +70,30 @@ struct addrtab_hw {
 	uint8_t		 hw[ADDRTAB_HWADDR_MAX];
 };
 
-/* A small table's IPv4 keys, four to a vector: an address has entry i's
- * facts when (addr & mask[i]) == key[i], all in network order. GCC's vector
- * extensions compile to SSE2 (NEON on arm64): four compares in one
- * instruction, and no branch per entry. Unused lanes hold mask 0, key 1,
- * which nothing matches. An address gives at most four entries: itself
- * (OWN), its prefix (SUBNET), the computed and the kernel's broadcast. */
+/* A small table's IPv4 addresses, one to a lane, four lanes to a vector:
+ * an address a gets
+ *   sfacts (SUBNET) when (a & mask) == net,     its prefix
+ *   ofacts (OWN)    when a == addr,             the address itself
+ *   bfacts[k] (BCAST) when a == bcast[k],       the computed and the kernel's broadcast
+ * all in network order. GCC's vector extensions compile to SSE2 (NEON on
+ * arm64): one address against four table addresses in a few instructions,
+ * no branch per entry. Lane 0 is what an address says by itself: 224.0.0.0/4
+ * gives MCAST, 255.255.255.255 LIMITED. A lane whose facts are 0 (unused,
+ * a /32's prefix, a /31's broadcasts) adds nothing, whatever it matches, so
+ * a zeroed table is an empty one. */
 typedef uint32_t addrtab_u32x4 __attribute__((vector_size(16)));
 
 #define ADDRTAB_LINK_DIRECT	256	/* ifindexes below this found by index */
 #define ADDRTAB_SCAN4_MAX	16	/* IPv4 addresses a small table holds */
-#define ADDRTAB_SCAN4_VECS	(ADDRTAB_SCAN4_MAX + 1)	/* 4 entries per address and 2 fixed, 4 per vector */
+#define ADDRTAB_SCAN4_VECS	((ADDRTAB_SCAN4_MAX + 1 + 3) / 4)
 
 struct addrtab_scan4 {
-	addrtab_u32x4	 key[ADDRTAB_SCAN4_VECS];
-	addrtab_u32x4	 mask[ADDRTAB_SCAN4_VECS];
-	addrtab_u32x4	 facts[ADDRTAB_SCAN4_VECS];
-	unsigned	 n;			/* entries; vectors: (n + 3) / 4 */
+	addrtab_u32x4	 net[ADDRTAB_SCAN4_VECS], mask[ADDRTAB_SCAN4_VECS];
+	addrtab_u32x4	 sfacts[ADDRTAB_SCAN4_VECS];
+	addrtab_u32x4	 addr[ADDRTAB_SCAN4_VECS], ofacts[ADDRTAB_SCAN4_VECS];
+	addrtab_u32x4	 bcast0[ADDRTAB_SCAN4_VECS], bfacts0[ADDRTAB_SCAN4_VECS];
+	addrtab_u32x4	 bcast1[ADDRTAB_SCAN4_VECS], bfacts1[ADDRTAB_SCAN4_VECS];
+	unsigned	 n;			/* lanes in use; vectors: (n + 3) / 4 */
 };
 
 /* Up to ADDRTAB_SCAN4_MAX IPv4 addresses (what nearly every host has), an
@@ -445,60 +452,52 @@ static void addrtab_fill(struct addrtab *t, const struct addrtab_build *b)
 				t->plens[fi][t->nplen[fi]++] = (uint8_t)plen;
 }
 
-/* Add facts to (key, mask), a new entry unless one has them already. */
-static void addrtab_scan4_add(struct addrtab_scan4 *g, uint32_t key, uint32_t mask,
-			      uint32_t facts)
-{
-	unsigned i;
-
-	for (i = 0; i < g->n; i++)
-		if (g->key[i / 4][i % 4] == key && g->mask[i / 4][i % 4] == mask) {
-			g->facts[i / 4][i % 4] |= facts;
-			return;
-		}
-	g->key[g->n / 4][g->n % 4] = key;
-	g->mask[g->n / 4][g->n % 4] = mask;
-	g->facts[g->n / 4][g->n % 4] = facts;
-	g->n++;
-}
-
 /* The small-table form of b's IPv4 addresses, when there are few enough:
  * the same facts as the hash (addrtab_put_bcast's broadcasts). */
 static void addrtab_fill_scan4(struct addrtab *t, const struct addrtab_build *b)
 {
 	struct addrtab_scan4 *g = &t->scan4;
 	size_t i, n = 0;
-	unsigned v, j;
+	unsigned v, l;
 
 	for (i = 0; i < b->naddr; i++)
 		n += b->addr[i].family == 4;
 	if (n > ADDRTAB_SCAN4_MAX)
 		return;
 	t->use_scan4 = true;
-	for (v = 0; v < ADDRTAB_SCAN4_VECS; v++)
-		for (j = 0; j < 4; j++)
-			g->key[v][j] = 1;	/* mask and facts stay 0 */
-	addrtab_scan4_add(g, ~0u, ~0u, ADDRTAB_LIMITED);
-	addrtab_scan4_add(g, htonl(0xe0000000u), htonl(0xf0000000u), ADDRTAB_MCAST);
+	g->net[0][0] = htonl(0xe0000000u);
+	g->mask[0][0] = htonl(0xf0000000u);
+	g->sfacts[0][0] = ADDRTAB_MCAST;
+	g->addr[0][0] = ~0u;
+	g->ofacts[0][0] = ADDRTAB_LIMITED;
+	g->n = 1;
 	for (i = 0; i < b->naddr; i++) {
 		const struct addrtab_baddr *a = &b->addr[i];
-		uint32_t addr, mask, bc;
+		uint32_t addr, mask;
 
 		if (a->family != 4)
 			continue;
+		v = g->n / 4;
+		l = g->n % 4;
+		g->n++;
 		memcpy(&addr, a->addr, 4);
 		mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
-		addrtab_scan4_add(g, addr, ~0u, ADDRTAB_OWN);
+		g->addr[v][l] = addr;
+		g->ofacts[v][l] = ADDRTAB_OWN;
 		if (a->plen == 32)
-			continue;
-		addrtab_scan4_add(g, addr & mask, mask, ADDRTAB_SUBNET);
+			continue;	/* the address alone: no prefix */
+		g->net[v][l] = addr & mask;
+		g->mask[v][l] = mask;
+		g->sfacts[v][l] = ADDRTAB_SUBNET;
 		if (a->plen == 31)
-			continue;
-		if (ntohl(addr & mask) >> 24)
-			addrtab_scan4_add(g, (addr & mask) | ~mask, ~0u, ADDRTAB_BCAST);
+			continue;	/* RFC 3021: no broadcast */
+		if (ntohl(addr & mask) >> 24) {
+			g->bcast0[v][l] = (addr & mask) | ~mask;
+			g->bfacts0[v][l] = ADDRTAB_BCAST;
+		}
 		if (a->has_bcast && (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) != 0xff) {
-			memcpy(&bc, a->bcast, 4);
-			addrtab_scan4_add(g, bc, ~0u, ADDRTAB_BCAST);
+			memcpy(&g->bcast1[v][l], a->bcast, 4);
+			g->bfacts1[v][l] = ADDRTAB_BCAST;
 		}
 	}
 }
@@ -572,18 +571,28 @@ static inline uint32_t addrtab_or4(addrtab_u32x4 v)
 	return v[0];
 }
 
-/* The facts of IPv4 addresses a and b in a small table: every entry
- * compared with both, the matching entries' facts ORed. */
+/* The facts of IPv4 address a against one vector of g's lanes. */
+static inline addrtab_u32x4 addrtab_scan4_vec(const struct addrtab_scan4 *g, unsigned i,
+					      addrtab_u32x4 va)
+{
+	return ((addrtab_u32x4)((va & g->mask[i]) == g->net[i]) & g->sfacts[i]) |
+	       ((addrtab_u32x4)(va == g->addr[i]) & g->ofacts[i]) |
+	       ((addrtab_u32x4)(va == g->bcast0[i]) & g->bfacts0[i]) |
+	       ((addrtab_u32x4)(va == g->bcast1[i]) & g->bfacts1[i]);
+}
+
+/* The facts of IPv4 addresses a and b in a small table: every lane
+ * compared with both, the matching lanes' facts ORed. */
 static inline void addrtab_scan4(const struct addrtab_scan4 *g, uint32_t a, uint32_t b,
 				 unsigned *fa, unsigned *fb)
 {
 	addrtab_u32x4 va = { a, a, a, a }, vb = { b, b, b, b };
-	addrtab_u32x4 ra = { 0, 0, 0, 0 }, rb = { 0, 0, 0, 0 };
+	addrtab_u32x4 ra = addrtab_scan4_vec(g, 0, va), rb = addrtab_scan4_vec(g, 0, vb);
 	unsigned i;
 
-	for (i = 0; i < (g->n + 3) / 4; i++) {
-		ra |= (addrtab_u32x4)((va & g->mask[i]) == g->key[i]) & g->facts[i];
-		rb |= (addrtab_u32x4)((vb & g->mask[i]) == g->key[i]) & g->facts[i];
+	for (i = 1; i < (g->n + 3) / 4; i++) {
+		ra |= addrtab_scan4_vec(g, i, va);
+		rb |= addrtab_scan4_vec(g, i, vb);
 	}
 	*fa = addrtab_or4(ra);
 	*fb = addrtab_or4(rb);
