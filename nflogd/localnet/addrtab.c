@@ -473,7 +473,7 @@ static void addrtab_fill_scan4(struct addrtab *t, const struct addrtab_build *b)
 	g->n = 1;
 	for (i = 0; i < b->naddr; i++) {
 		const struct addrtab_baddr *a = &b->addr[i];
-		uint32_t addr, mask;
+		uint32_t addr, mask, bc;
 
 		if (a->family != 4)
 			continue;
@@ -496,7 +496,8 @@ static void addrtab_fill_scan4(struct addrtab *t, const struct addrtab_build *b)
 			g->bfacts0[v][l] = ADDRTAB_BCAST;
 		}
 		if (a->has_bcast && (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) != 0xff) {
-			memcpy(&g->bcast1[v][l], a->bcast, 4);
+			memcpy(&bc, a->bcast, 4);
+			g->bcast1[v][l] = bc;
 			g->bfacts1[v][l] = ADDRTAB_BCAST;
 		}
 	}
