@@ -165,13 +165,19 @@ $(BUILD)/corrmicro: tests/bench/corrmicro.c nflogd/correlate/corrthread.c $(LIB)
 # Bench-only programs: the packet-mix generator, the minimal NFLOG consumer
 # (receive and count), the delay reader and the correlator's per-record cost.
 BENCH_BINS := $(BUILD)/micro $(BUILD)/nfgen $(BUILD)/nflmin $(BUILD)/nfdelay $(BUILD)/corrmicro \
-	      $(BUILD)/ringfill
+	      $(BUILD)/ringfill $(BUILD)/popfault
 
 # ringfill: a ring of classified drops for the reader's figures (nflogctl read
 # with and without --geoip, doc/BENCHMARKS.md).
 $(BUILD)/ringfill: tests/bench/ringfill.c $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+# popfault: the ring writer's page faults per record, with and without the
+# populate at start-up (issue 16, doc/BENCHMARKS.md).
+$(BUILD)/popfault: tests/bench/popfault.c $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lpthread
 
 $(BUILD)/nfgen: scripts/nfgen.c
 	$(call msg,CC,$@)

@@ -516,6 +516,30 @@ static int nflogd_detach(const struct nflogd_opts *o, const struct sandbox_user 
 	return 0;
 }
 
+/* Every page of the ring mapped writable before capture starts, so that a
+ * record slot never costs the packet path a page fault (issue 16). After
+ * daemon(): a forked child does not inherit the page tables of a shared
+ * file mapping. Before the filter, which is not asked to allow it. */
+static void nflogd_ring_populate(struct nflogd_run *run)
+{
+	struct timespec t0, t1;
+	long long us;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = ring_populate(run->ring, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (long long)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
+	if (rc < 0)
+		log_msg(LOG_WARNING, "ring: cannot populate the mapping (%s); record slots "
+			"fault in as they are first written", strerror(-rc));
+	else
+		log_msg(LOG_INFO, "ring: %zu MiB mapped writable by %s in %lld.%03lld ms",
+			ring_map_len(run->ring) >> 20,
+			rc == RING_POP_MADVISE ? "MADV_POPULATE_WRITE" : "a write per page",
+			us / 1000, us % 1000);
+}
+
 /* Blocked before any thread starts, so only signalfd sees them. */
 static int nflogd_signals_block(struct nflogd_run *run)
 {
@@ -568,8 +592,10 @@ static int nflogd_start(struct nflogd_opts *o, struct nflogd_run *run)
 	char groups[1024];
 
 	if (nflogd_captures(o, run) < 0 || nflogd_correlator(o, run) < 0 ||
-	    nflogd_metrics_open(o, run) < 0 || nflogd_detach(o, &run->user) < 0 ||
-	    nflogd_signals_block(run) < 0 || nflogd_sandbox(o, &run->user) < 0 ||
+	    nflogd_metrics_open(o, run) < 0 || nflogd_detach(o, &run->user) < 0)
+		return -1;
+	nflogd_ring_populate(run);
+	if (nflogd_signals_block(run) < 0 || nflogd_sandbox(o, &run->user) < 0 ||
 	    nflogd_threads_start(o, run) < 0)
 		return -1;
 	nflogd_groups_str(o, groups, sizeof(groups));

@@ -538,6 +538,43 @@ void ring_set_kb_stamp(struct ring *r, uint64_t stamp)
 	r->hdr->kb_stamp = stamp;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14; older headers lack it */
+#endif
+
+/* One store per page of the byte already there: the page is faulted in
+ * writable (and, on a file, page_mkwrite'd) and its contents stay. The
+ * volatile accesses keep the compiler from dropping the store. A record a
+ * reader is copying cannot tear: the byte written is the byte read, and
+ * only this thread writes the ring before capture starts. */
+static void ring_touch_pages(uint8_t *base, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), off;
+
+	for (off = 0; off < len; off += page) {
+		volatile uint8_t *b = base + off;
+
+		*b = *b;
+	}
+}
+
+int ring_populate(struct ring *r, int touch_only)
+{
+	if (!touch_only) {
+		if (madvise(r->base, r->map_len, MADV_POPULATE_WRITE) == 0)
+			return RING_POP_MADVISE;
+		if (errno != EINVAL)
+			return -errno;
+	}
+	ring_touch_pages(r->base, r->map_len);
+	return RING_POP_TOUCH;
+}
+
+size_t ring_map_len(const struct ring *r)
+{
+	return r->map_len;
+}
+
 void ring_sync(struct ring *r)
 {
 	msync(r->base, r->map_len, MS_ASYNC);

@@ -87,6 +87,27 @@ void ring_set_ifaces(struct ring *r, const struct ring_iface *ifs, unsigned n);
 /* ring_set_kb_stamp - record which knowledge base classifies the records. */
 void ring_set_kb_stamp(struct ring *r, uint64_t stamp);
 
+/*
+ * ring_populate - map every page of the file writable now, so that the
+ * packet path takes no page fault on a slot it has not touched before:
+ * madvise(MADV_POPULATE_WRITE) (Linux 5.14+), or, where the kernel does not
+ * know it (EINVAL) or touch_only is set, one write per page that stores the
+ * byte it just read (the contents never change: a continued ring keeps its
+ * records, and a reader may be copying them meanwhile). Call it in the
+ * process that captures (daemon() forks, and a child does not inherit the
+ * parent's page tables of a shared file mapping) and before the seccomp
+ * filter. Not a pin: the page cache may still write pages back and evict
+ * them under memory pressure (doc/BENCHMARKS.md, issue 16).
+ *
+ * Returns RING_POP_MADVISE or RING_POP_TOUCH, or -errno (madvise failed
+ * otherwise than EINVAL: a page could not be made writable).
+ */
+enum { RING_POP_MADVISE = 1, RING_POP_TOUCH = 2 };
+int ring_populate(struct ring *r, int touch_only);
+
+/* ring_map_len - bytes mapped (the whole file). */
+size_t ring_map_len(const struct ring *r);
+
 /* ring_sync - schedule write-back of dirty pages (not on the packet path). */
 void ring_sync(struct ring *r);
 

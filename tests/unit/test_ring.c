@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -654,6 +656,72 @@ static void test_reopen(void **state)
 		expect_ok(rr, 0, pos);
 	ring_close(r);
 	ringread_close(rr);
+}
+
+/* The whole file, as a reader of the file (not the mapping) sees it. */
+static uint8_t *file_bytes(const char *path, size_t len)
+{
+	uint8_t *b = malloc(len);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	assert_non_null(b);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, b, len, 0), (ssize_t)len);
+	close(fd);
+	return b;
+}
+
+static long thread_minflt(void)
+{
+	struct rusage ru;
+
+	assert_int_equal(getrusage(RUSAGE_THREAD, &ru), 0);
+	return ru.ru_minflt;
+}
+
+/* ring_populate (issue 16): both ways leave every byte of a continued ring
+ * as it was, and afterwards a lap of appends takes no page fault. */
+static void test_populate(void **state)
+{
+	struct fx *f = *state;
+	const uint64_t slots = 1024;	/* 64 pages per segment */
+	size_t len = RING_BYTES(2, slots);
+	struct ring *r = ring_new(f, f->path, 2, slots, NULL, 0);
+	struct ring_writer w0, w1;
+	uint8_t *before, *after;
+	long flt;
+	int touch;
+
+	/* A fresh ring: nothing mapped yet, a lap costs faults. */
+	ring_writer_init(r, &w0, 0, 10, 0);
+	ring_writer_init(r, &w1, 1, 11, 1);
+	append_n(&w1, 1, 1);
+	flt = thread_minflt();
+	append_n(&w0, 0, (unsigned)slots);
+	assert_true(thread_minflt() - flt > 0);	/* one per page, or per folio */
+	ring_publish(&w0);
+	ring_publish(&w1);
+	ring_close(r);
+
+	for (touch = 0; touch <= 1; touch++) {
+		r = ring_new(f, f->path, 2, slots, NULL, 0);
+		assert_int_equal(ring_map_len(r), len);
+		before = file_bytes(f->path, len);
+		assert_int_equal(ring_populate(r, touch), touch ? RING_POP_TOUCH : RING_POP_MADVISE);
+		after = file_bytes(f->path, len);
+		assert_memory_equal(before, after, len);
+		free(before);
+		free(after);
+
+		/* Every page is mapped writable: the packet path faults no more. */
+		ring_writer_init(r, &w0, 0, 10, 0);
+		assert_int_equal(w0.pos, slots + touch * slots);
+		flt = thread_minflt();
+		append_n(&w0, 0, (unsigned)slots);
+		assert_int_equal(thread_minflt() - flt, 0);
+		ring_publish(&w0);
+		ring_close(r);
+	}
 }
 
 static void test_adopt_unpublished(void **state)
@@ -1514,6 +1582,7 @@ int main(void)
 		T(test_lapped_reader),
 		T(test_damage),
 		T(test_reopen),
+		T(test_populate),
 		T(test_adopt_unpublished),
 		T(test_geometry_change),
 		T(test_other_major),
