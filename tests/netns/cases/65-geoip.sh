@@ -1,6 +1,6 @@
 #!/bin/bash
 # 65-geoip.sh - country, city and AS from MaxMind DB files on records of real packets:
-# read (text, JSON), alerts, explain, stats, what mmdblookup says of each test address,
+# read (text, JSON), alerts, explain, stats, top, what mmdblookup says of each test address,
 # bad files, and read -f noticing a file geoipupdate-style renamed over the old one.
 #
 # The .mmdb files are built here by tests/geoip/mkmmdb.pl (libmaxmind-db-writer-perl);
@@ -180,6 +180,33 @@ nl_ctl stats "${GEO[@]}" | grep -A2 '^geoip:' >"$NL_TMP/stats.txt"
 nl_check "stats names the files" grep -q "city.mmdb: GeoLite2-City, built .*: country, city, location" \
 	"$NL_TMP/stats.txt"
 nl_check "stats without files says so" sh -c "'$NFLOGCTL' stats --ring '$RING' | grep -q '^geoip: off (no usable .mmdb file in '"
+
+# top: a country/AS column for the sources, and the AS and country lists.
+nl_ctl top --once "${GEO[@]}" >"$NL_TMP/top.txt"
+nl_eq "top --once --geoip exit status" 0 "$?"
+sed -n '6,10p' "$NL_TMP/top.txt" | sed 's/^/      /'
+nl_check "top: the scanner's row has its country and AS" \
+	grep -Eq '\| +[0-9]{3} 203\.0\.113\.50 +JP AS64498 +port-' "$NL_TMP/top.txt"
+nl_check "top: another source's country and AS" grep -Eq '\| +1 192\.0\.2\.77 +CH AS64496 ' \
+	"$NL_TMP/top.txt"
+nl_check "top: a private source is not looked up" grep -Eq '\| +1 10\.9\.8\.7 +- ' "$NL_TMP/top.txt"
+nl_check "top: a source in no file is unknown" grep -Eq '\| +1 8\.8\.8\.8 +\? ' "$NL_TMP/top.txt"
+nl_ctl top --once --view as "${GEO[@]}" >"$NL_TMP/top-as.txt"
+nl_eq "top --view as exit status" 0 "$?"
+sed -n '6,10p' "$NL_TMP/top-as.txt" | sed 's/^/      /'
+nl_check "top --view as: the scanner's AS first, with its sources" \
+	sh -c "sed -n 8p '$NL_TMP/top-as.txt' | grep -Eq '\\| +[0-9]{3} AS64498 +JP Example Netwo~ +[0-9]+\$'"
+nl_check "top --view as: the title counts the grouped and local sources" \
+	grep -Eq '\| TOP AS: [0-9]+/[0-9]+ srcs, [1-9][0-9]* local' "$NL_TMP/top-as.txt"
+nl_ctl top --once --view country "${GEO[@]}" >"$NL_TMP/top-cc.txt"
+nl_check "top --view country: Japan first" \
+	sh -c "sed -n 8p '$NL_TMP/top-cc.txt' | grep -Eq '\\| +[0-9]{3} JP Japan +[0-9]+\$'"
+nl_ctl top --once >"$NL_TMP/top-plain.txt"
+nl_check "top without GeoIP: the plain sources list" \
+	grep -Eq '\| +drops source +alerts$' "$NL_TMP/top-plain.txt"
+nl_ctl top --once --view as --geoip none >/dev/null 2>"$NL_TMP/top-none.err"
+nl_eq "top --view as --geoip none: status" 1 "$?"
+nl_check "top --view as --geoip none: says why" grep -q 'needs a GeoIP file' "$NL_TMP/top-none.err"
 
 # Bad files: asked for by name, one line naming the file and status 1.
 head -c 300 "$MM/asn.mmdb" >"$MM/trunc.mmdb"
