@@ -433,7 +433,7 @@ for sec, chart, table in (("countries", "chart-countries", "table-countries"),
     if p.ids.get(table) != "table":
         bad.append("no table#" + table)
 cc, asn = p.text.get("table-countries", ""), p.text.get("table-asns", "")
-for want in ("FR", "France", "DE", "Germany", "198.51.100.66"):
+for want in ("FR", "France", "DE", "Germany", "198.51.100.", "2001:db8::"):
     if want not in cc:
         bad.append("countries table lacks " + want)
 for want in ("AS64497", "Société Générale", "AS64499", "Beispiel GmbH"):
