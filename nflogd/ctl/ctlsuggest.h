@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "classify/kb.h"
+#include "report/geoip.h"
 #include "suggest/suggest.h"
 
 /* What one run reads. */
@@ -21,6 +22,7 @@ struct ctl_suggest_opts {
 	bool		 allow_given;	/* a missing allowlist is then an error */
 	bool		 json;		/* JSON instead of the nft script */
 	uint64_t	 since;		/* seconds, 0 = everything */
+	struct geoip	*geo;		/* the nft script groups blocks by AS; NULL: no */
 };
 
 /* One run: the engine, its configuration and what that points to (they
