@@ -1,7 +1,7 @@
 #!/bin/bash
 # 65-geoip.sh - country, city and AS from MaxMind DB files on records of real packets:
-# read (text, JSON), alerts, explain, stats, top, suggest, what mmdblookup says of each test address,
-# bad files, and read -f noticing a file geoipupdate-style renamed over the old one.
+# read (text, JSON), alerts, explain, stats, top, suggest, what mmdblookup says of each
+# test address, bad files, and read -f noticing a file geoipupdate-style renamed over the old one.
 #
 # The .mmdb files are built here by tests/geoip/mkmmdb.pl (libmaxmind-db-writer-perl);
 # every probe carries its own IP ID so that its record can be found again. The default
