@@ -1,4 +1,4 @@
-/* test_geoagg.c - report/geoagg (drops by country and AS) and top's GeoIP lists, against the files tests/geoip/mkmmdb.pl builds.
+/* test_geoagg.c - report/geoagg (drops by country and AS), top's GeoIP lists and report's sections, against the files tests/geoip/mkmmdb.pl builds.
  *
  * Sources: 192.0.2.0/24 is CH AS64496, 198.51.100.0/25 FR AS64497 (and
  * 198.51.100.200 is in the ASN file only), 203.0.113.0/24 JP AS64498,
@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "classify/kb.h"
+#include "ctl/ctlreport_geo.h"
 #include "report/geoagg.h"
 #include "report/topview.h"
 
@@ -248,6 +249,48 @@ static void test_topview_lists(void **state)
 	geoip_free(g);
 }
 
+/* report's sections: ids the page's checks rely on, rows in order, the note. */
+static void test_report_sections(void **state)
+{
+	struct geoip *g = open_geo();
+	struct dropagg *a = sample();
+	char *html = NULL, *cc, *as;
+	size_t len = 0;
+	FILE *f = open_memstream(&html, &len);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(ctl_report_geo(f, g, a), 0);
+	assert_int_equal(fclose(f), 0);
+	cc = strstr(html, "<section id=\"countries\">");
+	as = strstr(html, "<section id=\"asns\">");
+	assert_non_null(cc);
+	assert_non_null(as);
+	assert_true(cc < as);
+	assert_non_null(strstr(cc, "<svg id=\"chart-countries\""));
+	assert_non_null(strstr(as, "<svg id=\"chart-asns\""));
+	assert_non_null(strstr(cc, "<table id=\"table-countries\">"));
+	assert_non_null(strstr(html, "6 of 8 sources (91 of 138 drops) have an AS in the GeoIP "
+				     "files; 1 private, loopback or bogon sources are never looked "
+				     "up and 1 are unknown to the files."));
+	assert_non_null(strstr(html, "<tr><td>JP</td><td>Japan</td><td class=\"n\">50</td>"
+				     "<td class=\"n\">3</td><td class=\"n\">0</td><td><span "
+				     "class=\"v v-hostile\">hostile</span></td><td>203.0.113.5 (30)"
+				     "</td></tr>"));
+	assert_non_null(strstr(html, "<tr><td>AS64497</td><td>Société Générale</td><td>FR</td>"));
+	assert_true(strstr(html, "<td>AS64498</td>") < strstr(html, "<td>AS64497</td>"));
+	assert_null(strstr(html, "10.9.8.7"));		/* private: in no group */
+	free(html);
+	html = NULL;
+	f = open_memstream(&html, &len);
+	assert_int_equal(ctl_report_geo(f, NULL, a), 0);	/* no GeoIP: nothing */
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(len, 0);
+	free(html);
+	dropagg_free(a);
+	geoip_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_by_country),
 		cmocka_unit_test(test_no_geo),
 		cmocka_unit_test(test_topview_lists),
+		cmocka_unit_test(test_report_sections),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
