@@ -19,6 +19,8 @@ nl_require_root
 nl_require_cmd ip nft hping3 nmap python3 tcpdump tmux chromium promtool stty
 nl_require_bins
 nl_init
+# What GeoIP files this machine has must not change what top and report show here.
+export NFLOGCTL_GEOIP_DIRS=
 nl_setup_pair
 
 TMUX_SOCK=nfl90-$$
@@ -103,6 +105,17 @@ nl_check "top --once: plain 80x24 frame, top port 27374, top source, open alert"
 	check_frame "$NL_TMP/top-once.txt"
 nl_check "top without a terminal prints the same kind of frame" check_frame "$NL_TMP/top-pipe.txt"
 
+# GeoIP test files (tests/geoip/mkmmdb.pl) for top's and report's GeoIP views, when this
+# build and machine can have them.
+GEO_OK=
+if ! "$NFLOGCTL" stats --ring /nonexistent 2>/dev/null | grep -q 'built without libmaxminddb' &&
+	perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null && mkdir "$NL_TMP/mm" &&
+	perl "$NL_ROOT/tests/geoip/mkmmdb.pl" "$NL_TMP/mm"; then
+	GEO_OK=1
+else
+	echo "      (GeoIP views not checked: no libmaxminddb or libmaxmind-db-writer-perl)"
+fi
+
 # --- top, live in an 80x24 tmux pane ---
 tmx() { tmux -L "$TMUX_SOCK" "$@"; }
 pane() { tmx capture-pane -p -t t90; }
@@ -133,7 +146,7 @@ stty -g >"$NL_TMP/stty.before"
 rm -f "$NL_TMP/stty.after"
 echo t90-before-top
 bash -c 'echo \$\$ >"\$1"; shift; exec "\$@"' top "$NL_TMP/top.pid" \\
-	"$NFLOGCTL" top --ring "$RING" 2>>"$NL_TMP/top-live.err"
+	env NFLOGCTL_GEOIP_DIRS= "$NFLOGCTL" top --ring "$RING" \$TOP_ARGS 2>>"$NL_TMP/top-live.err"
 echo "top-exit=\$?"
 stty -g >"$NL_TMP/stty.after"
 SH
@@ -188,6 +201,25 @@ else
 	nl_fail "SIGTERM: no pid file from the top wrapper"
 fi
 nl_check_sanitizer "$NL_TMP/top-live.err"
+# With GeoIP: a, c and s switch the right-hand list live.
+if [ -n "$GEO_OK" ]; then
+	printf '#!/bin/sh\nTOP_ARGS="--geoip %s --geoip %s" exec %s\n' "$NL_TMP/mm/city.mmdb" \
+		"$NL_TMP/mm/asn.mmdb" "$NL_TMP/t.sh" >"$NL_TMP/tg.sh" && chmod +x "$NL_TMP/tg.sh"
+	tmx send-keys -t t90 "clear; $NL_TMP/tg.sh" Enter
+	nl_check "live top --geoip: sources with country and AS" \
+		wait_pane '\| +[0-9]+ 198\.51\.100\.[0-9]+ +FR AS64497 '
+	nl_check "live top --geoip: the footer names the keys" wait_pane '^q: quit  s/a/c: '
+	tmx send-keys -t t90 a
+	nl_check "live top: a shows the AS list" wait_pane '\| +[0-9]+ AS64497 +FR Soci'
+	tmx send-keys -t t90 c
+	nl_check "live top: c shows the country list" wait_pane '\| +[0-9]+ FR France +[0-9]+$'
+	tmx send-keys -t t90 s
+	nl_check "live top: s goes back to the sources" wait_pane '\| TOP SOURCES'
+	tmx send-keys -t t90 q
+	nl_check "live top --geoip: q quits with status 0" wait_pane '^top-exit=0$'
+	wait_pane '^t90\$\s*$' 3 >/dev/null
+	nl_check_sanitizer "$NL_TMP/top-live.err"
+fi
 
 # --- read -f --syslog: new drops arrive as datagrams while the daemon writes ---
 listen() {	# listen SOCKET OUT: a unix datagram listener, one message per line
@@ -377,13 +409,8 @@ nl_eq "report --since 10m exit status" 0 "$?"
 # --- report --geoip: top countries and ASes, from the test files of tests/geoip ---
 # The IPv4 sources are all 198.51.100.0/25 (FR, AS64497); the IPv6 scan comes from
 # 2001:db8::/32 (DE, AS64499).
-if "$NFLOGCTL" stats --ring /nonexistent 2>/dev/null | grep -q 'built without libmaxminddb' ||
-	! perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null; then
-	echo "      (report --geoip not checked: no libmaxminddb or libmaxmind-db-writer-perl)"
-else
-	mkdir "$NL_TMP/mm" && perl "$NL_ROOT/tests/geoip/mkmmdb.pl" "$NL_TMP/mm" ||
-		nl_fail "mkmmdb.pl failed"
-	NFLOGCTL_GEOIP_DIRS= ctl report-geo report -o "$NL_TMP/geo.html" \
+if [ -n "$GEO_OK" ]; then
+	ctl report-geo report -o "$NL_TMP/geo.html" \
 		--geoip "$NL_TMP/mm/city.mmdb" --geoip "$NL_TMP/mm/asn.mmdb"
 	nl_eq "report --geoip exit status" 0 "$?"
 	chrome --screenshot="$NL_TMP/geo.png" --window-size=1280,4000 "file://$NL_TMP/geo.html" \
