@@ -503,7 +503,7 @@ static int cmd_report_suggest(struct ctl_report *r)
 
 	if (!mem)
 		return -ENOMEM;
-	src = ctl_suggest_script(mem, r->ring, r->kb, r->since_s);
+	src = ctl_suggest_script(mem, r->ring, r->kb, r->since_s, r->geo);
 	if (fclose(mem) == EOF) {
 		free(text);
 		return -ENOMEM;

@@ -240,10 +240,12 @@ void ctl_suggest_free(struct ctl_suggest *cs)
 	memset(cs, 0, sizeof(*cs));
 }
 
-int ctl_suggest_script(FILE *out, const char *ring, const struct kb *kb, uint64_t since_s)
+int ctl_suggest_script(FILE *out, const char *ring, const struct kb *kb, uint64_t since_s,
+		       struct geoip *geo)
 {
 	struct ctl_suggest_opts o = {
 		.ring = ring, .allow_path = NFLOGCTL_ALLOW, .table = NFT_OWN_TABLE, .since = since_s,
+		.geo = geo,
 	};
 	struct ctl_suggest cs;
 	int rc;

@@ -43,8 +43,10 @@ int ctl_suggest_run(struct ctl_suggest *cs, FILE *out, const struct ctl_suggest_
 void ctl_suggest_free(struct ctl_suggest *cs);
 
 /* ctl_suggest_script - what `nflogctl suggest --since SINCE_S` prints (the
- * default allowlist and table), written to out; 0 = everything. Returns
- * the exit status `suggest` would have (reasons on stderr). */
-int ctl_suggest_script(FILE *out, const char *ring, const struct kb *kb, uint64_t since_s);
+ * default allowlist and table; with geo, its grouping by AS), written to
+ * out; 0 = everything. Returns the exit status `suggest` would have
+ * (reasons on stderr). */
+int ctl_suggest_script(FILE *out, const char *ring, const struct kb *kb, uint64_t since_s,
+		       struct geoip *geo);
 
 #endif
