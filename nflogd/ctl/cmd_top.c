@@ -284,6 +284,23 @@ static bool top_key(struct ctl_top *t, char key)
 	return true;
 }
 
+/* The keys typed: -1 for q, 1 when the list switched (redraw now), else 0. */
+static int top_keys(struct ctl_top *t)
+{
+	char keys[64];
+	ssize_t k = read(STDIN_FILENO, keys, sizeof(keys)), i;
+	int redraw = 0;
+
+	for (i = 0; i < k; i++) {
+		if (keys[i] == 'q' || keys[i] == 'Q')
+			return -1;
+		redraw |= top_key(t, keys[i]);
+	}
+	if (k == 0)	/* end of input: nothing can quit us but signals */
+		t->tty_in = false;
+	return redraw;
+}
+
 /* The live loop; returns the exit status. */
 static int top_live(struct ctl_top *t, uint32_t interval)
 {
@@ -337,18 +354,12 @@ static int top_live(struct ctl_top *t, uint32_t interval)
 				break;
 			}
 			if (n > 0 && (pfd.revents & POLLIN)) {
-				char keys[64];
-				ssize_t k = read(STDIN_FILENO, keys, sizeof(keys)), i;
+				int key = top_keys(t);
 
-				for (i = 0; i < k; i++) {
-					if (keys[i] == 'q' || keys[i] == 'Q')
-						goto quit;
-					redraw_only |= top_key(t, keys[i]);
-				}
-				if (redraw_only)
+				if (key < 0)
+					goto quit;
+				if ((redraw_only = key > 0))
 					break;
-				if (k == 0)	/* end of input: nothing can quit us but signals */
-					t->tty_in = false;
 			} else if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))) {
 				t->tty_in = false;
 			}

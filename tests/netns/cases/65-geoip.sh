@@ -214,11 +214,13 @@ nl_check "top without GeoIP: the plain sources list" \
 nl_ctl top --once --view as --geoip none >/dev/null 2>"$NL_TMP/top-none.err"
 nl_eq "top --view as --geoip none: status" 1 "$?"
 nl_check "top --view as --geoip none: says why" grep -q 'needs a GeoIP file' "$NL_TMP/top-none.err"
+nl_check_sanitizer "$NL_TMP/top-none.err"
 
 # suggest: the blocks grouped by AS in comments; network-wide sets only as opt-ins.
 nl_tgt "$NFLOGCTL" rules install >/dev/null || nl_fail "rules install"
 nl_tgt "$NFLOGCTL" suggest --ring "$RING" "${GEO[@]}" >"$NL_TMP/suggest.nft" 2>"$NL_TMP/suggest.err"
 nl_eq "suggest --geoip exit status" 0 "$?"
+nl_check_sanitizer "$NL_TMP/suggest.err"
 sed -n '/=== By network/,$p' "$NL_TMP/suggest.nft" | sed 's/^/      /'
 nl_check "suggest --geoip passes nft -c -f" nl_tgt nft -c -f "$NL_TMP/suggest.nft"
 nl_check "suggest: both scanners of AS64498 under one heading" \
