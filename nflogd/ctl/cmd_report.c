@@ -1,7 +1,8 @@
 /* cmd_report.c - `nflogctl report -o FILE`: one self-contained HTML page
  * for people who do not live in a terminal: drops over time by verdict, the
  * busiest ports with what the kb says they are, the busiest sources with
- * their alerts, the hour-of-day pattern, every alert, and the rules
+ * their alerts, with GeoIP files the top countries and ASes of the sources
+ * (ctlreport_geo.c), the hour-of-day pattern, every alert, and the rules
  * `nflogctl suggest` would propose. Inline CSS and SVG (htmlout.c), no
  * script, nothing fetched: it can be mailed or archived as it is.
  */
@@ -18,7 +19,9 @@
 
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlgeo.h"
 #include "ctl/ctlout.h"
+#include "ctl/ctlreport_geo.h"
 #include "ctl/ctlsuggest.h"
 #include "report/dropagg.h"
 #include "report/htmlout.h"
@@ -35,6 +38,7 @@ struct ctl_report {
 	const char		*outpath;	/* -o FILE */
 	const char		*ring;
 	const struct kb		*kb;
+	struct geoip		*geo;		/* NULL: no GeoIP sections */
 	struct ring_reader	*rr;
 	struct dropagg		*agg;
 	uint64_t		 now_ns, since_s;
@@ -75,11 +79,15 @@ static void ctl_report_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl report -o FILE [--since DURATION] [--ring PATH] [--local-kb PATH]\n"
+"                      [--geoip FILE|none]...\n"
 "  Writes one self-contained HTML page (inline CSS and SVG, no scripts, nothing\n"
 "  loaded from elsewhere): drops over time by verdict, top ports with their kb\n"
 "  meanings, top sources with their alerts, hour-of-day pattern, the alerts, and\n"
 "  the rules `nflogctl suggest` proposes. FILE - is standard output.\n"
-"  --since D     only the last D (90s, 30m, 2h, 7d); default: all the ring holds\n");
+"  --since D     only the last D (90s, 30m, 2h, 7d); default: all the ring holds\n"
+"  --geoip FILE  add the top countries and ASes of the sources from a MaxMind DB\n"
+"                file (repeat for several; default: the *.mmdb in\n"
+"                " GEOIP_DIRS_DEFAULT "; none: no GeoIP)\n");
 }
 
 /* ---- small formatting helpers ---- */
@@ -495,7 +503,7 @@ static int cmd_report_suggest(struct ctl_report *r)
 
 	if (!mem)
 		return -ENOMEM;
-	src = ctl_suggest_script(mem, r->ring, r->kb, r->since_s);
+	src = ctl_suggest_script(mem, r->ring, r->kb, r->since_s, r->geo);
 	if (fclose(mem) == EOF) {
 		free(text);
 		return -ENOMEM;
@@ -592,6 +600,7 @@ static int ctl_report_write(struct ctl_report *r)
 		rc |= cmd_report_timeline(r);
 	rc |= cmd_report_ports(r);
 	rc |= cmd_report_sources(r);
+	rc |= ctl_report_geo(r->f, r->geo, r->agg);
 	rc |= cmd_report_hours(r);
 	rc |= cmd_report_alerts(r);
 	rc |= cmd_report_suggest(r);
@@ -626,6 +635,7 @@ int cmd_report_main(int argc, char **argv)
 		{ "since",    required_argument, NULL, RP_O_SINCE },
 		CTL_LOPT_LOCALKB,
 		{ "output",   required_argument, NULL, 'o' },
+		CTL_LOPT_GEOIP,
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
 	};
@@ -648,6 +658,8 @@ int cmd_report_main(int argc, char **argv)
 	if (!(r.kb = ctl_load_kb(&a)))
 		return 1;
 	rc = 1;
+	if (ctl_load_geoip(&a, r.kb, &r.geo) != 0)
+		goto out;
 	if (!(r.rr = ctl_ring_open(r.ring, r.kb)))
 		goto out;
 	r.now_ns = ctl_now_ns();
@@ -662,7 +674,9 @@ int cmd_report_main(int argc, char **argv)
 		goto out;
 	r.f = out.f;
 	rc = ctl_outfile_close(&out, ctl_report_write(&r) == 0);
+	ctl_geoip_warnings(r.geo);
 out:
+	geoip_free(r.geo);
 	dropagg_free(r.agg);
 	ringread_close(r.rr);
 	kb_free((struct kb *)r.kb);

@@ -10,6 +10,7 @@
 
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlgeo.h"
 #include "ctl/ctlsuggest.h"
 #include "ruleset/nftnames.h"
 #include "ruleset/nftrules.h"
@@ -20,6 +21,7 @@ static void ctl_suggest_usage(FILE *f)
 	fprintf(f,
 "usage: nflogctl suggest [--ring PATH] [--since DURATION] [--format nft|json] [--apply]\n"
 "                        [--allow FILE] [--table NAME] [--local-kb PATH]\n"
+"                        [--geoip FILE|none]...\n"
 "  Reads the drops and alerts in the ring and prints nftables rules to review:\n"
 "  silence harmless noise, block hostile sources for a while, rate-limit noisy\n"
 "  sources, anti-spoofing, essential ICMP. Nothing changes unless --apply is given.\n"
@@ -28,7 +30,10 @@ static void ctl_suggest_usage(FILE *f)
 "  --apply       add the suggested blocks (set elements with timeouts) to nflogd's\n"
 "                table (`nflogctl rules install`) in one atomic batch\n"
 "  --allow FILE  never block these addresses/prefixes (default " NFLOGCTL_ALLOW ")\n"
-"  --table NAME  nflogd's own table (default inet " NFT_OWN_TABLE ")\n");
+"  --table NAME  nflogd's own table (default inet " NFT_OWN_TABLE ")\n"
+"  --geoip FILE  group the sources to block by AS in the script's comments, with\n"
+"                network-wide sets only as commented-out opt-ins (nft format;\n"
+"                default: the *.mmdb in " GEOIP_DIRS_DEFAULT "; none: no GeoIP)\n");
 }
 
 static void ctl_fmt_timeout(uint32_t s, char *buf, size_t len)
@@ -141,6 +146,7 @@ int cmd_suggest_main(int argc, char **argv)
 		{ "allow",    required_argument, NULL, SG_O_ALLOW },
 		{ "table",    required_argument, NULL, SG_O_TABLE },
 		CTL_LOPT_LOCALKB,
+		CTL_LOPT_GEOIP,
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
 	};
@@ -161,12 +167,18 @@ int cmd_suggest_main(int argc, char **argv)
 	sa.run.ring = a.ring;
 	if (!(kb = ctl_load_kb(&a)))
 		return 1;
+	if (ctl_load_geoip(&a, kb, &sa.run.geo) != 0) {
+		kb_free((struct kb *)kb);
+		return 1;
+	}
 	rc = ctl_suggest_run(&cs, stdout, &sa.run, kb);
 	if (rc == 0 && sa.apply)
 		rc = ctl_apply(cs.sg, sa.run.table);
 	else if (rc == 0)
 		ctl_suggest_dry_run(cs.sg, sa.run.table);
 	ctl_suggest_free(&cs);
+	ctl_geoip_warnings(sa.run.geo);
+	geoip_free(sa.run.geo);
 	kb_free((struct kb *)kb);
 	return rc;
 }

@@ -8,6 +8,10 @@
  * unblocked, so none is missed between a check and the wait.
  *
  * --once, or standard output not a terminal: one plain frame, no escapes.
+ *
+ * With GeoIP files (--geoip, or the default locations) the sources get a
+ * country/AS column, and s, a, c (or --view) switch the right-hand list
+ * between sources, ASes and countries.
  */
 #include <errno.h>
 #include <poll.h>
@@ -23,6 +27,7 @@
 
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlgeo.h"
 #include "ctl/ctlout.h"
 #include "report/dropagg.h"
 #include "report/topview.h"
@@ -62,6 +67,8 @@ struct ctl_top {
 	uint64_t		 last_mono_ns;
 	double			 rate;
 	struct ringscan_stats	 st;
+	struct geoip		*geo;		/* NULL: no GeoIP */
+	enum topview_list	 list;		/* s, a, c; --view */
 	/* terminal */
 	bool			 tty_out, tty_in, raw;
 	struct termios		 saved;
@@ -73,9 +80,14 @@ static void ctl_top_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl top [--ring PATH] [--interval SECONDS] [--once] [--local-kb PATH]\n"
+"                    [--geoip FILE|none]... [--view sources|as|country]\n"
 "  A live view of the drops: drops per second, the busiest kb rows and sources,\n"
 "  the verdict mix and open alerts, redrawn every SECONDS (default 1). q quits.\n"
-"  --once       print one plain frame and exit (also when output is not a terminal)\n");
+"  --once       print one plain frame and exit (also when output is not a terminal)\n"
+"  --geoip FILE country and AS of the sources from a MaxMind DB file (repeat for\n"
+"               several; default: the *.mmdb in " GEOIP_DIRS_DEFAULT ")\n"
+"  --view V     the right-hand list: sources (default), as or country (GeoIP);\n"
+"               keys s, a and c switch it live\n");
 }
 
 static uint64_t top_mono_ns(void)
@@ -166,6 +178,7 @@ static int top_render(struct ctl_top *t, unsigned w, unsigned h, uint32_t interv
 		.interval_s = interval, .lost = lost,
 		.since_ns = t->since_ns ? t->since_ns : ctl_now_ns(),
 		.agg = t->agg, .kb = t->kb, .width = w, .height = h,
+		.geo = t->geo, .list = t->list,
 	};
 	need = topview_render(t->frame, t->frame_size, &v);
 	if (need < 0)
@@ -258,6 +271,36 @@ static void top_suspend(struct ctl_top *t)
 	top_term_enter(t);
 }
 
+/* A key that switches the list: true when it did (redraw at once). Without
+ * GeoIP only s means anything: the other lists would be empty. */
+static bool top_key(struct ctl_top *t, char key)
+{
+	enum topview_list l = key == 'a' ? TOPVIEW_AS : key == 'c' ? TOPVIEW_COUNTRY :
+			      key == 's' ? TOPVIEW_SOURCES : t->list;
+
+	if (l == t->list || (!t->geo && l != TOPVIEW_SOURCES))
+		return false;
+	t->list = l;
+	return true;
+}
+
+/* The keys typed: -1 for q, 1 when the list switched (redraw now), else 0. */
+static int top_keys(struct ctl_top *t)
+{
+	char keys[64];
+	ssize_t k = read(STDIN_FILENO, keys, sizeof(keys)), i;
+	int redraw = 0;
+
+	for (i = 0; i < k; i++) {
+		if (keys[i] == 'q' || keys[i] == 'Q')
+			return -1;
+		redraw |= top_key(t, keys[i]);
+	}
+	if (k == 0)	/* end of input: nothing can quit us but signals */
+		t->tty_in = false;
+	return redraw;
+}
+
 /* The live loop; returns the exit status. */
 static int top_live(struct ctl_top *t, uint32_t interval)
 {
@@ -311,20 +354,20 @@ static int top_live(struct ctl_top *t, uint32_t interval)
 				break;
 			}
 			if (n > 0 && (pfd.revents & POLLIN)) {
-				char keys[64];
-				ssize_t k = read(STDIN_FILENO, keys, sizeof(keys)), i;
+				int key = top_keys(t);
 
-				for (i = 0; i < k; i++)
-					if (keys[i] == 'q' || keys[i] == 'Q')
-						goto quit;
-				if (k == 0)	/* end of input: nothing can quit us but signals */
-					t->tty_in = false;
+				if (key < 0)
+					goto quit;
+				if ((redraw_only = key > 0))
+					break;
 			} else if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))) {
 				t->tty_in = false;
 			}
 		}
 		if (!redraw_only && (rc = top_update(t)) < 0)
 			break;
+		if (!redraw_only)
+			ctl_geoip_poll(t->geo);	/* a file geoipupdate replaced: reopen it */
 	}
 	top_term_leave(t);
 	sigprocmask(SIG_SETMASK, &orig, NULL);
@@ -362,9 +405,10 @@ static int top_open(struct ctl_top *t)
 struct top_opts {
 	uint64_t	interval;	/* --interval SECONDS */
 	bool		once;		/* --once */
+	int		list;		/* --view; -1: not given */
 };
 
-enum { TOP_O_INTERVAL = CTL_O_OWN, TOP_O_ONCE };
+enum { TOP_O_INTERVAL = CTL_O_OWN, TOP_O_ONCE, TOP_O_VIEW };
 
 static int top_option(void *ctx, int c, const char *arg)
 {
@@ -381,6 +425,15 @@ static int top_option(void *ctx, int c, const char *arg)
 	case TOP_O_ONCE:
 		o->once = true;
 		break;
+	case TOP_O_VIEW:
+		o->list = !strcmp(arg, "sources") ? TOPVIEW_SOURCES : !strcmp(arg, "as") ?
+			  TOPVIEW_AS : !strcmp(arg, "country") ? TOPVIEW_COUNTRY : -1;
+		if (o->list < 0) {
+			fprintf(stderr, "nflogctl: bad --view '%s': want sources, as or country\n",
+				arg);
+			return 2;
+		}
+		break;
 	}
 	return 0;
 }
@@ -391,7 +444,9 @@ int cmd_top_main(int argc, char **argv)
 		CTL_LOPT_RING,
 		{ "interval", required_argument, NULL, TOP_O_INTERVAL },
 		{ "once",     no_argument,       NULL, TOP_O_ONCE },
+		{ "view",     required_argument, NULL, TOP_O_VIEW },
 		CTL_LOPT_LOCALKB,
+		CTL_LOPT_GEOIP,
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
 	};
@@ -399,7 +454,7 @@ int cmd_top_main(int argc, char **argv)
 		.shortopts = ":h", .lopts = lopts, .first = 1, .usage = ctl_top_usage,
 		.option = top_option,
 	};
-	struct top_opts o = { .interval = 1 };
+	struct top_opts o = { .interval = 1, .list = -1 };
 	struct ctl_top t = { .rate = -1 };
 	struct ctl_args a;
 	unsigned w, h;
@@ -411,6 +466,15 @@ int cmd_top_main(int argc, char **argv)
 	if (!(t.kb = ctl_load_kb(&a)))
 		return 1;
 	rc = 1;
+	if (ctl_load_geoip(&a, t.kb, &t.geo) != 0)
+		goto out;
+	if (o.list > 0 && !t.geo) {
+		/* Asked for by name: an empty list would look like no drops. */
+		fprintf(stderr, "nflogctl: --view %s needs a GeoIP file (--geoip FILE)\n",
+			o.list == TOPVIEW_AS ? "as" : "country");
+		goto out;
+	}
+	t.list = o.list < 0 ? TOPVIEW_SOURCES : (enum topview_list)o.list;
 	if (top_open(&t) < 0)
 		goto out;
 	t.tty_out = !o.once && isatty(STDOUT_FILENO);
@@ -427,7 +491,9 @@ int cmd_top_main(int argc, char **argv)
 		rc = top_live(&t, (uint32_t)o.interval);
 	}
 	ctl_report_skipped(&t.st);
+	ctl_geoip_warnings(t.geo);
 out:
+	geoip_free(t.geo);
 	free(t.frame);
 	free(t.cursor);
 	dropagg_free(t.agg);

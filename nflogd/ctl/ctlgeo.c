@@ -144,10 +144,7 @@ void ctl_geoip_describe(FILE *f, const struct ctl_args *a, const struct geoip *g
 	}
 }
 
-/* s to f: valid UTF-8 as it is (a terminal shows it), every control or
- * invalid byte as \xNN, so that no name from a file reaches the terminal as
- * a control sequence. */
-static void ctl_geoip_puts(FILE *f, const char *s)
+void ctl_geoip_puts(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, k;

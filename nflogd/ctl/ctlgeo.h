@@ -36,6 +36,11 @@ void ctl_geoip_describe(FILE *f, const struct ctl_args *a, const struct geoip *g
 /* The same as the member ,"geoip":{...} of `stats --json`. */
 void ctl_geoip_describe_json(FILE *f, const struct ctl_args *a, const struct geoip *g);
 
+/* ctl_geoip_puts - a name from a file to f: valid UTF-8 as it is (a
+ * terminal shows it), every control or invalid byte as \xNN, so that no
+ * name reaches a terminal as a control sequence, nor ends a comment line. */
+void ctl_geoip_puts(FILE *f, const char *s);
+
 /* ctl_geoip_explain - `explain ADDRESS`'s GeoIP paragraph (a blank line
  * first when after): country, city, location, AS and the files; or why
  * there is none. 1 when the files knew the address. g NULL: nothing, 0. */

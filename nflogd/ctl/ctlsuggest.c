@@ -15,6 +15,7 @@
 
 #include "ctl/ctlcommon.h"
 #include "ctl/ctlsuggest.h"
+#include "ctl/ctlsuggest_geo.h"
 #include "ring/ringread.h"
 #include "ruleset/nftgen.h"
 #include "ruleset/nftnames.h"
@@ -218,6 +219,8 @@ int ctl_suggest_run(struct ctl_suggest *cs, FILE *out, const struct ctl_suggest_
 		fprintf(stderr, "nflogctl: skipped %llu records overwritten or damaged while "
 			"reading\n", (unsigned long long)skipped);
 	if ((o->json ? suggest_write_json(cs->sg, out) : suggest_write_nft(cs->sg, out)) < 0 ||
+	    (!o->json && ctl_suggest_geo(out, cs->sg, o->geo, o->table,
+					 cs->cfg.own_table_installed) < 0) ||
 	    fflush(out) == EOF) {
 		fprintf(stderr, "nflogctl: writing the suggestions failed\n");
 		goto out;
@@ -237,10 +240,12 @@ void ctl_suggest_free(struct ctl_suggest *cs)
 	memset(cs, 0, sizeof(*cs));
 }
 
-int ctl_suggest_script(FILE *out, const char *ring, const struct kb *kb, uint64_t since_s)
+int ctl_suggest_script(FILE *out, const char *ring, const struct kb *kb, uint64_t since_s,
+		       struct geoip *geo)
 {
 	struct ctl_suggest_opts o = {
 		.ring = ring, .allow_path = NFLOGCTL_ALLOW, .table = NFT_OWN_TABLE, .since = since_s,
+		.geo = geo,
 	};
 	struct ctl_suggest cs;
 	int rc;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "classify/kb.h"
+#include "report/geoip.h"
 #include "suggest/suggest.h"
 
 /* What one run reads. */
@@ -21,6 +22,7 @@ struct ctl_suggest_opts {
 	bool		 allow_given;	/* a missing allowlist is then an error */
 	bool		 json;		/* JSON instead of the nft script */
 	uint64_t	 since;		/* seconds, 0 = everything */
+	struct geoip	*geo;		/* the nft script groups blocks by AS; NULL: no */
 };
 
 /* One run: the engine, its configuration and what that points to (they
@@ -41,8 +43,10 @@ int ctl_suggest_run(struct ctl_suggest *cs, FILE *out, const struct ctl_suggest_
 void ctl_suggest_free(struct ctl_suggest *cs);
 
 /* ctl_suggest_script - what `nflogctl suggest --since SINCE_S` prints (the
- * default allowlist and table), written to out; 0 = everything. Returns
- * the exit status `suggest` would have (reasons on stderr). */
-int ctl_suggest_script(FILE *out, const char *ring, const struct kb *kb, uint64_t since_s);
+ * default allowlist and table; with geo, its grouping by AS), written to
+ * out; 0 = everything. Returns the exit status `suggest` would have
+ * (reasons on stderr). */
+int ctl_suggest_script(FILE *out, const char *ring, const struct kb *kb, uint64_t since_s,
+		       struct geoip *geo);
 
 #endif

@@ -447,6 +447,19 @@ size_t dropagg_top_sources(const struct dropagg *a, struct dropagg_src *out, siz
 	return k;
 }
 
+void dropagg_each_source(const struct dropagg *a,
+			 void (*fn)(void *ctx, const struct dropagg_src *s), void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < a->src.n; i++) {
+		const struct dropagg_src *s = dropagg_table_at(&a->src, i);
+
+		if (s->drops)
+			fn(ctx, s);
+	}
+}
+
 size_t dropagg_top_ports(const struct dropagg *a, struct dropagg_port *out, size_t max)
 {
 	size_t i, k = 0;

@@ -87,6 +87,12 @@ size_t dropagg_top_sources(const struct dropagg *a, struct dropagg_src *out, siz
 size_t dropagg_top_ports(const struct dropagg *a, struct dropagg_port *out, size_t max);
 size_t dropagg_top_services(const struct dropagg *a, struct dropagg_svc *out, size_t max);
 
+/* dropagg_each_source - fn(ctx, s) for every source with drops, in no
+ * particular order: for views that group sources (report/geoagg.h) without
+ * the O(n * max) cost of a top list as long as the table. */
+void dropagg_each_source(const struct dropagg *a,
+			 void (*fn)(void *ctx, const struct dropagg_src *s), void *ctx);
+
 /* dropagg_alerts - the latest state of each alert (only those not closed
  * when open_only), newest first, into out[0..max); returns how many (0
  * with errno ENOMEM when the sort found no memory).

@@ -498,8 +498,13 @@ static void geoip_file_lookup(struct geoip *g, struct geoip_file *f, const struc
 		geoip_read_country(g, f, &res.entry, o);
 	if ((want & (GEOIP_F_CITY | GEOIP_F_LOCATION)))
 		geoip_read_city(g, f, &res.entry, o);
-	if ((want & GEOIP_F_ASN))
+	if ((want & GEOIP_F_ASN)) {
 		geoip_read_asn(g, f, &res.entry, o);
+		/* An IPv4 address in an IPv6 tree: libmaxminddb counts the
+		 * 96 bits of ::/96 too. */
+		o->as_prefix = (uint8_t)(sa->sa_family == AF_INET && res.netmask > 96 ?
+					 res.netmask - 96 : res.netmask);
+	}
 }
 
 /* Every file's answer for one address, uncached. */

@@ -64,6 +64,9 @@ struct geoip_info {
 	uint8_t	 have;				/* GEOIP_F_* found */
 	char	 country_iso[3];		/* two ASCII letters */
 	uint32_t asn;
+	uint8_t	 as_prefix;			/* with GEOIP_F_ASN: prefix length of the
+						 * file's network holding the address (IPv4
+						 * bits for IPv4), for network-wide views */
 	double	 lat, lon;			/* finite, in range, when GEOIP_F_LOCATION */
 	char	 country[GEOIP_NAME_MAX];	/* may be empty with a code */
 	char	 city[GEOIP_NAME_MAX];

@@ -20,6 +20,7 @@
 
 #include <arpa/inet.h>
 
+#include "report/geoagg.h"
 #include "report/topview.h"
 #include "ring/ringnames.h"
 
@@ -177,11 +178,89 @@ static void topview_addr_text(char *out, size_t size, unsigned family, const uin
 	topview_clean(out, size, txt, max);
 }
 
+/* The right-hand list of sources: with GeoIP a narrower address and the
+ * source's country and AS (geoagg_label), so the row still fits 41 columns. */
+static void topview_sources(const struct topview *v, unsigned rows, char (*right)[LINE_MAX_LEN],
+			    char *cols, size_t csize)
+{
+	struct dropagg_src src[LIST_MAX];
+	size_t nsrc = dropagg_top_sources(v->agg, src, rows), i;
+	char addr[64], name[64], al[32], geo[24];
+
+	if (v->geo)
+		snprintf(cols, csize, "%6s %-16s %-10s %-6s", "drops", "source", "geo", "alerts");
+	else
+		snprintf(cols, csize, "%7s %-20s %-12s", "drops", "source", "alerts");
+	for (i = 0; i < nsrc; i++) {
+		struct geoip_info gi;
+
+		topview_src_alerts(name, sizeof(name), &src[i]);
+		if (!v->geo) {
+			topview_addr_text(addr, sizeof(addr), src[i].family, src[i].addr, 20);
+			snprintf(right[i], LINE_MAX_LEN, "%7llu %-20.20s %-12.12s",
+				 (unsigned long long)src[i].drops, addr,
+				 topview_clean(al, sizeof(al), name, 12));
+			continue;
+		}
+		geoip_lookup(v->geo, src[i].family, src[i].addr, &gi);
+		geoagg_label(&gi, geo, sizeof(geo));
+		topview_addr_text(addr, sizeof(addr), src[i].family, src[i].addr, 16);
+		snprintf(right[i], LINE_MAX_LEN, "%6llu %-16.16s %-10s %-6.6s",
+			 (unsigned long long)src[i].drops, addr,
+			 topview_clean(al, sizeof(al), geo, 10),
+			 topview_clean(name, sizeof(name), name, 6));
+	}
+}
+
+/* The right-hand list of ASes or countries; the title says how many sources
+ * the groups cover (unknown and private ones are in no group). */
+static void topview_groups(const struct topview *v, unsigned rows, char (*right)[LINE_MAX_LEN],
+			   char *title, size_t tsize, char *cols, size_t csize)
+{
+	enum geoagg_key key = v->list == TOPVIEW_AS ? GEOAGG_AS : GEOAGG_COUNTRY;
+	struct geoagg_row g[LIST_MAX];
+	struct geoagg_totals tot;
+	char name[GEOIP_NAME_MAX], num[16];
+	int n, i;
+
+	if (key == GEOAGG_AS)
+		snprintf(cols, csize, "%7s %-9s %-2s %-14s %5s", "drops", "AS", "cc", "organisation",
+			 "srcs");
+	else
+		snprintf(cols, csize, "%7s %-2s %-23s %6s", "drops", "cc", "country", "srcs");
+	if (!v->geo) {
+		snprintf(title, tsize, "%s", key == GEOAGG_AS ? "TOP AS" : "TOP COUNTRIES");
+		if (rows)
+			snprintf(right[0], LINE_MAX_LEN, "no GeoIP file (--geoip FILE)");
+		return;
+	}
+	n = geoagg_top(v->geo, v->agg, key, g, rows, &tot);
+	snprintf(title, tsize, "%s %llu/%llu srcs, %llu local",
+		 key == GEOAGG_AS ? "TOP AS:" : "TOP COUNTRIES:",
+		 (unsigned long long)tot.grouped_sources, (unsigned long long)tot.sources,
+		 (unsigned long long)tot.skipped_sources);
+	for (i = 0; i < n; i++) {
+		topview_clean(name, sizeof(name), g[i].name, key == GEOAGG_AS ? 14 : 23);
+		if (key == GEOAGG_AS) {
+			snprintf(num, sizeof(num), "AS%u", g[i].asn);
+			snprintf(right[i], LINE_MAX_LEN, "%7llu %-9.9s %-2s %-14s %5u",
+				 (unsigned long long)g[i].drops, num, g[i].iso[0] ? g[i].iso : "-",
+				 name, g[i].sources);
+		} else {
+			snprintf(right[i], LINE_MAX_LEN, "%7llu %-2s %-23s %6u",
+				 (unsigned long long)g[i].drops, g[i].iso, name, g[i].sources);
+		}
+	}
+	if (n < 0 && rows)
+		snprintf(right[0], LINE_MAX_LEN, "out of memory");
+}
+
 static void topview_render_lists(struct frame *fr, const struct topview *v, unsigned rows)
 {
+	char right[LIST_MAX][LINE_MAX_LEN];	/* 16 KiB: a frame is drawn once a second */
 	struct dropagg_svc svc[LIST_MAX + 1];
-	struct dropagg_src src[LIST_MAX];
-	size_t nsvc, nsrc, i, k;
+	char title[64] = "TOP SOURCES", cols[64];
+	size_t nsvc, i, k;
 
 	/* Drops that matched no kb row are not a service: the list names rows. */
 	nsvc = dropagg_top_services(v->agg, svc, rows + 1);
@@ -189,13 +268,15 @@ static void topview_render_lists(struct frame *fr, const struct topview *v, unsi
 		if (svc[i].kb_id)
 			svc[k++] = svc[i];
 	nsvc = k < rows ? k : rows;
-	nsrc = dropagg_top_sources(v->agg, src, rows);
-	topview_fr_fmt(fr, "%-36s | %s", "TOP SERVICES (kb rows)", "TOP SOURCES");
-	topview_fr_fmt(fr, "%7s %-17s %-10s | %7s %-20s %-12s", "drops", "service", "verdict",
-	       "drops", "source", "alerts");
+	memset(right, 0, sizeof(right));
+	if (v->list == TOPVIEW_AS || v->list == TOPVIEW_COUNTRY)
+		topview_groups(v, rows, right, title, sizeof(title), cols, sizeof(cols));
+	else
+		topview_sources(v, rows, right, cols, sizeof(cols));
+	topview_fr_fmt(fr, "%-36s | %s", "TOP SERVICES (kb rows)", title);
+	topview_fr_fmt(fr, "%7s %-17s %-10s | %s", "drops", "service", "verdict", cols);
 	for (i = 0; i < rows; i++) {
-		char left[LINE_MAX_LEN] = "", right[LINE_MAX_LEN] = "", name[64], addr[64];
-		char al[32];
+		char left[LINE_MAX_LEN] = "", name[64], addr[64];
 
 		if (i < nsvc) {
 			const struct kb_port *p = kb_port_by_id(v->kb, svc[i].kb_id);
@@ -207,14 +288,7 @@ static void topview_render_lists(struct frame *fr, const struct topview *v, unsi
 			snprintf(left, sizeof(left), "%7llu %-17.17s %-10.10s",
 				 (unsigned long long)svc[i].drops, addr, topview_verdict_short(vd));
 		}
-		if (i < nsrc) {
-			topview_addr_text(addr, sizeof(addr), src[i].family, src[i].addr, 20);
-			topview_src_alerts(name, sizeof(name), &src[i]);
-			snprintf(right, sizeof(right), "%7llu %-20.20s %-12.12s",
-				 (unsigned long long)src[i].drops, addr,
-				 topview_clean(al, sizeof(al), name, 12));
-		}
-		topview_fr_fmt(fr, "%-36s | %s", left, right);
+		topview_fr_fmt(fr, "%-36s | %s", left, right[i]);
 	}
 }
 
@@ -316,7 +390,11 @@ int topview_render(char *buf, size_t size, const struct topview *v)
 	}
 	while (fr.lines + 1 < fr.height)
 		topview_fr_line(&fr, "");
-	if (v->interval_s)
+	if (v->interval_s && v->geo)
+		topview_fr_fmt(&fr, "q: quit  s/a/c: sources/AS/countries  %us  since %s UTC, %llu "
+			       "records", v->interval_s, since,
+			       (unsigned long long)(t->drops + t->alert_records));
+	else if (v->interval_s)
 		topview_fr_fmt(&fr, "q: quit   refresh %us   counts since %s UTC, %llu records read",
 		       v->interval_s, since, (unsigned long long)(t->drops + t->alert_records));
 	else

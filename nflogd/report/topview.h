@@ -1,9 +1,11 @@
 /* topview.h - one frame of `nflogctl top`: plain text lines that fit the
  * terminal (at most width columns, at most height lines, ASCII only, no
- * escape sequences: the caller adds cursor movement). Pure.
+ * escape sequences: the caller adds cursor movement). Pure, but for the
+ * GeoIP lookups of v->geo (which fill its cache).
  *
  *   title, rate and sparkline of the last 60 s, verdict mix,
- *   top kb rows | top sources, open alerts, a footer with the keys.
+ *   top kb rows | top sources (or ASes, or countries), open alerts,
+ *   a footer with the keys.
  */
 #ifndef NFLOGD_TOPVIEW_H
 #define NFLOGD_TOPVIEW_H
@@ -12,11 +14,19 @@
 #include <stdint.h>
 
 #include "report/dropagg.h"
+#include "report/geoip.h"
 #include "classify/kb.h"
 
 #define TOPVIEW_WIDTH		80u	/* the layout's width; wider terminals get this */
 #define TOPVIEW_HEIGHT_MIN	14u	/* one row per list; below it only the header */
 #define TOPVIEW_SPARK		60u	/* seconds in the sparkline */
+
+/* What the right-hand list shows. */
+enum topview_list {
+	TOPVIEW_SOURCES	= 0,	/* addresses (with their country and AS when geo) */
+	TOPVIEW_AS	= 1,	/* sources grouped by AS (needs geo) */
+	TOPVIEW_COUNTRY	= 2,	/* sources grouped by country (needs geo) */
+};
 
 struct topview {
 	const char		*ring;		/* path of the ring file */
@@ -29,6 +39,8 @@ struct topview {
 	const struct dropagg	*agg;		/* its series: 1 s buckets, >= 60 of them */
 	const struct kb		*kb;		/* names of kb rows */
 	unsigned		 width, height;	/* terminal size */
+	struct geoip		*geo;		/* country/AS of sources; NULL: none */
+	enum topview_list	 list;		/* the right-hand list */
 };
 
 /*

@@ -102,6 +102,11 @@ int suggest_write_json(const struct suggest *s, FILE *out);
  * suggest_free; 0 and NULL before a successful finish). */
 size_t suggest_blocks(const struct suggest *s, const struct suggest_block **out);
 
+/* suggest_nft_table - name as the script writes a table name (bare, or
+ * quoted where nft needs it) into buf; false when nft syntax cannot express
+ * it. For callers that add lines of their own about the same table. */
+bool suggest_nft_table(const char *name, char *buf, size_t len);
+
 /* suggest_count - suggestions of one kind, and sources skipped for safety. */
 size_t suggest_count(const struct suggest *s, enum suggest_kind kind);
 size_t suggest_skipped(const struct suggest *s);

@@ -70,6 +70,11 @@ static bool suggest_nft_name(const char *name, char *buf, size_t len)
 	return snprintf(buf, len, plain ? "%s" : "\"%s\"", name) < (int)len;
 }
 
+bool suggest_nft_table(const char *name, char *buf, size_t len)
+{
+	return name && suggest_nft_name(name, buf, len);
+}
+
 /* `#` lines hold log prefixes and table names: keep them one line. */
 static void suggest_hash_text(char *dst, size_t len, const char *src)
 {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # 65-geoip.sh - country, city and AS from MaxMind DB files on records of real packets:
-# read (text, JSON), alerts, explain, stats, what mmdblookup says of each test address,
-# bad files, and read -f noticing a file geoipupdate-style renamed over the old one.
+# read (text, JSON), alerts, explain, stats, top, suggest, what mmdblookup says of each
+# test address, bad files, and read -f noticing a file geoipupdate-style renamed over the old one.
 #
 # The .mmdb files are built here by tests/geoip/mkmmdb.pl (libmaxmind-db-writer-perl);
 # every probe carries its own IP ID so that its record can be found again. The default
@@ -60,7 +60,14 @@ nl_src ping -6 -c 1 -W 1 "$TGT6" >/dev/null 2>&1	# 2001:db8::2
 ip -n "$NS_SRC" addr add 203.0.113.50/32 dev "$IF_SRC"
 nl_src nmap -n -Pn -e "$IF_SRC" -S 203.0.113.50 --max-retries 0 -T5 -sS -p 1-300 "$TGT4" \
 	>/dev/null 2>&1
-nl_wait_recorded 300 10
+# Two more scanners, one of the same AS, for suggest's grouping by AS.
+for s in 203.0.113.51 192.0.2.60; do
+	ip -n "$NS_SRC" addr add "$s/32" dev "$IF_SRC"
+	nl_src nmap -n -Pn -e "$IF_SRC" -S "$s" --max-retries 0 -T5 -sS -p 1-100 "$TGT4" \
+		>/dev/null 2>&1
+done
+nl_wait_recorded 500 10
+sleep 1.2	# the correlator reads the ring once a second: the scans' alerts
 
 # read -f keeps running while the ASN file is replaced.
 "$NFLOGCTL" read -f --ring "$RING" --geoip "$MM/city.mmdb" --geoip "$MM/live-asn.mmdb" \
@@ -180,6 +187,65 @@ nl_ctl stats "${GEO[@]}" | grep -A2 '^geoip:' >"$NL_TMP/stats.txt"
 nl_check "stats names the files" grep -q "city.mmdb: GeoLite2-City, built .*: country, city, location" \
 	"$NL_TMP/stats.txt"
 nl_check "stats without files says so" sh -c "'$NFLOGCTL' stats --ring '$RING' | grep -q '^geoip: off (no usable .mmdb file in '"
+
+# top: a country/AS column for the sources, and the AS and country lists.
+nl_ctl top --once "${GEO[@]}" >"$NL_TMP/top.txt"
+nl_eq "top --once --geoip exit status" 0 "$?"
+sed -n '6,10p' "$NL_TMP/top.txt" | sed 's/^/      /'
+nl_check "top: the scanner's row has its country and AS" \
+	grep -Eq '\| +[0-9]{3} 203\.0\.113\.50 +JP AS64498 +port-' "$NL_TMP/top.txt"
+nl_check "top: another source's country and AS" grep -Eq '\| +1 192\.0\.2\.77 +CH AS64496 ' \
+	"$NL_TMP/top.txt"
+nl_check "top: a private source is not looked up" grep -Eq '\| +1 10\.9\.8\.7 +- ' "$NL_TMP/top.txt"
+nl_check "top: a source in no file is unknown" grep -Eq '\| +1 8\.8\.8\.8 +\? ' "$NL_TMP/top.txt"
+nl_ctl top --once --view as "${GEO[@]}" >"$NL_TMP/top-as.txt"
+nl_eq "top --view as exit status" 0 "$?"
+sed -n '6,10p' "$NL_TMP/top-as.txt" | sed 's/^/      /'
+nl_check "top --view as: the scanner's AS first, with its sources" \
+	sh -c "sed -n 8p '$NL_TMP/top-as.txt' | grep -Eq '\\| +[0-9]{3} AS64498 +JP Example Netwo~ +[0-9]+\$'"
+nl_check "top --view as: the title counts the grouped and local sources" \
+	grep -Eq '\| TOP AS: [0-9]+/[0-9]+ srcs, [1-9][0-9]* local' "$NL_TMP/top-as.txt"
+nl_ctl top --once --view country "${GEO[@]}" >"$NL_TMP/top-cc.txt"
+nl_check "top --view country: Japan first" \
+	sh -c "sed -n 8p '$NL_TMP/top-cc.txt' | grep -Eq '\\| +[0-9]{3} JP Japan +[0-9]+\$'"
+nl_ctl top --once >"$NL_TMP/top-plain.txt"
+nl_check "top without GeoIP: the plain sources list" \
+	grep -Eq '\| +drops source +alerts$' "$NL_TMP/top-plain.txt"
+nl_ctl top --once --view as --geoip none >/dev/null 2>"$NL_TMP/top-none.err"
+nl_eq "top --view as --geoip none: status" 1 "$?"
+nl_check "top --view as --geoip none: says why" grep -q 'needs a GeoIP file' "$NL_TMP/top-none.err"
+nl_check_sanitizer "$NL_TMP/top-none.err"
+
+# suggest: the blocks grouped by AS in comments; network-wide sets only as opt-ins.
+nl_tgt "$NFLOGCTL" rules install >/dev/null || nl_fail "rules install"
+nl_tgt "$NFLOGCTL" suggest --ring "$RING" "${GEO[@]}" >"$NL_TMP/suggest.nft" 2>"$NL_TMP/suggest.err"
+nl_eq "suggest --geoip exit status" 0 "$?"
+nl_check_sanitizer "$NL_TMP/suggest.err"
+sed -n '/=== By network/,$p' "$NL_TMP/suggest.nft" | sed 's/^/      /'
+nl_check "suggest --geoip passes nft -c -f" nl_tgt nft -c -f "$NL_TMP/suggest.nft"
+nl_check "suggest: both scanners of AS64498 under one heading" \
+	sh -c "grep -A3 '^# AS64498 Example Networks 株式会社, JP: 2 sources to block' '$NL_TMP/suggest.nft' |
+		grep -q '^#   203.0.113.50: ' && grep -A3 '^# AS64498 ' '$NL_TMP/suggest.nft' |
+		grep -q '^#   203.0.113.51: '"
+nl_check "suggest: the other scanner under its own AS" \
+	grep -q '^# AS64496 Zürcher Kantonalbank Test AG, CH: 1 source to block' "$NL_TMP/suggest.nft"
+nl_check "suggest: the network of AS64498 only as an opt-in comment" \
+	grep -q '^# opt-in: add element inet nflogd geo_as64498_v4 { 203.0.113.0/24 timeout ' \
+	"$NL_TMP/suggest.nft"
+nl_check "suggest: no active line names a geo_ set" \
+	sh -c "! grep -v '^#' '$NL_TMP/suggest.nft' | grep -q geo_"
+nl_check "suggest: the active blocks are the sources themselves" \
+	grep -q '^add element inet nflogd block4 { 203.0.113.51 timeout ' "$NL_TMP/suggest.nft"
+sed 's/^# opt-in: //' "$NL_TMP/suggest.nft" >"$NL_TMP/suggest-optin.nft"
+nl_check "suggest: uncommented, the opt-in lines pass nft -c -f too" \
+	nl_tgt nft -c -f "$NL_TMP/suggest-optin.nft"
+nl_tgt "$NFLOGCTL" suggest --ring "$RING" --geoip none >"$NL_TMP/suggest-plain.nft" 2>/dev/null
+nl_check "suggest --geoip none: no GeoIP section" \
+	sh -c "! grep -q 'By network' '$NL_TMP/suggest-plain.nft'"
+nl_tgt "$NFLOGCTL" suggest --ring "$RING" "${GEO[@]}" --format json >"$NL_TMP/suggest.json" 2>/dev/null
+nl_check "suggest --format json --geoip: still one JSON document" \
+	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$NL_TMP/suggest.json"
+nl_tgt "$NFLOGCTL" rules remove >/dev/null
 
 # Bad files: asked for by name, one line naming the file and status 1.
 head -c 300 "$MM/asn.mmdb" >"$MM/trunc.mmdb"

@@ -7,7 +7,8 @@
 #   read --syslog [-f]  RFC 5424 datagrams to a python listener: one per drop and alert,
 #            MSG = the text line of `nflogctl read`, in the same order
 #   report   one HTML file that headless Chromium renders (screenshot, DOM with the
-#            charts and tables), with no reference to anything outside it
+#            charts and tables), with no reference to anything outside it; with --geoip
+#            (tests/geoip files) the top countries and ASes render as charts and tables
 #   pcap     `tcpdump -r` shows the same packets as `nflogctl read`, in the same order
 #   stats --prometheus  passes `promtool check metrics`, and says what `stats` says
 # and bad command lines exit 2.
@@ -18,6 +19,8 @@ nl_require_root
 nl_require_cmd ip nft hping3 nmap python3 tcpdump tmux chromium promtool stty
 nl_require_bins
 nl_init
+# What GeoIP files this machine has must not change what top and report show here.
+export NFLOGCTL_GEOIP_DIRS=
 nl_setup_pair
 
 TMUX_SOCK=nfl90-$$
@@ -102,6 +105,17 @@ nl_check "top --once: plain 80x24 frame, top port 27374, top source, open alert"
 	check_frame "$NL_TMP/top-once.txt"
 nl_check "top without a terminal prints the same kind of frame" check_frame "$NL_TMP/top-pipe.txt"
 
+# GeoIP test files (tests/geoip/mkmmdb.pl) for top's and report's GeoIP views, when this
+# build and machine can have them.
+GEO_OK=
+if ! "$NFLOGCTL" stats --ring /nonexistent 2>/dev/null | grep -q 'built without libmaxminddb' &&
+	perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null && mkdir "$NL_TMP/mm" &&
+	perl "$NL_ROOT/tests/geoip/mkmmdb.pl" "$NL_TMP/mm"; then
+	GEO_OK=1
+else
+	echo "      (GeoIP views not checked: no libmaxminddb or libmaxmind-db-writer-perl)"
+fi
+
 # --- top, live in an 80x24 tmux pane ---
 tmx() { tmux -L "$TMUX_SOCK" "$@"; }
 pane() { tmx capture-pane -p -t t90; }
@@ -132,7 +146,7 @@ stty -g >"$NL_TMP/stty.before"
 rm -f "$NL_TMP/stty.after"
 echo t90-before-top
 bash -c 'echo \$\$ >"\$1"; shift; exec "\$@"' top "$NL_TMP/top.pid" \\
-	"$NFLOGCTL" top --ring "$RING" 2>>"$NL_TMP/top-live.err"
+	env NFLOGCTL_GEOIP_DIRS= "$NFLOGCTL" top --ring "$RING" \$TOP_ARGS 2>>"$NL_TMP/top-live.err"
 echo "top-exit=\$?"
 stty -g >"$NL_TMP/stty.after"
 SH
@@ -187,6 +201,25 @@ else
 	nl_fail "SIGTERM: no pid file from the top wrapper"
 fi
 nl_check_sanitizer "$NL_TMP/top-live.err"
+# With GeoIP: a, c and s switch the right-hand list live.
+if [ -n "$GEO_OK" ]; then
+	printf '#!/bin/sh\nTOP_ARGS="--geoip %s --geoip %s" exec %s\n' "$NL_TMP/mm/city.mmdb" \
+		"$NL_TMP/mm/asn.mmdb" "$NL_TMP/t.sh" >"$NL_TMP/tg.sh" && chmod +x "$NL_TMP/tg.sh"
+	tmx send-keys -t t90 "clear; $NL_TMP/tg.sh" Enter
+	nl_check "live top --geoip: sources with country and AS" \
+		wait_pane '\| +[0-9]+ 198\.51\.100\.[0-9]+ +FR AS64497 '
+	nl_check "live top --geoip: the footer names the keys" wait_pane '^q: quit  s/a/c: '
+	tmx send-keys -t t90 a
+	nl_check "live top: a shows the AS list" wait_pane '\| +[0-9]+ AS64497 +FR Soci'
+	tmx send-keys -t t90 c
+	nl_check "live top: c shows the country list" wait_pane '\| +[0-9]+ FR France +[0-9]+$'
+	tmx send-keys -t t90 s
+	nl_check "live top: s goes back to the sources" wait_pane '\| TOP SOURCES'
+	tmx send-keys -t t90 q
+	nl_check "live top --geoip: q quits with status 0" wait_pane '^top-exit=0$'
+	wait_pane '^t90\$\s*$' 3 >/dev/null
+	nl_check_sanitizer "$NL_TMP/top-live.err"
+fi
 
 # --- read -f --syslog: new drops arrive as datagrams while the daemon writes ---
 listen() {	# listen SOCKET OUT: a unix datagram listener, one message per line
@@ -372,6 +405,82 @@ nl_check "report: packet text is escaped (the prefix never appears raw)" \
 	sh -c "! grep -q 'out<&>' '$NL_TMP/drops.html'"
 ctl report-since report -o "$NL_TMP/recent.html" --since 10m
 nl_eq "report --since 10m exit status" 0 "$?"
+
+# --- report --geoip: top countries and ASes, from the test files of tests/geoip ---
+# The IPv4 sources are all 198.51.100.0/25 (FR, AS64497); the IPv6 scan comes from
+# 2001:db8::/32 (DE, AS64499).
+if [ -n "$GEO_OK" ]; then
+	ctl report-geo report -o "$NL_TMP/geo.html" \
+		--geoip "$NL_TMP/mm/city.mmdb" --geoip "$NL_TMP/mm/asn.mmdb"
+	nl_eq "report --geoip exit status" 0 "$?"
+	chrome --screenshot="$NL_TMP/geo.png" --window-size=1280,4000 "file://$NL_TMP/geo.html" \
+		>/dev/null
+	nl_check "Chromium renders the GeoIP report to a PNG" python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+sys.exit(not (d[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", d[16:24]) == (1280, 4000)))' \
+		"$NL_TMP/geo.png"
+	chrome --dump-dom "file://$NL_TMP/geo.html" >"$NL_TMP/geo.dom"
+	nl_check "report --geoip DOM: country and AS charts and tables with the test's networks" \
+		python3 - "$NL_TMP/geo.dom" <<'PY'
+import html.parser, re, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.stack, self.text, self.bars = {}, [], {}, {}
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids[a["id"]] = tag
+        self.stack.append(a.get("id"))
+        if tag == "rect" and "bar" in (a.get("class") or "").split():
+            owner = next((i for i in reversed(self.stack) if i and i.startswith("chart-")), None)
+            self.bars[owner] = self.bars.get(owner, 0) + 1
+    def handle_endtag(self, tag):
+        if self.stack:
+            self.stack.pop()
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+    def handle_data(self, data):
+        for i in self.stack:
+            if i:
+                self.text[i] = self.text.get(i, "") + data
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+bad = []
+for sec, chart, table in (("countries", "chart-countries", "table-countries"),
+                          ("asns", "chart-asns", "table-asns")):
+    if p.ids.get(sec) != "section":
+        bad.append("no section#" + sec)
+    if p.ids.get(chart) != "svg":
+        bad.append("no svg#" + chart)
+    elif p.bars.get(chart) != 2:
+        bad.append("svg#%s has %s bars, want 2" % (chart, p.bars.get(chart)))
+    if p.ids.get(table) != "table":
+        bad.append("no table#" + table)
+cc, asn = p.text.get("table-countries", ""), p.text.get("table-asns", "")
+for want in ("FR", "France", "DE", "Germany", "198.51.100.", "2001:db8::"):
+    if want not in cc:
+        bad.append("countries table lacks " + want)
+for want in ("AS64497", "Société Générale", "AS64499", "Beispiel GmbH"):
+    if want not in asn:
+        bad.append("AS table lacks " + want)
+if cc.index("FR") > cc.index("DE"):
+    bad.append("FR (most drops) is not first")
+for chart, want in (("chart-countries", "FR France"), ("chart-asns", "AS64497 Société Générale")):
+    if want not in p.text.get(chart, ""):
+        bad.append("%s lacks the label %r" % (chart, want))
+if not re.search(r"\d+ of \d+ sources .* have a country", p.text.get("note-countries", "")):
+    bad.append("no note of what the files knew: %r" % p.text.get("note-countries"))
+if bad:
+    print("\n".join("      " + b for b in bad))
+    sys.exit(1)
+PY
+	ctl report-nogeo report -o "$NL_TMP/nogeo.html" --geoip none
+	nl_check "report --geoip none: no GeoIP section" \
+		sh -c "! grep -Eq 'id=\"(countries|asns)\"' '$NL_TMP/nogeo.html'"
+fi
 
 # --- pcap: what tcpdump reads is what read printed ---
 ctl pcap pcap -o "$NL_TMP/drops.pcap"
