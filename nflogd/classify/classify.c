@@ -260,8 +260,14 @@ static inline void classify_local(const struct addrtab *local, const struct pkt 
 static unsigned classify_addr(const struct classify *c, unsigned family, const uint8_t *addr,
 			      const struct kb_addr **row)
 {
-	*row = kb_addr_lookup(c->kb, family, addr);
-	return *row ? c->addr_kind[*row - c->addrs] : ADDR_ORDINARY;
+	long i = kb_addr_lookup_row(c->kb, family, addr);
+
+	if (i < 0) {
+		*row = NULL;
+		return ADDR_ORDINARY;
+	}
+	*row = &c->addrs[i];
+	return c->addr_kind[i];
 }
 
 static uint8_t classify_max(uint8_t a, uint8_t b)

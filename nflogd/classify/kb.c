@@ -244,8 +244,7 @@ static uint64_t kb_be64(const uint8_t *p)
 	       (uint64_t)p[6] << 8 | p[7];
 }
 
-const struct kb_addr *kb_addr_lookup(const struct kb *kb, unsigned family,
-				     const uint8_t addr[16])
+long kb_addr_lookup_row(const struct kb *kb, unsigned family, const uint8_t addr[16])
 {
 	size_t i, end;
 
@@ -256,8 +255,8 @@ const struct kb_addr *kb_addr_lookup(const struct kb *kb, unsigned family,
 		end = kb->net4_off[addr[0] + 1];
 		for (i = kb->net4_off[addr[0]]; i < end; i++)	/* longest first */
 			if ((a & kb->net4[i].mask) == kb->net4[i].net)
-				return &kb->addrs[kb->net4[i].row];
-		return NULL;
+				return kb->net4[i].row;
+		return -1;
 	}
 	if (family == 6) {
 		uint64_t hi = kb_be64(addr), lo = kb_be64(addr + 8);
@@ -265,9 +264,17 @@ const struct kb_addr *kb_addr_lookup(const struct kb *kb, unsigned family,
 		for (i = 0; i < kb->nnet6; i++)
 			if ((hi & kb->net6[i].mask[0]) == kb->net6[i].net[0] &&
 			    (lo & kb->net6[i].mask[1]) == kb->net6[i].net[1])
-				return &kb->addrs[kb->net6[i].row];
+				return kb->net6[i].row;
 	}
-	return NULL;
+	return -1;
+}
+
+const struct kb_addr *kb_addr_lookup(const struct kb *kb, unsigned family,
+				     const uint8_t addr[16])
+{
+	long row = kb_addr_lookup_row(kb, family, addr);
+
+	return row < 0 ? NULL : &kb->addrs[row];
 }
 
 const struct kb_ttl *kb_ttl_lookup(const struct kb *kb, uint8_t initial)

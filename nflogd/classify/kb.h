@@ -102,6 +102,10 @@ const struct kb_port *kb_port_lookup(const struct kb *kb, enum kb_dir dir,
 				     uint8_t proto, uint16_t port);
 const struct kb_icmp *kb_icmp_lookup(const struct kb *kb, unsigned family,
 				     uint8_t type, uint8_t code);
+/* kb_addr_lookup's row as an index into the address rows (what
+ * kb_addr_at(kb, i) gives), or -1: the packet path's form, which indexes its
+ * own per-row tables with it. */
+long kb_addr_lookup_row(const struct kb *kb, unsigned family, const uint8_t addr[16]);
 /* Longest matching prefix; addr in network byte order (IPv4 in the first 4). */
 const struct kb_addr *kb_addr_lookup(const struct kb *kb, unsigned family,
 				     const uint8_t addr[16]);
