@@ -213,24 +213,33 @@ void recfmt_json_str(struct recfmt_out *o, const char *s, size_t max)
 
 /* s (at most max bytes) for a text line: printable ASCII as is, '"' and '\'
  * backslashed, everything else \xHH. Space is kept only inside quotes. */
+/* Per byte: 1 goes out as is, 2 goes out as is inside quotes (space), 0
+ * ends the string (NUL) or is escaped. */
+static const uint8_t recfmt_text_plain[256] = {
+	[' '] = 2,
+	['!'] = 3, ['#' ... '['] = 3, [']' ... '~'] = 3,
+};
+
 void recfmt_text_str(struct recfmt_out *o, const char *s, size_t max, int quoted)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strnlen(s, max), i = 0;
+	const unsigned pass = quoted ? 3 : 1;
+	size_t i = 0;
 
-	while (i < n) {
+	while (i < max && p[i]) {
 		size_t j = i;
 		char esc[4];
 
 		/* The longest run that goes out as is, in one copy. */
-		while (j < n && ((p[j] > 0x20 && p[j] < 0x7f && p[j] != '"' && p[j] != '\\') ||
-				 (p[j] == ' ' && quoted)))
+		while (j < max && (recfmt_text_plain[p[j]] & pass))
 			j++;
 		if (j > i) {
 			recfmt_mem(o, s + i, j - i);
 			i = j;
 			continue;
 		}
+		if (!p[i])
+			break;
 		esc[0] = '\\';
 		if (p[i] == '"' || p[i] == '\\') {
 			esc[1] = (char)p[i];
@@ -252,13 +261,12 @@ void recfmt_text_str(struct recfmt_out *o, const char *s, size_t max, int quoted
 void recfmt_bit_names(struct recfmt_out *o, uint32_t mask, const char *(*name)(unsigned),
 		      int json, unsigned *n)
 {
-	unsigned i;
+	uint32_t m;
 
-	for (i = 0; i < 32; i++) {
+	for (m = mask; m; m &= m - 1) {	/* the set bits, lowest first */
+		unsigned i = (unsigned)__builtin_ctz(m);
 		const char *s = name(i);
 
-		if (!(mask & (1u << i)))
-			continue;
 		if (json)
 			recfmt_str(o, (*n)++ ? ",\"" : "\"");
 		else
