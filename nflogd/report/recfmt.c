@@ -43,10 +43,14 @@ void recfmt_fmt(struct recfmt_out *o, const char *fmt, ...)
 		const char *s;
 		size_t k;
 
-		if (*f != '%') {
-			if (n == max)
+		if (*f != '%') {	/* the literal up to the next conversion */
+			s = strchrnul(f, '%');
+			k = (size_t)(s - f);
+			if (k > max - n)
 				goto too_long;
-			tmp[n++] = *f;
+			memcpy(tmp + n, f, k);
+			n += k;
+			f = s - 1;
 			continue;
 		}
 		switch (f[1]) {
