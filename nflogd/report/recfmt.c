@@ -22,21 +22,85 @@
 #include "report/recfmt_int.h"
 #include "util/json.h"
 
-/* An item longer than tmp is a bug and makes the call fail. */
+/*
+ * An item longer than tmp is a bug and makes the call fail. The formats the
+ * formatters use are mostly literals with %s, %u and %lu (PRIu32, PRIu64):
+ * those are expanded here, the same bytes vsnprintf would give; any other
+ * conversion (or a NULL %s) hands the whole item to vsnprintf.
+ */
 void recfmt_fmt(struct recfmt_out *o, const char *fmt, ...)
 {
 	char tmp[256];	/* one formatted piece; longer ones are a bug (o->err) */
+	const size_t max = sizeof(tmp) - 1;
+	const char *f;
 	va_list ap;
-	int n;
+	size_t n = 0;
+	int r;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	for (f = fmt; *f; f++) {
+		char num[FMT_U64_MAX];
+		const char *s;
+		size_t k;
+
+		if (*f != '%') {	/* the literal up to the next conversion */
+			s = strchrnul(f, '%');
+			k = (size_t)(s - f);
+			if (k > max - n)
+				goto too_long;
+			memcpy(tmp + n, f, k);
+			n += k;
+			f = s - 1;
+			continue;
+		}
+		switch (f[1]) {
+		case 's':
+			s = va_arg(ap, const char *);
+			if (s == NULL)
+				goto slow;
+			k = strlen(s);
+			break;
+		case 'u':
+			s = num;
+			k = (size_t)(fmt_u32(num, va_arg(ap, unsigned)) - num);
+			break;
+		case 'l':
+			if (f[2] != 'u')
+				goto slow;
+			s = num;
+			k = (size_t)(fmt_u64(num, va_arg(ap, unsigned long)) - num);
+			f++;
+			break;
+		case '%':
+			s = "%";
+			k = 1;
+			break;
+		default:
+			goto slow;
+		}
+		f++;
+		if (k > max - n)
+			goto too_long;
+		memcpy(tmp + n, s, k);
+		n += k;
+	}
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+	recfmt_mem(o, tmp, n);
+	return;
+too_long:
+	va_end(ap);
+	o->err = 1;
+	return;
+slow:
+	va_end(ap);
+	va_start(ap, fmt);
+	r = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= sizeof(tmp)) {
 		o->err = 1;
 		return;
 	}
-	recfmt_mem(o, tmp, (size_t)n);
+	recfmt_mem(o, tmp, (size_t)r);
 }
 
 int recfmt_out_finish(struct recfmt_out *o)
@@ -64,26 +128,81 @@ int recfmt_out_init(struct recfmt_out *o, char *buf, size_t size, const void *r,
 	return 0;
 }
 
-/* RFC 3339 UTC with 6 or 9 fraction digits; the fraction is cut, not rounded,
- * so a line never shows a time later than the packet's. */
-void recfmt_time(struct recfmt_out *o, uint64_t ts_ns, int digits)
-{
-	time_t secs = (time_t)(ts_ns / 1000000000u);
-	unsigned long frac = (unsigned long)(ts_ns % 1000000000u);
-	struct tm tm;
+/*
+ * The date and time of one second, as recfmt_time writes it: records come in
+ * time order, so consecutive ones nearly always share it. Per thread, so the
+ * formatters stay safe to call from any thread; it only remembers what
+ * gmtime_r gave for secs (the process's TZ is read once, at the first call,
+ * so a leap-second zone such as right/UTC is honoured exactly as before).
+ */
+struct recfmt_tcache {
+	uint64_t secs;
+	int	 valid;
+	int	 failed;	/* gmtime_r failed: 1970-01-01, fraction 0 */
+	size_t	 len;
+	char	 txt[64];
+};
 
+static _Thread_local struct recfmt_tcache recfmt_tcache;
+
+static const struct recfmt_tcache *recfmt_tcache_get(uint64_t secs_u)
+{
+	struct recfmt_tcache *tc = &recfmt_tcache;
+	time_t secs = (time_t)secs_u;
+	struct tm tm;
+	int n;
+
+	if (tc->valid && tc->secs == secs_u)
+		return tc;
+	tc->valid = 0;
+	tc->failed = 0;
 	if (gmtime_r(&secs, &tm) == NULL) {
 		memset(&tm, 0, sizeof(tm));
 		tm.tm_year = 70;
 		tm.tm_mday = 1;
-		frac = 0;
+		tc->failed = 1;
 	}
-	recfmt_fmt(o, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (digits == 9)
-		recfmt_fmt(o, ".%09luZ", frac);
-	else
-		recfmt_fmt(o, ".%06luZ", frac / 1000);
+	n = snprintf(tc->txt, sizeof(tc->txt), "%04d-%02d-%02dT%02d:%02d:%02d",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		     tm.tm_sec);
+	if (n < 0 || (size_t)n >= sizeof(tc->txt))
+		return NULL;	/* cannot happen: the fields are bounded */
+	tc->len = (size_t)n;
+	tc->secs = secs_u;
+	tc->valid = 1;
+	return tc;
+}
+
+/* RFC 3339 UTC with 6 or 9 fraction digits; the fraction is cut, not rounded,
+ * so a line never shows a time later than the packet's. */
+void recfmt_time(struct recfmt_out *o, uint64_t ts_ns, int digits)
+{
+	const struct recfmt_tcache *tc = recfmt_tcache_get(ts_ns / 1000000000u);
+	unsigned frac = (unsigned)(ts_ns % 1000000000u);
+	char t[12], *p = t;
+
+	if (tc == NULL) {
+		o->err = 1;
+		return;
+	}
+	if (tc->failed)
+		frac = 0;
+	recfmt_mem(o, tc->txt, tc->len);
+	*p++ = '.';
+	if (digits == 9) {
+		p = fmt_2d(p, frac / 10000000);
+		p = fmt_2d(p, frac / 100000);
+		p = fmt_2d(p, frac / 1000);
+		p = fmt_2d(p, frac / 10);
+		*p++ = (char)('0' + frac % 10);
+	} else {
+		frac /= 1000;
+		p = fmt_2d(p, frac / 10000);
+		p = fmt_2d(p, frac / 100);
+		p = fmt_2d(p, frac);
+	}
+	*p++ = 'Z';
+	recfmt_mem(o, t, (size_t)(p - t));
 }
 
 /* A JSON string of s (at most max bytes), escaped by util/json (the rules are
@@ -98,21 +217,43 @@ void recfmt_json_str(struct recfmt_out *o, const char *s, size_t max)
 
 /* s (at most max bytes) for a text line: printable ASCII as is, '"' and '\'
  * backslashed, everything else \xHH. Space is kept only inside quotes. */
+/* Per byte: 1 goes out as is, 2 goes out as is inside quotes (space), 0
+ * ends the string (NUL) or is escaped. */
+static const uint8_t recfmt_text_plain[256] = {
+	[' '] = 2,
+	['!'] = 3, ['#' ... '['] = 3, [']' ... '~'] = 3,
+};
+
 void recfmt_text_str(struct recfmt_out *o, const char *s, size_t max, int quoted)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strnlen(s, max), i;
+	const unsigned pass = quoted ? 3 : 1;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
+	while (i < max && p[i]) {
+		size_t j = i;
+		char esc[4];
+
+		/* The longest run that goes out as is, in one copy. */
+		while (j < max && (recfmt_text_plain[p[j]] & pass))
+			j++;
+		if (j > i) {
+			recfmt_mem(o, s + i, j - i);
+			i = j;
+			continue;
+		}
+		if (!p[i])
+			break;
+		esc[0] = '\\';
 		if (p[i] == '"' || p[i] == '\\') {
-			recfmt_chr(o, '\\');
-			recfmt_chr(o, (char)p[i]);
-		} else if (p[i] > 0x20 && p[i] < 0x7f)
-			recfmt_chr(o, (char)p[i]);
-		else if (p[i] == ' ' && quoted)
-			recfmt_chr(o, ' ');
-		else
-			recfmt_fmt(o, "\\x%02x", p[i]);
+			esc[1] = (char)p[i];
+			recfmt_mem(o, esc, 2);
+		} else {
+			esc[1] = 'x';
+			fmt_hex(esc + 2, p[i], 2);
+			recfmt_mem(o, esc, 4);
+		}
+		i++;
 	}
 }
 
@@ -124,13 +265,12 @@ void recfmt_text_str(struct recfmt_out *o, const char *s, size_t max, int quoted
 void recfmt_bit_names(struct recfmt_out *o, uint32_t mask, const char *(*name)(unsigned),
 		      int json, unsigned *n)
 {
-	unsigned i;
+	uint32_t m;
 
-	for (i = 0; i < 32; i++) {
+	for (m = mask; m; m &= m - 1) {	/* the set bits, lowest first */
+		unsigned i = (unsigned)__builtin_ctz(m);
 		const char *s = name(i);
 
-		if (!(mask & (1u << i)))
-			continue;
 		if (json)
 			recfmt_str(o, (*n)++ ? ",\"" : "\"");
 		else
@@ -138,7 +278,7 @@ void recfmt_bit_names(struct recfmt_out *o, uint32_t mask, const char *(*name)(u
 		if (s)
 			recfmt_str(o, s);
 		else
-			recfmt_fmt(o, "tag%u", i);
+			recfmt_str_u(o, "tag", i);
 		if (json)
 			recfmt_chr(o, '"');
 	}
@@ -227,6 +367,10 @@ const char *recfmt_addr_str(char dst[INET6_ADDRSTRLEN], unsigned family, const u
 
 	if (af < 0)
 		return NULL;
+	if (af == AF_INET) {
+		*fmt_ipv4(dst, a) = '\0';
+		return dst;
+	}
 	return inet_ntop(af, a, dst, INET6_ADDRSTRLEN);
 }
 

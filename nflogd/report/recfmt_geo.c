@@ -12,7 +12,9 @@ void recfmt_text_geo(struct recfmt_out *o, const char *side, const struct geoip_
 {
 	if (!g || (g->status != GEOIP_ST_FOUND && g->status != GEOIP_ST_MISS))
 		return;
-	recfmt_fmt(o, " %s-geo=", side);
+	recfmt_chr(o, ' ');
+	recfmt_str(o, side);
+	recfmt_str(o, "-geo=");
 	if (!(g->have & (GEOIP_F_COUNTRY | GEOIP_F_ASN))) {
 		/* A city without a country: say no more than the line's short form. */
 		recfmt_str(o, "unknown");
@@ -21,7 +23,7 @@ void recfmt_text_geo(struct recfmt_out *o, const char *side, const struct geoip_
 	if (g->have & GEOIP_F_COUNTRY)
 		recfmt_text_str(o, g->country_iso, 2, 0);
 	if (g->have & GEOIP_F_ASN) {
-		recfmt_fmt(o, "%sAS%" PRIu32, g->have & GEOIP_F_COUNTRY ? "," : "", g->asn);
+		recfmt_str_u(o, g->have & GEOIP_F_COUNTRY ? ",AS" : "AS", g->asn);
 		if (g->as_org[0]) {
 			recfmt_str(o, " \"");
 			recfmt_text_str(o, g->as_org, GEOIP_NAME_MAX, 1);

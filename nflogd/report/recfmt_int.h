@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "report/recfmt.h"
+#include "util/fmt.h"
 
 /*
  * How much of the record the decoder filled in. A decoder that stops keeps
@@ -61,6 +62,41 @@ static inline void recfmt_str(struct recfmt_out *o, const char *s)
 static inline void recfmt_chr(struct recfmt_out *o, char ch)
 {
 	recfmt_mem(o, &ch, 1);
+}
+
+/* Room to write n bytes straight into the buffer (and keep its NUL's byte). */
+static inline int recfmt_room(const struct recfmt_out *o, size_t n)
+{
+	return o->len < o->size && o->size - o->len > n;
+}
+
+/* v in decimal, like "%u" / "%" PRIu64. */
+static inline void recfmt_u(struct recfmt_out *o, uint64_t v)
+{
+	char t[FMT_U64_MAX];
+
+	if (recfmt_room(o, FMT_U64_MAX)) {
+		char *p = o->buf + o->len;
+
+		o->len += (size_t)((v >> 32 ? fmt_u64(p, v) : fmt_u32(p, (uint32_t)v)) - p);
+		return;
+	}
+	recfmt_mem(o, t, (size_t)(fmt_u64(t, v) - t));
+}
+
+/* s (a literal or a short known string) then v in decimal. */
+static inline void recfmt_str_u(struct recfmt_out *o, const char *s, uint64_t v)
+{
+	recfmt_str(o, s);
+	recfmt_u(o, v);
+}
+
+/* v in lower-case hex, at least width (1..16) digits: "%0<width>x". */
+static inline void recfmt_hex(struct recfmt_out *o, uint64_t v, unsigned width)
+{
+	char t[FMT_HEX64_MAX];
+
+	recfmt_mem(o, t, (size_t)(fmt_hex(t, v, width) - t));
 }
 
 /* For numbers and timestamps only; strings of unbounded length go through

@@ -86,7 +86,7 @@ static void recfmt_text_iface(struct recfmt_out *o, const char *tag, uint32_t if
 	if (name != NULL)
 		recfmt_text_str(o, name, RING_IFNAMSIZ, 0);
 	else
-		recfmt_fmt(o, "#%" PRIu32, ifindex);
+		recfmt_str_u(o, "#", ifindex);
 }
 
 /* "a.b.c.d.port > e.f.g.h.port", ports only when has_ports. */
@@ -95,15 +95,33 @@ static void recfmt_text_pair(struct recfmt_out *o, unsigned family, const uint8_
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 
+	if (family == 4 && recfmt_room(o, 2 * (FMT_IPV4_MAX + 1 + FMT_U64_MAX) + 3)) {
+		/* The common case, straight into the buffer. */
+		char *p = o->buf + o->len, *b = p;
+
+		p = fmt_ipv4(p, sa);
+		if (has_ports) {
+			*p++ = '.';
+			p = fmt_u32(p, sport);
+		}
+		memcpy(p, " > ", 3);
+		p = fmt_ipv4(p + 3, da);
+		if (has_ports) {
+			*p++ = '.';
+			p = fmt_u32(p, dport);
+		}
+		o->len += (size_t)(p - b);
+		return;
+	}
 	if (recfmt_addr_str(s, family, sa) == NULL || recfmt_addr_str(d, family, da) == NULL)
 		return;
 	recfmt_str(o, s);
 	if (has_ports)
-		recfmt_fmt(o, ".%u", sport);
+		recfmt_str_u(o, ".", sport);
 	recfmt_str(o, " > ");
 	recfmt_str(o, d);
 	if (has_ports)
-		recfmt_fmt(o, ".%u", dport);
+		recfmt_str_u(o, ".", dport);
 }
 
 static void recfmt_text_proto(struct recfmt_out *o, unsigned proto)
@@ -113,14 +131,15 @@ static void recfmt_text_proto(struct recfmt_out *o, unsigned proto)
 	if (name != NULL)
 		recfmt_str(o, name);
 	else
-		recfmt_fmt(o, "proto %u", proto);
+		recfmt_str_u(o, "proto ", proto);
 }
 
 static void recfmt_text_icmp(struct recfmt_out *o, const struct ring_rec *r)
 {
 	const char *name = recfmt_icmp_name(r->proto, r->icmp_type, r->icmp_code);
 
-	recfmt_fmt(o, " %u/%u", r->icmp_type, r->icmp_code);
+	recfmt_str_u(o, " ", r->icmp_type);
+	recfmt_str_u(o, "/", r->icmp_code);
 	if (name != NULL) {
 		recfmt_chr(o, ' ');
 		recfmt_str(o, name);
@@ -128,8 +147,10 @@ static void recfmt_text_icmp(struct recfmt_out *o, const struct ring_rec *r)
 	if (!(r->ip_flags & RING_IPF_HAVE_INNER))
 		return;
 	recfmt_str(o, ", quoted ");
-	if (r->inner_family != 4 && r->inner_family != 6)
-		recfmt_fmt(o, "family %u ", r->inner_family);
+	if (r->inner_family != 4 && r->inner_family != 6) {
+		recfmt_str_u(o, "family ", r->inner_family);
+		recfmt_chr(o, ' ');
+	}
 	recfmt_text_proto(o, r->inner_proto);
 	if (r->inner_family != 4 && r->inner_family != 6)
 		return;
@@ -153,11 +174,13 @@ static void recfmt_text_l4(struct recfmt_out *o, const struct ring_rec *r)
 	switch (r->proto) {
 	case IPPROTO_TCP:
 		recfmt_tcp_flags(fl, r->tcp_flags);
-		recfmt_fmt(o, " [%s] seq %" PRIu32 " win %u", fl[0] ? fl : "none",
-		    r->tcp_seq, r->tcp_window);
+		recfmt_str(o, " [");
+		recfmt_str(o, fl[0] ? fl : "none");
+		recfmt_str_u(o, "] seq ", r->tcp_seq);
+		recfmt_str_u(o, " win ", r->tcp_window);
 		break;
 	case IPPROTO_UDP:
-		recfmt_fmt(o, " len %u", r->udp_len);
+		recfmt_str_u(o, " len ", r->udp_len);
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
@@ -171,20 +194,26 @@ static void recfmt_text_l4(struct recfmt_out *o, const struct ring_rec *r)
 static void recfmt_text_ip(struct recfmt_out *o, const struct ring_rec *r)
 {
 	if (r->family == 6) {
-		recfmt_fmt(o, ", hlim %u", r->ttl);
-		if (r->tos)
-			recfmt_fmt(o, " tclass 0x%02x", r->tos);
-		if (r->flow_label)
-			recfmt_fmt(o, " flow 0x%05" PRIx32, r->flow_label);
+		recfmt_str_u(o, ", hlim ", r->ttl);
+		if (r->tos) {
+			recfmt_str(o, " tclass 0x");
+			recfmt_hex(o, r->tos, 2);
+		}
+		if (r->flow_label) {
+			recfmt_str(o, " flow 0x");
+			recfmt_hex(o, r->flow_label, 5);
+		}
 		if (r->ip_flags & RING_IPF_FRAGHDR)
-			recfmt_fmt(o, " id %" PRIu32, r->ip_id);
+			recfmt_str_u(o, " id ", r->ip_id);
 	} else {
-		recfmt_fmt(o, ", ttl %u", r->ttl);
-		if (r->tos)
-			recfmt_fmt(o, " tos 0x%02x", r->tos);
-		recfmt_fmt(o, " id %" PRIu32, r->ip_id);
+		recfmt_str_u(o, ", ttl ", r->ttl);
+		if (r->tos) {
+			recfmt_str(o, " tos 0x");
+			recfmt_hex(o, r->tos, 2);
+		}
+		recfmt_str_u(o, " id ", r->ip_id);
 	}
-	recfmt_fmt(o, " len %u", r->ip_len);
+	recfmt_str_u(o, " len ", r->ip_len);
 	if (r->ip_flags & RING_IPF_RF)
 		recfmt_str(o, " RF");
 	if (r->ip_flags & RING_IPF_DF)
@@ -192,7 +221,7 @@ static void recfmt_text_ip(struct recfmt_out *o, const struct ring_rec *r)
 	if (r->ip_flags & RING_IPF_MF)
 		recfmt_str(o, " MF");
 	if (r->frag_off)
-		recfmt_fmt(o, " frag %u", r->frag_off);
+		recfmt_str_u(o, " frag ", r->frag_off);
 }
 
 /* " -- hostile sub7: SubSeven's default port {scan-xmas}"; a port the kb does
@@ -207,7 +236,8 @@ static void recfmt_text_kb(struct recfmt_out *o, const struct ring_rec *r,
 	const struct services_entry *reg = icmp ? NULL : recfmt_registered(r, c, port);
 	unsigned n = 0;
 
-	recfmt_fmt(o, " -- %s", kb_verdict_name(k->verdict));
+	recfmt_str(o, " -- ");
+	recfmt_str(o, kb_verdict_name(k->verdict));
 	if (port) {
 		recfmt_chr(o, ' ');
 		recfmt_text_str(o, port->service, SIZE_MAX, 0);
@@ -235,9 +265,9 @@ int recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct r
 	if (recfmt_out_init(&o, buf, size, r, c) < 0)
 		return -1;
 	recfmt_time(&o, r->ts_ns, 6);
-	recfmt_fmt(&o, " g%u", r->group);
+	recfmt_str_u(&o, " g", r->group);
 	if (r->cpu != RING_CPU_UNPINNED)
-		recfmt_fmt(&o, "/cpu%u", r->cpu);
+		recfmt_str_u(&o, "/cpu", r->cpu);
 	recfmt_text_iface(&o, " in=", r->ifindex_in, c->ifname_in);
 	recfmt_text_iface(&o, " out=", r->ifindex_out, c->ifname_out);
 	if (c->prefix != NULL) {
@@ -252,7 +282,7 @@ int recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct r
 	else if (r->family == 0)
 		recfmt_str(&o, " non-IP");
 	else
-		recfmt_fmt(&o, " family %u", r->family);
+		recfmt_str_u(&o, " family ", r->family);
 	if (recfmt_depth(r) >= RECFMT_DEPTH_L3) {
 		if (r->family == 4 || r->family == 6) {
 			recfmt_chr(&o, ' ');
@@ -269,10 +299,14 @@ int recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct r
 		recfmt_text_kb(&o, r, c);
 	recfmt_text_geo(&o, "src", c->src_geo);
 	recfmt_text_geo(&o, "dst", c->dst_geo);
-	if (r->status == RING_ST_TRUNCATED || r->status == RING_ST_INVALID)
-		recfmt_fmt(&o, " [%s: ", recfmt_status_str(r->status));
-	else if (r->status != RING_ST_OK)
-		recfmt_fmt(&o, " [status %u: ", r->status);
+	if (r->status == RING_ST_TRUNCATED || r->status == RING_ST_INVALID) {
+		recfmt_str(&o, " [");
+		recfmt_str(&o, recfmt_status_str(r->status));
+		recfmt_str(&o, ": ");
+	} else if (r->status != RING_ST_OK) {
+		recfmt_str_u(&o, " [status ", r->status);
+		recfmt_str(&o, ": ");
+	}
 	if (r->status != RING_ST_OK) {
 		recfmt_text_str(&o, recfmt_why_str(r->why), SIZE_MAX, 1);
 		recfmt_chr(&o, ']');

@@ -1,7 +1,11 @@
 /* ringfill.c - a ring of COUNT TCP SYN drops from NSRC sources, classified as the daemon would, for reader benchmarks and CLI tests.
  *
- *   ringfill PATH COUNT NSRC [SEED]
+ *   ringfill PATH COUNT NSRC [SEED [random]]
  *
+ * "random" then scrambles every field a formatter prints (family, protocol,
+ * status, flags, ports, ICMP and quoted headers, timestamps over centuries,
+ * kb ids, tags, link layer), to compare two builds' output byte for byte
+ * over cases a real capture rarely has.
  * Sources: the first ones are fixed test addresses (203.0.113.5,
  * 198.51.100.7, 192.0.2.77, 198.51.100.200, 10.1.2.3, 2001:db8::77), then
  * pseudo-random public IPv4 addresses; record i comes from source
@@ -9,6 +13,7 @@
  * so a reader looks up only the source), ports from a fixed mix. The ring
  * holds COUNT records in one segment (rounded up to a power of two).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,8 +103,88 @@ static size_t ringfill_pkt(uint8_t *p, unsigned family, const uint8_t *src, uint
 	return ip + 20;
 }
 
+static uint64_t ringfill_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Any value, but mostly small or typical ones, so every branch is taken. */
+static void ringfill_scramble(struct ring_rec *r, uint64_t *s)
+{
+	static const uint8_t fams[] = { 4, 4, 6, 6, 0, 5 };
+	static const uint8_t protos[] = { 6, 17, 1, 58, 136, 47, 0 };
+	uint64_t x = ringfill_rand(s), y = ringfill_rand(s), z = ringfill_rand(s);
+	unsigned i;
+
+	r->ts_ns = x % 4 ? r->ts_ns + (y % 5000) * 1000000000ull : ringfill_rand(s) >> (z % 40);
+	r->family = fams[x % 6];
+	r->proto = y % 8 < 7 ? protos[(y >> 3) % 7] : (uint8_t)(y >> 8);
+	r->status = (uint8_t)(z % 8 < 5 ? 0 : z % 8 - 4);
+	r->why = (uint16_t)(z % 16 < 8 ? 0 : (z >> 8) % 24);
+	r->ip_flags = (uint8_t)(x >> 8);
+	r->ttl = (uint8_t)(x >> 16);
+	r->tos = x % 3 ? 0 : (uint8_t)(x >> 24);
+	r->tcp_flags = (uint8_t)(y >> 16);
+	r->icmp_type = (uint8_t)(y % 4 ? (y >> 24) % 20 : (y >> 24) % 256);
+	r->icmp_code = (uint8_t)((y >> 32) % 16);
+	r->inner_family = fams[(z >> 16) % 6];
+	r->inner_proto = protos[(z >> 24) % 7];
+	r->group = (uint16_t)(x >> 32);
+	r->cpu = x % 5 ? RING_CPU_UNPINNED : (uint16_t)(x >> 40);
+	r->sport = (uint16_t)(y >> 40);
+	r->dport = (uint16_t)(z >> 40);
+	r->ip_len = (uint16_t)ringfill_rand(s);
+	r->frag_off = y % 3 ? 0 : (uint16_t)(y >> 48);
+	r->tcp_window = (uint16_t)(z >> 48);
+	r->udp_len = (uint16_t)(x >> 48);
+	r->inner_sport = (uint16_t)ringfill_rand(s);
+	r->inner_dport = (uint16_t)ringfill_rand(s);
+	r->ip_id = (uint32_t)ringfill_rand(s);
+	r->flow_label = z % 3 ? 0 : (uint32_t)ringfill_rand(s) >> (z % 16);
+	r->tcp_seq = (uint32_t)ringfill_rand(s);
+	r->mark = (uint32_t)(x % 2 ? 0 : ringfill_rand(s));
+	r->ifindex_in = x % 4 ? 2 : (uint32_t)(ringfill_rand(s) % 3);
+	r->ifindex_out = y % 4 ? 0 : (uint32_t)ringfill_rand(s) >> (y % 32);
+	for (i = 0; i < 16; i++) {
+		uint64_t b = ringfill_rand(s);
+
+		/* Zero runs, so IPv6 text takes its :: forms. */
+		r->saddr[i] = (uint8_t)(b % 3 ? 0 : b >> 8);
+		r->daddr[i] = (uint8_t)(b % 5 ? b >> 16 : 0);
+		r->inner_saddr[i] = (uint8_t)(b >> 24);
+		r->inner_daddr[i] = (uint8_t)(b % 2 ? 0 : b >> 32);
+	}
+	if (x % 7 == 0)
+		r->saddr[10] = r->saddr[11] = 0xff;	/* ::ffff:a.b.c.d */
+	x = ringfill_rand(s);
+	if (x % 2) {
+		r->klass.kb_id = (uint16_t)((x >> 8) % 300);
+		r->klass.kb_icmp = (uint16_t)((x >> 24) % 64);
+		r->klass.verdict = (uint8_t)((x >> 32) % 7);
+	}
+	r->klass.tags = x % 3 ? r->klass.tags : (uint32_t)ringfill_rand(s) >> (x % 32);
+	r->klass.l2 = (uint8_t)((x >> 40) % 9);
+	r->klass.dst_facts = (uint8_t)(x >> 48);
+	r->klass.src_facts = (uint8_t)(x >> 56);
+	r->klass.ttl_initial = (uint8_t)ringfill_rand(s);
+	r->klass.layout = x % 5 ? RING_LAYOUT_HW : 0;
+	r->hook = (uint8_t)(ringfill_rand(s) % 6);
+	x = ringfill_rand(s);
+	r->hw.type = x % 2 ? 1 : (uint16_t)(x >> 8);
+	r->hw.hdr_len = (uint8_t)(x >> 24);
+	r->hw.flags = (uint8_t)(x >> 32) & 3;
+	memcpy(r->hw.dst, &x, 6);
+	x = ringfill_rand(s);
+	memcpy(r->hw.src, &x, 6);
+}
+
 static void ringfill_one(struct ring_writer *w, const struct classify *cls,
-			 const struct addrtab *local, uint32_t i, uint32_t nsrc, uint64_t seed)
+			 const struct addrtab *local, uint32_t i, uint32_t nsrc, uint64_t seed,
+			 uint64_t *scramble)
 {
 	static const uint16_t ports[] = { 22, 23, 80, 137, 443, 445, 1433, 3389, 27374, 31337,
 					  8081, 9999 };
@@ -138,6 +223,8 @@ static void ringfill_one(struct ring_writer *w, const struct classify *cls,
 	rec.cap_len = (uint16_t)len;
 	rec.raw_len = (uint8_t)len;
 	memcpy(rec.raw, pkt, len < RING_RAW_LEN ? len : RING_RAW_LEN);
+	if (scramble)
+		ringfill_scramble(&rec, scramble);
 	ring_append(w, &rec);
 }
 
@@ -149,16 +236,19 @@ int main(int argc, char **argv)
 	struct addrtab *local;
 	struct ring *ring;
 	uint32_t count, nsrc, i;
-	uint64_t seed;
+	uint64_t seed, scramble = 0;
 	char err[256];
+	bool random;
 
-	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: ringfill PATH COUNT NSRC [SEED]\n");
+	if (argc < 4 || argc > 6 || (argc == 6 && strcmp(argv[5], "random") != 0)) {
+		fprintf(stderr, "usage: ringfill PATH COUNT NSRC [SEED [random]]\n");
 		return 2;
 	}
 	count = (uint32_t)strtoul(argv[2], NULL, 10);
 	nsrc = (uint32_t)strtoul(argv[3], NULL, 10);
-	seed = argc == 5 ? strtoull(argv[4], NULL, 10) : 1;
+	seed = argc >= 5 ? strtoull(argv[4], NULL, 10) : 1;
+	random = argc == 6;
+	scramble = seed;
 	if (!count || !nsrc) {
 		fprintf(stderr, "ringfill: COUNT and NSRC must be > 0\n");
 		return 2;
@@ -178,7 +268,7 @@ int main(int argc, char **argv)
 	ring_writer_init(ring, &w, 0, 0, -1);
 	ring_set_kb_stamp(ring, kb_stamp(kb_builtin()));
 	for (i = 0; i < count; i++)
-		ringfill_one(&w, cls, local, i, nsrc, seed);
+		ringfill_one(&w, cls, local, i, nsrc, seed, random ? &scramble : NULL);
 	ring_publish(&w);
 	ring_close(ring);
 	classify_free(cls);

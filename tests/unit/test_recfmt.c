@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -739,6 +740,55 @@ static void rnd_geo(uint64_t *seed, struct geoip_info *g)
  * RECFMT_LINE_MAX, have no embedded NUL or newline, and (when python3 is
  * installed) parse as JSON.
  */
+/*
+ * The date and time of a second are remembered between calls (recfmt.c):
+ * going forward, back, repeating and jumping far must each give what gmtime_r
+ * and printf give, in both fraction widths, and numbers at their limits must
+ * print in full.
+ */
+static void test_time_sequence(void **state)
+{
+	static const uint64_t ts[] = {
+		TS, TS, TS + 1, TS + 999999999ull - 123456789ull, TS + 1000000000ull,
+		TS - 1000000000ull, TS, 0, 0, 999, 1000000000ull - 1, 1000000000ull,
+		951782400000000000ull,		/* 2000-02-29 */
+		4102444799999999999ull,		/* 2099-12-31T23:59:59 */
+		UINT64_MAX, UINT64_MAX - 1000000000ull, TS,
+	};
+	struct ring_rec r;
+	char want[64], got[RECFMT_LINE_MAX];
+	size_t i;
+
+	rec_tcp4(&r);
+	r.cpu = RING_CPU_UNPINNED;
+	r.group = 65535;
+	r.tcp_seq = UINT32_MAX;
+	r.ip_id = UINT32_MAX;
+	r.sport = 65535;
+	r.dport = 0;
+	for (i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+		time_t secs = (time_t)(ts[i] / 1000000000u);
+		unsigned long frac = (unsigned long)(ts[i] % 1000000000u);
+		struct tm tm;
+		int n;
+
+		assert_non_null(gmtime_r(&secs, &tm));
+		r.ts_ns = ts[i];
+		n = snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%06luZ g65535 ",
+			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			     tm.tm_min, tm.tm_sec, frac / 1000);
+		assert_true(recfmt_text(got, sizeof(got), &r, &ctx_none) > n);
+		assert_memory_equal(got, want, (size_t)n);
+		assert_non_null(strstr(got, "198.51.100.2.65535 > 192.0.2.1.0: tcp [S] seq 4294967295 "
+					    "win 512, ttl 64 id 4294967295 len 40 DF"));
+		n = snprintf(want, sizeof(want), "{\"@timestamp\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09luZ\"",
+			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			     tm.tm_min, tm.tm_sec, frac);
+		assert_true(recfmt_json(got, sizeof(got), &r, &ctx_none) > n);
+		assert_memory_equal(got, want, (size_t)n);
+	}
+}
+
 static void test_json_valid(void **state)
 {
 	void (*fixtures[])(struct ring_rec *) = { rec_tcp4, rec_udp6, rec_icmp4, rec_garbage };
@@ -838,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_kb_source),
 		cmocka_unit_test(test_geo),
+		cmocka_unit_test(test_time_sequence),
 		cmocka_unit_test(test_json_valid),
 	};
 
