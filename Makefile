@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nflogd - top-level GNU Makefile.
 #   make [all]          build nflogd and nflogctl into $(BUILD)/
 #   make check          unit tests (cmocka), no privilege needed

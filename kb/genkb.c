@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* genkb.c - build-time generator: validate the kb/ .tsv files, emit build/kb_data.c.
  *
  * Usage: genkb KBDIR OUT.c

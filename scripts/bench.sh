@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench.sh - nflogd at the kernel's limit, side by side with the minimal consumer,
 # ulogd2 and tcpdump, on the same traffic in the same run (`make bench`, root).
 #

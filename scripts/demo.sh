@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # demo.sh - a live nflogd demo in two private network namespaces (what `sudo make demo` runs).
 #
 # A "target" namespace gets nft/nflogd.nft (drops are logged to NFLOG group 10) and runs

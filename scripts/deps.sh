@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deps.sh [demo|test|deb] - install the Debian 12 packages nflogd needs, only those missing:
 # `demo` what building and the demo need, `test` (default) also what the tests use,
 # `deb` what building the package (make deb) and make check-systemd need.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # flood.sh - quick flood: the logged-drop rate at which nflogd first loses a packet.
 #
 #   sudo [NFLOGD_ARGS='--rcvbuf 212992'] scripts/flood.sh [single|percpu] [SECONDS] [RATE...]

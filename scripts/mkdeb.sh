@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mkdeb.sh OUTDIR - build the Debian package from a clean copy of the tree, then lintian.
 #
 # The copy (OUTDIR/nflogd-VERSION, the files git tracks plus new ones it does not

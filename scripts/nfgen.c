@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nfgen.c - packet mix generator for `make bench`: AF_PACKET + sendmmsg.
  *
  * usage: nfgen -i IFACE -M DSTMAC [-4 DST4] [-6 DST6] [-m MIX] [-r PPS] [-t SECONDS]

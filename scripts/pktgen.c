@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pktgen.c - paced UDP flood for loss and throughput measurements.
  *
  * usage: pktgen [-s SRC[/COUNT] [-r]] [-n PACKETS] [-p SPORT] DST_IP PORT PPS SECONDS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* capture.c - one NFLOG group over libmnl, configured with libnetfilter_log's
  * mnl helpers (include/linux/netfilter/nfnetlink_log.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* capture.h - one NFLOG group: netlink socket, configuration, loss telemetry. */
 #ifndef NFLOGD_CAPTURE_H
 #define NFLOGD_CAPTURE_H

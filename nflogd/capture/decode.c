@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode.c - bounds-checked decoder for the IPv4/IPv6 and TCP/UDP/ICMP headers of one logged packet.
  *
  * References: RFC 791 (IPv4), RFC 8200 (IPv6, extension headers), RFC 9293

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode.h - bounds-checked decoder for the L3/L4 headers of one logged packet.
  *
  * Pure code: no I/O, no allocation, no global state. It reads the packet only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nflogmsg.c - parse one NFULNL_MSG_PACKET (include/uapi/linux/netfilter/nfnetlink_log.h).
  *
  *   +----------+----------------+----------------------------------------+

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nflogmsg.h - one NFULNL_MSG_PACKET netlink message, parsed. */
 #ifndef NFLOGD_NFLOGMSG_H
 #define NFLOGD_NFLOGMSG_H

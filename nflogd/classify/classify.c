@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* classify.c - per-packet classification against the knowledge base.
  *
  * For every record, on the capture thread: the kb rows of the destination

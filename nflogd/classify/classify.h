@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* classify.h - per-packet classification against the knowledge base.
  *
  * Pure and read-only on the packet path: a struct classify is built once at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kb.c - knowledge-base lookups (kb.h) over the layout of kb_int.h, and local.kb loading.
  *
  * The lookups are the per-packet path: each is a handful of loads into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kb.h - the knowledge base at run time: rows of kb/ compiled in, plus local.kb.
  *
  * Lookups are the per-packet path: no allocation, no locks, no I/O. A struct kb

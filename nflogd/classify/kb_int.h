@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kb_int.h - layout of struct kb, shared by kb.c, kbindex.c and the generator.
  *
  * A struct kb is the rows of every table (each sorted by id) plus the indexes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbindex.c - derive the lookup indexes of struct kb (kb_int.h) from rows.
  *
  * Runs in the generator and at daemon start with local.kb, never per packet.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbindex.h - build the lookup indexes of a struct kb from parsed rows. */
 #ifndef NFLOGD_KBINDEX_H
 #define NFLOGD_KBINDEX_H

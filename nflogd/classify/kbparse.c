@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbparse.c - parse and validate the kb/ .tsv files and local.kb (kb/README.md).
  *
  * Every check reports "file:line: reason" and the line is always the row to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbparse.h - parser and validator for the kb/ .tsv files and local.kb.
  *
  * The formats are normative in kb/README.md. One parser serves the build-time

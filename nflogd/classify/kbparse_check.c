@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbparse_check.c - kb parser checks across rows: ids, duplicate keys, overlapping ranges.
  *
  * Each check sorts (key, line) pairs of the rows, so clashes are found in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbparse_file.c - one built-in kb table file: its rows, line by line, then
  * the checks across them (kbparse.h). Above the lexer, the row parsers and
  * the checks, which know nothing of each other's callers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbparse_int.h - internal to kbparse*.c: table layouts, parse state, shared helpers.
  *
  * The parser is five files around one struct kbparse_ctx:

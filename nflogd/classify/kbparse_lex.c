@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbparse_lex.c - kb parser lexing: lines into fields, field text, numbers, names, errors.
  *
  * Text rules beyond the README: fields are valid UTF-8 without control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbparse_local.c - kb parser for local.kb: rows named by table, overriding built-in rows.
  *
  * kbparse_local appends the local rows after the built-in ones (line 0),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kbparse_rows.c - kb parser rows: one parser per table, and the line each row came from.
  *
  * A row parser reads fields whose text kbparse_row has already checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* phf.c - building the perfect hash of phf.h (the lookup is inline there).
  *
  * Runs at build time (genkb) and once at daemon start when local.kb is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* phf.h - perfect hash (hash-and-displace, PTHash style) for up to 65535 uint32 keys.
  *
  * Maps each key of a fixed set to a 16-bit value with one hash of the key, one

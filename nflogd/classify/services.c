@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* services.c - parse a services(5)-style list into a (proto, port) -> name table (services.h).
  *
  * The input is whatever file the admin (or a package) put there, so every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* services.h - registered service names per port, read from a services(5)-style list.
  *
  * The kb (kb/ports.tsv) explains the ports a drop log is full of; every other

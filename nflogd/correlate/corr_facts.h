@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_facts.h - what the kb says about a record, for the detectors.
  * Internal to nflogd/correlate/. Inline: corr_feed() asks it for most
  * records, and a call out of correlate.c cost the random stream 8

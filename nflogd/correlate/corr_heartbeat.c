@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_heartbeat.c - inherited-address heartbeats: opening the incident.
  * corr_heartbeat.h has what every connection attempt runs. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_heartbeat.h - inherited-address heartbeats: sources retrying one
  * (target, port) at regular gaps. The part that every connection attempt
  * runs, static inline (internal to the correlator; corr_int.h says why);

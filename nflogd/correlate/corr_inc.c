@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_inc.c - incidents: the alert a detector builds, from OPEN through
  * UPDATEs to CLOSED. Each is an entry of the inc table keyed by its alert
  * type and what it is about; corr_int.h documents the calls. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_inc.h - the correlator's incidents (corr_inc.c): open, count, emit,
  * close, and the inline setters the detectors call per record. Internal to
  * nflogd/correlate/. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_int.h - the correlator's internal header: its constants, its state and
  * the hot helpers that its files share. Internal to nflogd/correlate/: the
  * API is correlate.h, and nothing outside the correlator includes this but

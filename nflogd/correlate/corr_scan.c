@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_scan.c - port scans and sweeps: a (source, host) pair or a (source,
  * port) crossing its threshold, folded into its source's incident.
  * corr_scan.h has what every probe runs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_scan.h - port scans and sweeps, the part every probe runs: counting
  * ports per (source, host) and hosts per (source, port), and growing the
  * incident they feed. Static inline (internal to the correlator; corr_int.h

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_src.c - per-source state, the part that does not run per record:
  * opening the STATE_FULL incident, and finding a source's state for the
  * decoy heuristics. corr_src.h has the rest. */

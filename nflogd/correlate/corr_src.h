@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_src.h - per-source state, the part every record runs (internal to the
  * correlator; corr_int.h says why it is inline). A source's state is made on
  * its first record, evicting the least recent one when the table is full (a

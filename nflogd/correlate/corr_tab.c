@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_tab.c - the correlator's tables: a chained hash over a slot array
  * with a least-recently-used list, fixed in size at corr_new(); and the pool
  * of 65536-bit maps that incidents borrow for exact distinct counts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_tab.h - the correlator's tables (corr_tab.c): hashing, chains, LRU
  * eviction, expiry, the pooled maps, and the inline lookup that hits.
  * Internal to nflogd/correlate/. */

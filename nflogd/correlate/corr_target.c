@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_target.c - the detectors of state per target, the part that does not
  * run per record: decoy groups forming and their evidence, an IP ID
  * sequence joining its incident. corr_target.h has the rest. */

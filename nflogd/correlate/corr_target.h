@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_target.h - the detectors of state per target: decoy scans, IP ID
  * sequences, smurf and fraggle replies. The part that every record they see
  * runs, static inline (internal to the correlator; corr_int.h says why);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_ttl.c - TTL jumps and traceroutes: opening their incidents.
  * corr_ttl.h has what every record runs. */
 #include <string.h>

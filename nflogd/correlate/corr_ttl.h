@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corr_ttl.h - the detectors of one source's own packets: TTL jumps,
  * traceroutes, and per-source chatter (NOISE, FRAGGLE probes). The part that
  * every record runs, static inline (internal to the correlator; corr_int.h

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* correlate.c - multi-packet patterns across drop records, off the packet path.
  *
  * The signatures are those of /work/shared/kb-facts.md (e) and the IP ID and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* correlate.h - multi-packet patterns across drop records, off the packet path.
  *
  * Pure state machine: records go in (in time order per source, roughly in

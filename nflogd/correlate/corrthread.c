@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corrthread.c - the correlator's thread.
  *
  * It reads the capture segments exactly as nflogctl does (ringread: acquire

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corrthread.h - the correlator's thread: tails the capture segments of the
  * ring like a reader and appends alerts to the ring's alert segment. */
 #ifndef NFLOGD_CORRTHREAD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd.h - nflogctl's subcommands, one cmd_*.c each, as the dispatcher
  * (nflogctl.c) calls them: argv[0] is the command word, the result is the
  * exit status (2: bad command line).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_explain.c - `nflogctl explain`: what the knowledge base says about a
  * port, an ICMP type or an address, and a port's registered name where the
  * kb has none. The words are parsed by explainarg.c; the lookups and the

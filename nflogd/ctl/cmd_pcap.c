@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_pcap.c - `nflogctl pcap -o FILE`: the packet headers recorded with
  * the drops as a pcap file (pcapout.c) for tcpdump -r or Wireshark.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_prom.c - `nflogctl stats --prometheus`: the ring's counters, drops
  * per kb category and incidents per alert type in the Prometheus text
  * format (promout.c), for node_exporter's textfile collector.

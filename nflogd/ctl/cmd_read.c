@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_read.c - `nflogctl read` and `nflogctl alerts`: the drops (and alerts)
  * or only the alerts, in time order, as text or JSON Lines; -n N for the
  * last N, -f to keep following like tail -f. Read-only: the ring is mapped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_report.c - `nflogctl report -o FILE`: one self-contained HTML page
  * for people who do not live in a terminal: drops over time by verdict, the
  * busiest ports with what the kb says they are, the busiest sources with

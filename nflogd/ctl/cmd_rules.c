@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_rules.c - `nflogctl rules`: print the logging snippet and nflogd's
  * own table, install/remove the table through libnftnl, list the ruleset's
  * log rules.

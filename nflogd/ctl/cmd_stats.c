@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_stats.c - `nflogctl stats`: the ring's header and counters, the
  * knowledge-base rows seen most, and drops per log rule of the live ruleset
  * (text, or one JSON document with --json).

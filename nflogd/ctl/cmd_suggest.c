@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_suggest.c - `nflogctl suggest`: print the rules the suggestion engine
  * proposes for what the ring holds (ctlsuggest.c runs it); with --apply, add
  * the block part to nflogd's own table in one batch.

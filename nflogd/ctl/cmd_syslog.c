@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_syslog.c - `nflogctl read [-f] --syslog`: each drop and alert as
  * an RFC 5424 message (syslogout.c), one datagram each, to /dev/log or
  * --syslog-socket PATH, in the order `nflogctl read` prints them.

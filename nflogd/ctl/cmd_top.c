@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_top.c - `nflogctl top`: a live view of the ring in the terminal.
  *
  * The frame (topview.c) is plain text; here it is drawn with a few ANSI

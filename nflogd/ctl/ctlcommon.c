@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlcommon.c - the command line, kb and ring every nflogctl subcommand
  * starts from (ctlcommon.h): one getopt loop for all of them, so the common
  * options and errors read the same everywhere.

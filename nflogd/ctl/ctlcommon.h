@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlcommon.h - what nflogctl's subcommands (cmd_*.c) share on the way in:
  * the default paths, one getopt loop with the common options (--ring,
  * --local-kb, --services, --geoip, --help) and the common errors, the kb they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlgeo.c - which GeoIP files nflogctl opens (ctlgeo.h): the explicit ones must work, the defaults only may. */
 #include <dirent.h>
 #include <stdlib.h>

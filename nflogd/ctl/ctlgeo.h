@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlgeo.h - the GeoIP files nflogctl's subcommands enrich with: --geoip or the default locations, warnings and reopening. */
 #ifndef NFLOGD_CTLGEO_H
 #define NFLOGD_CTLGEO_H

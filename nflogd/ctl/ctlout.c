@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlout.c - what nflogctl's output subcommands share (ctlout.h): record
  * names, the time, output files that appear complete or not at all, the
  * skipped-records note and a log rule's place in the ruleset.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlout.h - what nflogctl's output subcommands share on the way out: the
  * names a record is printed with, the time, output files that appear whole
  * or not at all (-o PATH), the note on records that could not be read and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlreport_geo.c - top countries and top ASes in `nflogctl report` (ctlreport_geo.h), in the page's chart and table style.
  *
  * The groups come from report/geoagg.c over every source of the period, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlreport_geo.h - the GeoIP sections of `nflogctl report`: top countries and top ASes of the sources, as charts and tables. */
 #ifndef NFLOGD_CTLREPORT_GEO_H
 #define NFLOGD_CTLREPORT_GEO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlsuggest.c - one run of the suggestion engine over a ring, with the
  * allowlist, this host's addresses and the live ruleset's log rules it
  * needs (ctlsuggest.h): shared by `nflogctl suggest` and `nflogctl report`.

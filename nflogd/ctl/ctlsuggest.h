@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlsuggest.h - the suggestion engine (suggest/) run over a ring with what
  * it reads around it: the allowlist, this host's addresses and the live
  * ruleset. What `nflogctl suggest` prints (and applies) and what

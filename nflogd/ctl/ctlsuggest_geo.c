@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlsuggest_geo.c - the sources `suggest` would block, grouped by AS (ctlsuggest_geo.h).
  *
  * A scan from one network is often many addresses of one hoster: the

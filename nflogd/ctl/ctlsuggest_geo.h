@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctlsuggest_geo.h - `nflogctl suggest --geoip`: the sources to block, grouped by AS, with network-wide sets only as commented-out opt-ins. */
 #ifndef NFLOGD_CTLSUGGEST_GEO_H
 #define NFLOGD_CTLSUGGEST_GEO_H

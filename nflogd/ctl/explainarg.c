@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* explainarg.c - parse the operands of `nflogctl explain` (explainarg.h).
  *
  * Numbers are read in place, whatever their length: an earlier version copied

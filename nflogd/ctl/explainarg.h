@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* explainarg.h - what `nflogctl explain` is asked about: the pure parsing of
  * its words, apart from the knowledge-base lookups and the printing, so that
  * it can be unit-tested and fuzzed (tests/fuzz/fuzz_explain.c).

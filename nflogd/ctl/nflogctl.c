@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nflogctl.c - nflogctl's dispatcher: argv[1] names the subcommand
  * (cmd_*.c, listed in cmd.h), which gets the rest of the command line. */
 #include <stdio.h>

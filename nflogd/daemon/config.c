@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.c - the daemon's configuration file: strict "key = value" lines.
  *
  * The whole file is read into one buffer, split into lines in place, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.h - /etc/nflogd/nflogd.conf: the daemon's long options as a file.
  *
  * One "key = value" per line; blank lines and lines whose first non-blank

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* localtab.c - the host's live address table for the capture threads: rtnetlink in, one pointer swap out.
  *
  * The main thread owns everything here. rtnetlink messages go into a

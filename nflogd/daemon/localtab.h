@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* localtab.h - the host's live address table for the capture threads: rtnetlink in, one pointer swap out. */
 #ifndef NFLOGD_LOCALTAB_H
 #define NFLOGD_LOCALTAB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* metrics.c - GET /metrics in the daemon: the ring's counters as Prometheus
  * text. It never touches the capture threads: like nflogctl it only reads
  * the file's counters (relaxed loads) through its own read-only mapping. */

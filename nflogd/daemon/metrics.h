@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* metrics.h - the daemon's optional Prometheus endpoint (--metrics-listen).
  *
  * One thread, off the packet path: it reads the ring's counters through its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nflogd.c - the daemon: start-up order, signal loop, shutdown.
  *
  * Start-up acquires everything that needs privilege first (the ring file,

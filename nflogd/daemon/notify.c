@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* notify.c - sd_notify without libsystemd (the protocol is one datagram:
  * "READY=1\n" etc. on an AF_UNIX SOCK_DGRAM socket named by $NOTIFY_SOCKET). */
 #include <errno.h>

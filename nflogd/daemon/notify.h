@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* notify.h - the systemd readiness protocol (sd_notify(3)) without libsystemd:
  * one datagram on the AF_UNIX socket named by $NOTIFY_SOCKET. */
 #ifndef NFLOGD_NOTIFY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.c - the daemon's command line, applied over its settings file.
  *
  * Two passes over argv: the first checks the syntax and finds --help,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.h - the daemon's settings: defaults, then the settings file, then the command line. */
 #ifndef NFLOGD_OPTIONS_H
 #define NFLOGD_OPTIONS_H

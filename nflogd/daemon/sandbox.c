@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox.c - privilege drop, capability sets, no_new_privs, seccomp allow-list.
  *
  * References: capabilities(7), prctl(2) (PR_CAPBSET_DROP, PR_CAP_AMBIENT,

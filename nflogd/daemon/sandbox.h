@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox.h - least privilege for the daemon (doc/SECURITY.md).
  *
  * The daemon acquires what needs privilege first (NFLOG groups, the ring

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* worker.c - one capture thread per NFLOG group: recv -> decode -> ring.
  *
  * The per-packet path is worker_msg_cb(): parse the netlink message, account

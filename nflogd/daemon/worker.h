@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* worker.h - one capture thread per NFLOG group: recv -> decode -> ring. */
 #ifndef NFLOGD_WORKER_H
 #define NFLOGD_WORKER_H

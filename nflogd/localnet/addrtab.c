@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* addrtab.c - the host's address table: a builder kept in step with rtnetlink, frozen into a hash for the packet path.
  *
  * The builder is a plain list of addresses (each once, in arrival order) and

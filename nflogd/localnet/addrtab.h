@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* addrtab.h - the host's addresses and links: a builder rtnetlink fills, frozen into immutable snapshots for the packet path. */
 #ifndef NFLOGD_ADDRTAB_H
 #define NFLOGD_ADDRTAB_H

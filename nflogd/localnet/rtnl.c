@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rtnl.c - the NETLINK_ROUTE socket: one full dump of links and addresses, then the kernel's change events, into an addrtab builder.
  *
  * rtnetlink events are best effort: when the socket's buffer overflows the

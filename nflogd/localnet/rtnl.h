@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rtnl.h - the NETLINK_ROUTE socket that keeps an addrtab builder in step with the kernel: one full dump, then events. */
 #ifndef NFLOGD_RTNL_H
 #define NFLOGD_RTNL_H

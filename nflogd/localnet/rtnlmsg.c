@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rtnlmsg.c - rtnetlink RTM_{NEW,DEL}{ADDR,LINK} messages (include/uapi/linux/rtnetlink.h), parsed bounds-checked into an addrtab builder.
  *
  *   +----------+-------------------------------+-----------------------------+

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rtnlmsg.h - rtnetlink address and link messages, parsed bounds-checked and applied to an addrtab builder. */
 #ifndef NFLOGD_RTNLMSG_H
 #define NFLOGD_RTNLMSG_H

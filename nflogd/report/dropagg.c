@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dropagg.c - counts over drop and alert records for the operator views.
  *
  * Three keyed tables (sources, ports, alerts) share one small open-addressing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dropagg.h - counts over drop and alert records, for the operator views:
  * drops per verdict, per time bucket and hour of day, the busiest sources,
  * ports and knowledge-base rows, and the latest state of every alert.

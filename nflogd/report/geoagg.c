@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* geoagg.c - drops grouped by their sources' country or AS (geoagg.h).
  *
  * The groups live in a growing array with an open-addressing index on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* geoagg.h - drops grouped by the country or the AS of their sources (report/geoip.h), for `top`, `report` and `suggest`.
  *
  * Built from a dropagg's sources at the moment a view is drawn, not per

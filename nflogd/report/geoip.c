@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* geoip.c - the MaxMind DB files behind geoip.h: opening and tagging them, the checked reads, the cache, reopening replaced files. */
 #include <errno.h>
 #include <fcntl.h>

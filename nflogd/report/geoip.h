@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* geoip.h - country, city and AS of an address from MaxMind DB files (libmaxminddb), for readers.
  *
  * nflogctl enriches what it prints; the daemon never looks anything up (its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* htmlout.c - escaped HTML text and inline SVG bar charts (htmlout.h). */
 #include <errno.h>
 #include <string.h>

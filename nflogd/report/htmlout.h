@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* htmlout.h - pieces of a self-contained HTML report: escaped text and inline
  * SVG bar charts. Nothing is fetched: no scripts, no external style sheets,
  * no images; colours come from CSS classes the page defines.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pcapout.c - pcap file and record headers (pcapout.h). The format: the
  * libpcap file format, draft-ietf-opsawg-pcap; link types: LINKTYPE_RAW. */
 #include <errno.h>

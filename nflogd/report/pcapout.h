@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pcapout.h - ring records as a classic pcap file (the "libpcap" format that
  * tcpdump, Wireshark and tshark read), with nanosecond timestamps.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* promout.c - Prometheus text exposition format (promout.h). */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* promout.h - the Prometheus text exposition format (version 0.0.4), as
  * node_exporter's textfile collector reads it: "# HELP" and "# TYPE" once per
  * metric family, then its samples, all of one family together.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfmt.c - format ring records: the appender, escapes and names the formatters share.
  *
  * doc/json-schema.md is the normative description of both outputs. The record

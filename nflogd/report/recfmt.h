@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfmt.h - format one ring record as a text line or a JSON Lines object.
  *
  * Both formats are described for administrators in doc/json-schema.md (JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfmt_alert.c - format one correlator alert record as a text line or a JSON Lines object.
  *
  * Both are described in doc/json-schema.md. Like a packet record, an alert

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfmt_geo.c - an address's country, city and AS (report/geoip.h) in the text line and as ECS source.geo / source.as. */
 #include <inttypes.h>
 #include <math.h>

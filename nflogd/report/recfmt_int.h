@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfmt_int.h - internal to recfmt*.c: the bounded appender and what the formatters share.
  *
  *   recfmt.c        the appender, string escapes for text and JSON, what a

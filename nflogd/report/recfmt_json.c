@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfmt_json.c - one ring record as an ECS JSON Lines object (doc/json-schema.md, schema 1).
  *
  * Strings pass as valid UTF-8, invalid bytes become U+FFFD (recfmt_json_str).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfmt_l2.c - the link layer and the address facts of a record, for the text and JSON formats.
  *
  * Only layout 1 records (ring minor 2) carry them (ring_rec_hw()); an older

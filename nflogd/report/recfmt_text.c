@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfmt_text.c - one ring record as a tcpdump-like text line (doc/json-schema.md).
  *
  * Every byte outside printable ASCII in a string from the record or its

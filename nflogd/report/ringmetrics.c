@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringmetrics.c - the ring's counters as Prometheus metric families. */
 #include "ring/ringfmt.h"
 #include "report/ringmetrics.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringmetrics.h - the ring's counters as Prometheus metric families.
  *
  * One table for both places that export them, the daemon's --metrics-listen

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* syslogout.c - RFC 5424 messages for drops and alerts (syslogout.h). */
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* syslogout.h - drop and alert records as RFC 5424 syslog messages:
  *
  *   <PRI>1 TIMESTAMP HOSTNAME nflogctl PROCID drop|alert [nflog@32473 k="v" ...] TEXT

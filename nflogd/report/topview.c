@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* topview.c - one frame of `nflogctl top` (topview.h).
  *
  * The layout is made for 80x24 and grows the two lists with the height:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* topview.h - one frame of `nflogctl top`: plain text lines that fit the
  * terminal (at most width columns, at most height lines, ASCII only, no
  * escape sequences: the caller adds cursor movement). Pure, but for the

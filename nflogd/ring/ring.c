@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ring.c - writer side of the ring file (format: ringfmt.h, doc/ring-format.md).
  *
  * The file is created at its final size with posix_fallocate() so that a full

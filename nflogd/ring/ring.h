@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ring.h - writer side of the ring file: create/validate/open, append, publish.
  *
  * One struct ring per file, owned by the daemon's main thread. Each capture

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringfmt.h - on-disk layout of the nflogd ring file, format v1 (minor 2).
  *
  * Only fixed-width, explicitly padded types live here (and ring_rec_alert_id(),

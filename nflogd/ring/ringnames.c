@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringnames.c - the stable names of the ring's counters and alert types (ringnames.h). */
 #include <stddef.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringnames.h - the stable names of the ring's counters and alert types.
  *
  * They are part of the file format as readers see it: JSON keys, Prometheus

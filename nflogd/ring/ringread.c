@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringread.c - reader side of the ring file (format: ringfmt.h, doc/ring-format.md).
  *
  * The file is someone else's and may be hostile or half-written: every offset

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringread.h - reader side of the ring file: map read-only, validate, copy.
  *
  * Readers never write to the file and need no privilege beyond read access.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringscan.c - every readable record of a ring, merged in time order. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringscan.h - every readable record of a ring, merged in time order.
  *
  * Every nflogctl command that lists records (read, alerts, top, report,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nftgen.c - nflogd's nftables snippets as text. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nftgen.h - nflogd's nftables snippets as text: the logging chain a ruleset
  * jumps to instead of a bare `drop`, and nflogd's own table as
  * `nflogctl rules install` creates it (nftrules.c builds the same table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nftio.c - the netlink plumbing under nftrules.c and nftlist.c: one socket,
  * dumps, and batches whose every message is acknowledged. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nftio.h - netlink plumbing for talking to nf_tables through libmnl and
  * libnftnl: a socket per call, dumps, and all-or-nothing batches. */
 #ifndef NFLOGD_NFTIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nftlist.c - attribution: the live ruleset's rules that log, with the
  * NFLOG group and prefix they log under, read back through libnftnl. */
 #include <errno.h>

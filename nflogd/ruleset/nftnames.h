@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nftnames.h - names of what nflogd adds to the nftables ruleset: its own
  * table (`nflogctl rules install`), the sets suggestions block into, and the
  * log prefixes its rules use. Shared by the rule generator, the libnftnl

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nftrules.c - nflogd's own table and its timed blocks,
  * through libnftnl over libmnl: no `nft` process, one atomic batch per change.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nftrules.h - nflogd talking nftables through libnftnl (over libmnl): its own
  * table installed and removed as one atomic batch each, the live ruleset's
  * log rules read back for attribution, and timed set elements added.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest.c - the suggestion engine (suggest.h) end to end: its life, and
  * suggest_finish, which runs the steps after the last input in order -
  * decide (suggest_decide.c), word each item (suggest_words.c), then the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest.h - turn a ring's drops and alerts into nftables rules for a human
  * to review: silence harmless noise before the log rule, block hostile
  * sources for a while (timed set elements), rate-limit noisy legitimate

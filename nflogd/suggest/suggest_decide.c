@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest_decide.c - the suggestion engine's decisions (doc/suggest.md):
  * after the last input, link alerts to their sources, sort the sources into
  * blocks, rate limits and skips (the safety rules), pick the noise to

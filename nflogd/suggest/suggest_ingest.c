@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest_ingest.c - the suggestion engine's input (suggest.h): alerts and
  * drops, aggregated as they arrive, for suggest_decide.c to judge.
  *

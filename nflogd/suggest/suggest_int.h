@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest_int.h - the suggestion engine's state, shared by its parts and by
  * nothing else (not a public interface). Calls run one way:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest_render_json.c - the suggestion engine's decisions as one JSON
  * document (suggest.h, doc/suggest.md). Each suggestion carries its words and
  * figures, the (group, prefix) pairs it was logged under, and the nft lines

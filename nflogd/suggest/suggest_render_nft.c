@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest_render_nft.c - the suggestion engine's nft script (suggest.h), and
  * the rule lines of each suggestion, which the JSON writer embeds as they
  * are (suggest_render_json.c), so its "nft" lines are exactly the script's.

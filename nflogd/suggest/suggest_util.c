@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest_util.c - what every part of the suggestion engine uses, below all
  * of them (suggest_int.h): growing arrays, the 64-bit map, address and
  * duration text, and the table of ICMPv6 types a host needs.

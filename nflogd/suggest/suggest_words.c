@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest_words.c - each decision of the suggestion engine worded: what was
  * seen (why), what the kb says it is (detail), what applying it changes, and
  * for rules placed before a log rule the nft expression and its comment. The

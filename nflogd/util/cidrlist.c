@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cidrlist.c - a short list of IPv4/IPv6 prefixes (cidrlist.h): the
  * allowlist `nflogctl suggest` never blocks, and the host's own addresses.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cidrlist.h - a list of IPv4/IPv6 prefixes: the allowlist nflogctl suggest
  * must never block, and the host's own addresses.
  *

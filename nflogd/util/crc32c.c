@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* crc32c.c - CRC-32C (RFC 3720 appendix B.4 polynomial 0x1EDC6F41, reflected).
  *
  * Every ring record carries one, so this is on the per-packet path. x86-64

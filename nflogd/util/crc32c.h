@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* crc32c.h - CRC-32C (Castagnoli), hardware-accelerated where the CPU has it. */
 #ifndef NFLOGD_CRC32C_H
 #define NFLOGD_CRC32C_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* errbuf.c - the one-line reason library code returns instead of printing. */
 #include <stdio.h>
 

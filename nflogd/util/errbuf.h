@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* errbuf.h - the one-line reason library code returns instead of printing:
  * every function that can fail this way takes (char *err, size_t errlen). */
 #ifndef NFLOGD_ERRBUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fmt.c - the digit-pair table of util/fmt.h. */
 #include "util/fmt.h"
 

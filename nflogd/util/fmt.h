@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fmt.h - integers and IPv4 addresses as text without stdio, for the per-record formatters.
  *
  * Each function writes into p, which must have room for the longest result

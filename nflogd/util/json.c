@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json.c - JSON string literals (escaping rules in json.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json.h - the one JSON string writer: every JSON string nflogctl prints
  * (records, alerts, stats, suggestions) is quoted here, so they all escape
  * the same way.

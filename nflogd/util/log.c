@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.c - daemon messages: stderr in the foreground, syslog once detached.
  * Only the daemon's main and worker threads log; library modules return
  * errors instead. Set once before threads start, read-only afterwards. */

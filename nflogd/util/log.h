@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.h - daemon messages: stderr in the foreground, syslog once detached. */
 #ifndef NFLOGD_LOG_H
 #define NFLOGD_LOG_H

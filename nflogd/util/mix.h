@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mix.h - the one 64-bit hash finaliser (SplitMix64's, Steele et al. 2014)
  * that every hash table of nflogd uses: the correlator's, suggest's and the
  * readers' aggregates. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts.c - strict parsing of command-line numbers and group lists: no sign,
  * no trailing garbage, no silent wrap-around. */
 #include <ctype.h>

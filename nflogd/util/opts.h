@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts.h - parsing of numbers, sizes and NFLOG group lists for both programs. */
 #ifndef NFLOGD_OPTS_H
 #define NFLOGD_OPTS_H

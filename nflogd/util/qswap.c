@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qswap.c - publish a new object; tell when the old one is unused. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qswap.h - a read-only object the capture threads use, replaceable at run
  * time without a lock: the classifier (SIGHUP with a new local.kb) and the
  * host's address table (every rtnetlink change) each have one.

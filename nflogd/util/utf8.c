@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* utf8.c - UTF-8 validation, RFC 3629 table 4 (well-formed byte sequences). */
 #include "util/utf8.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* utf8.h - the one UTF-8 validator: well-formed sequences (RFC 3629, table 4)
  * for every writer that must not pass on bytes a reader would choke on (JSON,
  * HTML, Prometheus, syslog). */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # callgrind.sh - instructions per operation of a bench binary, counted by
 # callgrind: stable where timings are not (a shared or noisy VM). Each op runs at
 # two iteration counts (BIN --ir OP N); the difference cancels start-up.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* corrmicro.c - the correlator thread's cost per record: read from the ring,
  * order by time, corr_feed(). Records are written into a real ring file in
  * two capture segments (so the time merge has work to do) and consumed by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* delay.c - packet-to-record delay as a ring reader sees it, for `make bench`.
  *
  * usage: nfdelay RING SECONDS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* micro.c - per-operation costs of the packet path, without the kernel:
  * decode, kb lookups (perfect hash vs a direct-table baseline), classify,
  * CRC32C, record write with and without checksum, reader validation; ns per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nflmin.c - the minimal NFLOG consumer of `make bench`: receive and count.
  *
  * usage: nflmin -g GROUP | --per-cpu BASE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* popfault.c - minor faults per record that the ring's writer takes (issue 16).
  *
  *   popfault PATH SIZE_MIB MODE [LAPS]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringfill.c - a ring of COUNT TCP SYN drops from NSRC sources, classified as the daemon would, for reader benchmarks and CLI tests.
  *
  *   ringfill PATH COUNT NSRC [SEED [random]]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_config.c - libFuzzer entry: arbitrary bytes as an nflogd.conf, parsed
  * by config_parse() (nflogd/daemon/config.h). Oracles, abort() on a miss:
  *   - refused: the message names the file and a line that exists

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_decode.c - libFuzzer entry point for decode_packet(), with invariant checks on its result.
  *
  * data[0] picks the family argument (0, 4 or 6), the rest is the packet. Any

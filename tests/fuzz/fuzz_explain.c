@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_explain.c - libFuzzer entry: arbitrary bytes as the operands of
  * `nflogctl explain`, parsed by explainarg_parse() (nflogd/ctl/explainarg.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_geoip.c - libFuzzer entry: arbitrary bytes as a MaxMind DB file, opened with geoip_add() and run through the lookup and formatting path nflogctl runs (nflogd/report/geoip.h).
  *
  * The input is written to a memfd and opened by path, as a file on disk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_json.c - libFuzzer entry: arbitrary bytes quoted by json_quote()
  * (nflogd/util/json.h), the writer of every JSON string nflogctl prints.
  *

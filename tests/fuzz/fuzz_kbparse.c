@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_kbparse.c - libFuzzer entry: arbitrary bytes as a local.kb merged into
  * the built-in table and indexed, as kb_load does (or, by the first byte, as
  * one kb/ .tsv file). Whatever is accepted must then look up consistently:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_nflogmsg.c - libFuzzer entry: arbitrary bytes as one netlink receive
  * batch, walked the way the capture thread walks it (nflogmsg_batch ->
  * nflogmsg_parse -> decode_packet), and every message it frames parsed a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_ringread.c - libFuzzer entry: arbitrary bytes as a ring file, read the
  * way nflogctl reads one.
  *

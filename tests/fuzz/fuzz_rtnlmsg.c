@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_rtnlmsg.c - libFuzzer entry: arbitrary bytes as one rtnetlink datagram into rtnlmsg_batch(), then the snapshot checked against what it lists.
  *
  * Invariants: every listed address is ADDRTAB_OWN, and SUBNET when its prefix

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_services.c - libFuzzer entry: arbitrary bytes as a service-name list,
  * parsed by services_parse() (nflogd/classify/services.h). Oracles, abort()
  * on a miss:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mkcorpus.sh - remake the fuzzers' seed corpora (tests/fuzz/corpus/) from real probes.
 #
 #   sudo NFLOGD_BUILD=build tests/fuzz/mkcorpus.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """pcap2corpus.py - seed corpora for the libFuzzer targets from captured probes.
 
     tests/fuzz/pcap2corpus.py [--pcap DIR] [--ring FILE] OUT_DIR

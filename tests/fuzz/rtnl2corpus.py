@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """rtnl2corpus.py - seeds for fuzz_rtnlmsg: rtnetlink datagrams, hand-made and (--live) dumped by the kernel.
 
     tests/fuzz/rtnl2corpus.py [--live] OUT_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mkmmdb.pl DIR - the MaxMind DB files the geoip tests read, built with Debian's
 # libmaxmind-db-writer-perl: City-, Country- and ASN-type databases for the
 # documentation prefixes, a DB-IP-typed one, one whose records carry the wrong

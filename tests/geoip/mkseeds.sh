@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mkseeds.sh - remake fuzz_geoip's seeds (tests/fuzz/corpus/fuzz_geoip/): the files
 # mkmmdb.pl writes, and damaged copies of them (cut short, cut inside the metadata,
 # bytes flipped in the search tree, the data section and the metadata).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """check_fields.py - probes for tests/netns/cases/10-fields.sh and the checks on what they left.
 
 One table (PROBES) says, for every probe, how it is sent and what it must look like, so

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - shared helpers for the end-to-end tests that run nflogd in network namespaces.
 #
 # Sourced by tests/netns/cases/*.sh and scripts/demo.sh. Topology made by nl_setup_pair:

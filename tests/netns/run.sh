@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - run every executable tests/netns/cases/*.sh in order; PASS/FAIL/SKIP with timing.
 #
 #   NFLOGD_BUILD=build tests/netns/run.sh [NAME-GLOB]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - the .deb under a real systemd: installed, booted, probed, reloaded, stopped, removed, purged.
 #
 #   tests/systemd/run.sh build/deb/nflogd_VERSION_ARCH.deb      (root; make check-systemd)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nflogmsg_ref.h - the reference for nflogmsg_parse(): the same result built
  * on libnetfilter_log's nflog_nlmsg_parse() (what nflogd used before it
  * walked the attributes itself). Tests and the nflogmsg fuzz target parse

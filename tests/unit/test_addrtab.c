@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_addrtab.c - the local address table (prefix math, overlaps, deletes, caps), rtnetlink messages built with libmnl, and one real dump.
  * Documentation and private addresses only; the real dump needs only lo,
  * which every network namespace has. */

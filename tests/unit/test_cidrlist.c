@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_cidrlist.c - prefix lists: parsing entries, loading files (comments,
  * line numbers in errors, all or nothing), longest-match lookups.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_classify.c - classification of hand-built packets against the built-in kb and a host address table. */
 #include <stdarg.h>
 #include <stddef.h>

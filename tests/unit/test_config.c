@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_config.c - the settings file (nflogd/daemon/config.h): every key accepted
  * with the command line's ranges, every mistake refused with file:line,
  * comments and blanks ignored, duplicates refused, the listen address and

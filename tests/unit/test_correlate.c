@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_correlate.c - the correlator on synthetic drop-record streams.
  *
  * Records are built the way the capture thread fills them: decoded fields

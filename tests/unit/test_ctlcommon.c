@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_ctlcommon.c - the command line every nflogctl subcommand goes through
  * (ctl/ctlcommon.c): common options, the subcommand's own through its
  * callback, the errors with their messages and exit statuses, and the

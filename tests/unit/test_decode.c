@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_decode.c - cmocka tests for decode_packet(): hand-built packets, every prefix of each, invalid headers.
  *
  * Each valid fixture lists where its headers end ("cuts"): a prefix shorter

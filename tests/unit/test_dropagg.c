@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_dropagg.c - the counts behind `nflogctl top` and `nflogctl report`.
  *
  * Synthetic records: every table is checked against counts worked out by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_explainarg.c - the words of `nflogctl explain`: ports with and without a
  * protocol, ICMP and ICMPv6 types and codes, IPv4/IPv6 addresses, and every
  * way to get them wrong (the netns case 60-classify runs the real command).

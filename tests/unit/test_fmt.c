@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_fmt.c - util/fmt.h against the printf and inet_ntop output it replaces. */
 #include <arpa/inet.h>
 #include <inttypes.h>

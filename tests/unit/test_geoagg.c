@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_geoagg.c - report/geoagg (drops by country and AS), top's GeoIP lists and report's sections, against the files tests/geoip/mkmmdb.pl builds.
  *
  * Sources: 192.0.2.0/24 is CH AS64496, 198.51.100.0/25 FR AS64497 (and

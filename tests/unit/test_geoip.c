@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_geoip.c - report/geoip against real MaxMind DB files built by tests/geoip/mkmmdb.pl: tagging, values, skipped classes, the cache, bad files, reopening.
  *
  * The files are written into a fresh temporary directory by the perl script

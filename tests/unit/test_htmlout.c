@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_htmlout.c - escaped HTML text and inline SVG charts for
  * `nflogctl report` (the UTF-8 validator they rely on: test_json.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_json.c - the UTF-8 validator and the JSON string writer.
  *
  * Every JSON string nflogctl prints goes through json_quote(), so these cases

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_kb.c - lookups of the generated table, a fixture table and kb_load results.
  *
  * Port, icmp and ttl lookups are compared exhaustively (every port, proto,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_kbparse.c - the kb/ .tsv and local.kb parser: rows, every rejection, merging.
  *
  * Each rejection is one small bad input; the test checks the exact

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_nflogmsg.c - NFLOG packet messages built with libmnl, parsed back. */
 #include <stdarg.h>
 #include <stddef.h>

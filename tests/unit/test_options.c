@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_options.c - the daemon's command line (daemon/options.h): defaults,
  * the settings file applied first and the command line over it, and every
  * mistake refused before anything is applied. */

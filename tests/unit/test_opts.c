@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_opts.c - command-line numbers, sizes and NFLOG group lists.
  *
  * The parsers are strict: no sign, no space, no trailing garbage, no silent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_pcapout.c - ring records as pcap: the global header readers recognise
  * (nanosecond magic, version 2.4, LINKTYPE_RAW), per-packet headers with
  * caplen = raw_len and len = the length on the wire, and the records that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_phf.c - the perfect hash: every key finds its own value, non-keys miss.
  *
  * Key sets are random (seeded, so runs repeat) and, for the hardest shape,

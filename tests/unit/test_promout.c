@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_promout.c - the Prometheus text format: names the format allows and
  * refuses, HELP and label-value escaping, family and sample lines. The e2e
  * case (90-outputs.sh) runs `promtool check metrics` on a whole exposition.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_qswap.c - the swap of a shared object (nflogd/util/qswap.h): an old one
  * is reported free only after every reader passed a quiescent point after
  * the publish; exited readers never hold it back; readers see the new one

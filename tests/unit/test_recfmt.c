@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_recfmt.c - golden text and JSON lines for hand-built ring records.
  *
  * Exact strings are the main assertion. Reason texts come from decode.c, so

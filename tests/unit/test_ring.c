@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_ring.c - ring file: round trip, wrap-around, damage, restart, refusals.
  *
  * Every test runs in its own mkdtemp() directory under /tmp, removed by the

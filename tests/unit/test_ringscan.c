@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_ringscan.c - every readable record of a ring, merged in time order.
  *
  * Rings are real files made with the writer (ring.c) in a mkdtemp()

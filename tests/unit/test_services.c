@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_services.c - the service-name lists (classify/services.h): the three
  * layouts (Wireshark's copy of IANA's registry, nmap-services, /etc/services),
  * bad lines of every kind, the caps, lookups, loading, and the kb rule that

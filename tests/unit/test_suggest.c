@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_suggest.c - the rule-suggestion engine on synthetic drops and alerts.
  *
  * Drop records are built the way the capture thread fills them: addresses,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_syslogout.c - RFC 5424 messages for drops and alerts.
  *
  * The header fields exactly; SD-PARAM values escaped so that '"', '\' and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_topview.c - one frame of `nflogctl top`: it fits the terminal it is
  * given (lines and columns), holds only printable ASCII whatever the ring or
  * the kb contain, shows the busiest rows, sources and open alerts, and is

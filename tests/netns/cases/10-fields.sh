@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 10-fields.sh - every field nflogd records, checked against what was sent and against
 # the kernel's own log line for the same packet.
 #

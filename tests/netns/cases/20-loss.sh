@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 20-loss.sh - exact loss accounting under overload: recorded + lost_seq == nft counter.
 #
 # nflogd gets a tiny receive buffer and is frozen (SIGSTOP) while hping3 floods the

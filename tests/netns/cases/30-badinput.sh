@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 30-badinput.sh - bad options and bad ring files: refused with a clear message, and the
 # files involved are left byte-for-byte as they were.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 40-percpu.sh - per-CPU mode: the chain from `nflogctl rules print --per-cpu` sends drops on CPU n
 # to group BASE+n, `nflogd --per-cpu BASE` records each group in its own segment, and
 # `nflogctl read` merges the segments in time order.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 50-lifecycle.sh - daemon hygiene: clean stop, restart continues the same ring, kill -9
 # keeps what was published, -d detaches with a pidfile, --user drops privileges (all of
 # the privilege checks: 55-privilege.sh).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 55-privilege.sh - least privilege (doc/SECURITY.md): once started, nflogd runs as the
 # service user with every capability set empty, no_new_privs and the seccomp filter on all
 # threads; a forbidden system call kills it (SIGSYS); records still flow. The ring file is

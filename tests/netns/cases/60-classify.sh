@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 60-classify.sh - every drop explained: probes the FAQ talks about, sent for real, and
 # the classification nflogctl reports for each; explain; local.kb overrides; registered
 # names (--services) for a port the kb lacks.

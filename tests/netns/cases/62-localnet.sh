@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 62-localnet.sh - broadcast, own and local from the link-layer header and the live address
 # table: a .255 host inside a /22 is not a broadcast, a /27's .31 is; an L2 broadcast is;
 # `ip addr add` while nflogd runs is "own" at once; ND with hop limit 64 is off-link.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 65-geoip.sh - country, city and AS from MaxMind DB files on records of real packets:
 # read (text, JSON), alerts, explain, stats, top, suggest, what mmdblookup says of each
 # test address, bad files, and read -f noticing a file geoipupdate-style renamed over the old one.

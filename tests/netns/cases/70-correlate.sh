@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 70-correlate.sh - real scanning tools against the daemon: each scan is one alert of the
 # right type, traceroute is recognised, smurf and fraggle patterns are flagged.
 #

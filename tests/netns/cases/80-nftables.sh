@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 80-nftables.sh - nflogd alongside a ruleset: the shipped .nft files load and pass
 # `nft -c`; `nflogctl rules install` adds nflogd's own table through libnftnl exactly as
 # `rules print --own` describes it, a second install changes nothing, `rules remove`

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 81-suggest.sh - from real drops to reviewed rules: probes the FAQ talks about hit a
 # ruleset with two log rules (plus nflogd's own table); `nflogctl stats` names the rule
 # handle behind each (group, prefix); `nflogctl suggest` prints a script that passes

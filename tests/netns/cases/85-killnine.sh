@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 85-killnine.sh - kill -9 while writing at a high rate, 20 times at random moments: every
 # record published before the kill is readable after it, none torn, none duplicated, and
 # each restart continues the same file where the dead daemon stopped.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 86-badring.sh - a ring made by a real run, then damaged on disk in the ways
 # 30-badinput.sh does not cover: a header that lies about its sizes, a file truncated or
 # extended after the fact, other versions, records damaged in the middle, a segment

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 87-diskfull.sh - a full or unwritable file system under the ring.
 #
 # The case runs in a private mount namespace (it re-executes itself under unshare -m)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 88-pressure.sh - pressure from outside the daemon: readers that stop or block, then a
 # minute of overload.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 89-corrflood.sh - the correlator under a flood of 1,000,000 distinct forged sources,
 # with a real nmap scan from one source inside it.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 90-outputs.sh - the operator outputs on real drops: probes from the source namespace
 # (hping3, nmap, IPv4 and IPv6) fill a ring, then
 #   top      one plain frame (--once, and when stdout is not a terminal); live in an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 95-service.sh - nflogd as a service: the settings file drives the daemon and the command
 # line wins over it; a bad file stops it with file:line; SIGHUP re-reads the file and
 # local.kb without losing a record or changing the pid, and a bad file on reload keeps the
