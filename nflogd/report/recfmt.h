@@ -2,8 +2,9 @@
 /* recfmt.h - format one ring record as a text line or a JSON Lines object.
  *
  * Both formats are described for administrators in doc/json-schema.md (JSON
- * "schema 1" and the text line). Pure code: no I/O, no allocation, no global
- * state; safe to call from any thread.
+ * "schema 1" and the text line). Pure code: no I/O, no allocation; the only
+ * state is a per-thread cache of the last second's formatted date and time
+ * (recfmt.c), so it is safe to call from any thread.
  */
 #ifndef NFLOGD_RECFMT_H
 #define NFLOGD_RECFMT_H
