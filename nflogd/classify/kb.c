@@ -7,18 +7,16 @@
  * (kbparse), build fresh indexes (kbindex).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "classify/kb.h"
 #include "classify/kb_int.h"
 #include "classify/kbindex.h"
 #include "classify/kbparse.h"
+#include "util/readfile.h"
 
 #define KB_LOCAL_MAX	(1u << 20)	/* bytes; local.kb is hand-written */
 
@@ -33,72 +31,6 @@ uint64_t kb_stamp(const struct kb *kb)
 }
 
 /* --- loading --------------------------------------------------------- */
-
-/* Read all of path (a regular file of at most KB_LOCAL_MAX bytes) into a
- * malloc'd buffer. 0 or -errno, with "path: reason" in err. */
-static int kb_read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	size_t got = 0;
-	char *p = NULL;
-	ssize_t n;
-	int fd, rc;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		goto out;
-	}
-	rc = -EINVAL;
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	rc = -EFBIG;
-	if (st.st_size > (off_t)KB_LOCAL_MAX) {
-		snprintf(err, errlen, "%s: larger than %u bytes", path, KB_LOCAL_MAX);
-		goto out;
-	}
-	/* One byte more than the limit, to notice a file that grew meanwhile. */
-	rc = -ENOMEM;
-	p = malloc(KB_LOCAL_MAX + 1);
-	if (!p) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, p + got, KB_LOCAL_MAX + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got > KB_LOCAL_MAX) {
-			rc = -EFBIG;
-			snprintf(err, errlen, "%s: larger than %u bytes", path, KB_LOCAL_MAX);
-			goto out;
-		}
-	}
-	*buf = p;
-	*len = got;
-	p = NULL;
-	rc = 0;
-out:
-	free(p);
-	close(fd);
-	return rc;
-}
 
 /* Copy the rows of the built-in table into kp; strings stay shared. */
 static int kb_copy_builtin(struct kbparse *kp)
@@ -125,7 +57,7 @@ struct kb *kb_load(const char *path, char *err, size_t errlen)
 
 	if (errlen)
 		err[0] = '\0';
-	rc = kb_read_file(path, &buf, &len, err, errlen);
+	rc = readfile(path, KB_LOCAL_MAX, &buf, &len, err, errlen);
 	if (rc < 0)
 		goto fail;
 	rc = -ENOMEM;

@@ -7,14 +7,12 @@
  * than its own length), so no pointer moves once handed out.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "classify/services.h"
+#include "util/readfile.h"
 #include "util/errbuf.h"
 
 #define SERVICES_PORTS	65536u
@@ -340,67 +338,13 @@ oom:
 	return NULL;
 }
 
-/* All of path (a regular file of at most SERVICES_FILE_MAX bytes) into *buf. */
-static int services_read(const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	size_t got = 0, cap;
-	char *p = NULL;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc = -1;
-
-	if (fd < 0) {
-		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0) {
-		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		errbuf_set(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	/* One byte over the limit, to notice a file that grew meanwhile. */
-	cap = st.st_size < (off_t)SERVICES_FILE_MAX ? (size_t)st.st_size + 1 : SERVICES_FILE_MAX + 1;
-	if (!(p = malloc(cap))) {
-		errbuf_set(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while (got < cap && (n = read(fd, p + got, cap - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	if (got == cap && cap > SERVICES_FILE_MAX) {
-		errbuf_set(err, errlen, "%s: larger than %u bytes", path, SERVICES_FILE_MAX);
-		goto out;
-	}
-	if (got == cap) {
-		errbuf_set(err, errlen, "%s: grew while being read", path);
-		goto out;
-	}
-	*buf = p;
-	*len = got;
-	p = NULL;
-	rc = 0;
-out:
-	free(p);
-	close(fd);
-	return rc;
-}
-
 struct services *services_load(const char *path, char *err, size_t errlen)
 {
 	struct services *s;
 	char *buf;
 	size_t len;
 
-	if (services_read(path, &buf, &len, err, errlen) < 0)
+	if (readfile(path, SERVICES_FILE_MAX, &buf, &len, err, errlen) < 0)
 		return NULL;
 	s = services_parse(buf, len, path, 0, err, errlen);
 	free(buf);
