@@ -696,6 +696,15 @@ static inline const uint8_t *addrtab_hw_of(const struct addrtab_hw *l, size_t *l
 	return l->hw;
 }
 
+/* The link-layer address of a low ifindex (< ADDRTAB_LINK_DIRECT): one load. */
+static inline const uint8_t *addrtab_link_direct(const struct addrtab *t, uint32_t ifindex,
+						 size_t *len)
+{
+	uint16_t j = t->link_at[ifindex];
+
+	return j ? addrtab_hw_of(&t->link[j - 1], len) : NULL;
+}
+
 /* addrtab_packet for everything but a small table's IPv4 on a low ifindex:
  * apart, so that the common case saves no registers. */
 static __attribute__((noinline)) void addrtab_packet_slow(const struct addrtab *t,
@@ -711,15 +720,14 @@ static __attribute__((noinline)) void addrtab_packet_slow(const struct addrtab *
 void addrtab_packet(const struct addrtab *t, unsigned family, const uint8_t src[16],
 		    const uint8_t dst[16], uint32_t ifindex_in, struct addrtab_pkt *out)
 {
-	uint32_t ws, wd, j;
+	uint32_t ws, wd;
 
 	if (!t || family != 4 || !t->use_scan4 || ifindex_in >= ADDRTAB_LINK_DIRECT) {
 		addrtab_packet_slow(t, family, src, dst, ifindex_in, out);
 		return;
 	}
-	j = t->link_at[ifindex_in];
 	out->in_hwlen = 0;
-	out->in_hw = j ? addrtab_hw_of(&t->link[j - 1], &out->in_hwlen) : NULL;
+	out->in_hw = addrtab_link_direct(t, ifindex_in, &out->in_hwlen);
 	memcpy(&ws, src, 4);
 	memcpy(&wd, dst, 4);
 	addrtab_scan4(&t->scan4, ws, wd, &out->src, &out->dst);
@@ -732,7 +740,7 @@ const uint8_t *addrtab_link_hwaddr(const struct addrtab *t, uint32_t ifindex, si
 	if (len)
 		*len = 0;
 	if (t && ifindex < ADDRTAB_LINK_DIRECT)
-		return t->link_at[ifindex] ? addrtab_hw_of(&t->link[t->link_at[ifindex] - 1], len) : NULL;
+		return addrtab_link_direct(t, ifindex, len);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct addrtab_hw *l = &t->link[mid];
