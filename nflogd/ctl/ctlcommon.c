@@ -208,10 +208,12 @@ int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail,
 
 bool ctl_parse_last(const char *arg, uint64_t *last)
 {
-	if (opts_uint(arg, 1, UINT32_MAX, last) < 0) {
-		fprintf(stderr, "nflogctl: bad -n '%s': want a count 1..%u\n", arg, UINT32_MAX);
+	if (opts_uint(arg, 0, UINT32_MAX, last) < 0) {
+		fprintf(stderr, "nflogctl: bad -n '%s': want a count 0..%u\n", arg, UINT32_MAX);
 		return false;
 	}
+	if (*last == 0)
+		*last = CTL_LAST_NONE;
 	return true;
 }
 
