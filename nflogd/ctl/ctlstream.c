@@ -117,11 +117,14 @@ static int cs_open(struct cs *c, uint64_t *last)
 		cs_start(c, last);
 		return 0;
 	}
-	if (rc == 0 && ringcursor_match(&c->cur, c->rr, err, sizeof(err)) < 0)
-		rc = -1;
-	if (rc < 0) {
+	if (rc == 0 && ringcursor_match(&c->cur, c->rr, err, sizeof(err)) < 0) {
 		fprintf(stderr, "nflogctl: refusing the cursor %s: %s; --cursor-reset starts "
 			"over\n", c->o->cursor, err);
+		return -1;
+	}
+	if (rc < 0) {	/* err is "FILE: reason" */
+		fprintf(stderr, "nflogctl: refusing the cursor %s; --cursor-reset starts over\n",
+			err);
 		return -1;
 	}
 	*last = 0;	/* a cursor says where to go on from */
