@@ -148,14 +148,15 @@ static void ctl_read_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl read [--ring PATH] [--local-kb PATH] [-n N] [-f|--follow] [--json]\n"
-"       nflogctl read --syslog [--syslog-socket PATH] [--syslog-facility NAME] [...]\n"
+"                    [--cursor FILE [--cursor-reset]] [--syslog [...]]\n"
 "  the drops and the alerts in the ring, oldest first\n"
 "  --ring PATH      ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
 "  -n N             only the last N (0..%u; 0: none, with -f only new ones)\n"
 "  -f, --follow     keep printing as they arrive (from the last 10, or -n N)\n"
 "  --json           JSON Lines (doc/json-schema.md) instead of text\n"
-"  --syslog         RFC 5424 messages to /dev/log instead (read --syslog --help)\n",
+"  --cursor FILE    go on after the last record handed on (read --cursor --help)\n"
+"  --syslog         syslog messages instead (read --syslog --help)\n",
 		UINT32_MAX);
 }
 
@@ -169,7 +170,9 @@ static void ctl_alerts_usage(FILE *f)
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
 "  -n N             only the last N (0..%u; 0: none, with -f only new ones)\n"
 "  -f, --follow     keep printing as they arrive\n"
-"  --json           JSON Lines (doc/json-schema.md) instead of text\n",
+"  --json           JSON Lines (doc/json-schema.md) instead of text\n"
+"  --cursor FILE    go on after the last record handed on (alerts --cursor --help)\n"
+"  --syslog         syslog messages instead (alerts --syslog --help)\n",
 		UINT32_MAX);
 }
 

@@ -382,6 +382,7 @@ static int ship_main(int argc, char **argv, bool alerts)
 	if (ctl_load_services(&a, &services) == 0 && ctl_load_geoip(&a, sh.src.kb, &geo) == 0) {
 		sh.src.services = services;
 		sh.src.geo = geo;
+		sh.so.geo = geo;
 		hostid_load(&sh.host, NULL);
 		sh.id.hostname = sh.host.name;
 		sh.id.host_id = sh.host.id;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlgeo.h"
 #include "ctl/ctlout.h"
 #include "ctl/ctlstream.h"
 #include "ring/ringcursor.h"
@@ -246,6 +247,7 @@ static int cs_loop(struct cs *c, uint64_t last)
 		nanosleep(&pause, NULL);
 		if (*c->o->stop)
 			break;
+		ctl_geoip_poll(c->o->geo);	/* a file geoipupdate replaced: reopen it */
 		if (cs_drain(c, 0) < 0)
 			return -1;
 	}

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "report/geoip.h"
 #include "ring/ringscan.h"
 #include "util/hostid.h"
 
@@ -45,6 +46,7 @@ struct ctlstream_opts {
 	uint64_t		 last;		/* -n N (where a new cursor starts); 0: all;
 						 * CTL_LAST_NONE: only new records */
 	volatile sig_atomic_t	*stop;		/* set by a signal: save and return */
+	struct geoip		*geo;		/* polled while following (ctl_geoip_poll), or NULL */
 };
 
 /* ctlstream_run - ship from the ring at path until done (without -f: what is
