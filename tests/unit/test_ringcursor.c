@@ -246,7 +246,8 @@ static int out_record(void *ctx, struct ring_reader *rr, const struct ringscan_i
 		return -1;
 	}
 	assert_true(o->n < 256);
-	o->got[o->n++] = it->rec.dport;
+	o->got[o->n++] = it->rec.kind == RING_KIND_ALERT ?
+			 (uint16_t)(5000 + ring_rec_alert_id(&it->rec)) : it->rec.dport;
 	return 0;
 }
 
@@ -260,11 +261,11 @@ static int out_skipped(void *ctx, uint64_t ts_ns, uint32_t seg, uint32_t group, 
 	return 0;
 }
 
-static int run(struct fx *f, struct out *o, bool reset, uint64_t last)
+static int run_as(struct fx *f, struct out *o, bool reset, uint64_t last, bool alerts)
 {
 	static volatile sig_atomic_t stop;
 	const struct ctlstream_opts so = { .cursor = f->cursor, .reset = reset, .last = last,
-					   .stop = &stop };
+					   .stop = &stop, .alerts = alerts };
 	const struct ctlstream_out out = { .record = out_record, .skipped = out_skipped,
 					   .ctx = o, .what = "test" };
 	struct ring_reader *rr = reader(f);
@@ -272,6 +273,11 @@ static int run(struct fx *f, struct out *o, bool reset, uint64_t last)
 
 	ringread_close(rr);
 	return rc;
+}
+
+static int run(struct fx *f, struct out *o, bool reset, uint64_t last)
+{
+	return run_as(f, o, reset, last, false);
 }
 
 static void test_stream_resume_and_skip(void **state)
@@ -333,6 +339,44 @@ static void test_stream_resume_and_skip(void **state)
 	assert_int_equal(o.got[0], 3000);
 }
 
+static void put_alert(struct fx *f, uint32_t id)
+{
+	union ring_slot u;
+
+	memset(&u, 0, sizeof(u));
+	u.alert.kind = RING_KIND_ALERT;
+	u.alert.ts_ns = f->ts++;
+	u.alert.alert_id = id;
+	u.alert.type = RING_ALERT_PORTSCAN;
+	u.alert.state = RING_ALERT_OPEN;
+	ring_append(&f->w[2], &u.rec);
+	ring_publish(&f->w[2]);
+}
+
+/* alerts --cursor: only the alert segment, every state, resumed like read. */
+static void test_stream_alerts(void **state)
+{
+	struct fx *f = *state;
+	struct out o = { .n = 0 };
+
+	put_drop(f, 0, 1);
+	put_alert(f, 1);
+	put_alert(f, 1);
+	put_drop(f, 1, 2);
+	assert_int_equal(run_as(f, &o, false, 0, true), 0);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(o.got[0], 5001);
+	assert_int_equal(o.got[1], 5001);
+	for (unsigned i = 0; i < SLOTS + 3; i++)
+		put_drop(f, 0, 3);	/* a wrapped capture segment is no loss to alerts */
+	put_alert(f, 2);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(run_as(f, &o, false, 0, true), 0);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(o.got[0], 5002);
+	assert_int_equal(o.skipped[0], 0);
+}
+
 static void test_stream_refuses(void **state)
 {
 	struct fx *f = *state;
@@ -366,6 +410,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_damaged, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_other_ring, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_stream_resume_and_skip, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_stream_alerts, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_stream_refuses, fx_setup, fx_teardown),
 	};
 
