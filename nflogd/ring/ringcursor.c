@@ -285,7 +285,10 @@ int ringcursor_save(const char *path, const struct ringcursor *c, char *err, siz
 		errbuf_set(err, errlen, "%s: path too long", path);
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+	/* O_EXCL: never write through a link or into a file someone else put
+	 * under our temporary name; a stale one of a dead run of ours goes. */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
 	if (fd < 0) {
 		errbuf_set(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 		return -1;
