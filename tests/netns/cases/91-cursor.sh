@@ -17,7 +17,10 @@
 #   - with rsyslogd installed: a real rsyslog's imuxsock with its default parser reads
 #     syslog(3)'s form (what /dev/log gets without journald) with program name, pid and
 #     MSG intact, and one with useSpecialParser="off" reads the RFC 5424 form with host
-#     name, MSGID and structured data intact.
+#     name, MSGID and structured data intact;
+#   - with systemd-journald installed: a real journald (own mount namespace, tmpfs /run)
+#     gets `read --syslog` on the default path, and journalctl shows MESSAGE = the JSON
+#     line with NFLOG_SEQ, NFLOG_GROUP and NFLOG_HOST_ID.
 # Kills happen when the reader has caught up (between batches), which is where the
 # cursor is exact; the checks are counts and sets, never times.
 
@@ -281,6 +284,54 @@ print("      %d + %d messages" % (len(local), len(r5424)))
 PY
 else
 	nl_log "no rsyslogd: the rsyslog parse check is skipped"
+fi
+
+# --- 7 (when systemd-journald is installed): the default path on a systemd host ---
+# A real journald in a mount namespace of its own (a tmpfs over /run, so the host's /run
+# is neither seen nor touched): `read --syslog` with no socket option finds
+# /run/systemd/journal/socket and sends native fields, which journalctl reads back.
+JOURNALD=/lib/systemd/systemd-journald
+if [ -x "$JOURNALD" ] && command -v journalctl >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1; then
+	cat >"$NL_TMP/journal.sh" <<JSH
+set -u
+mount -t tmpfs tmpfs /run || exit 1
+mkdir -p /run/systemd/journal /run/log/journal
+"$JOURNALD" >"$NL_TMP/journald.out" 2>&1 &
+jp=\$!
+trap 'kill \$jp 2>/dev/null; wait \$jp 2>/dev/null' EXIT
+for i in \$(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
+"$NFLOGCTL" read --ring "$RING" --syslog --json -n 3 2>>"$NL_TMP/journal.err" || exit 2
+for i in \$(seq 50); do
+	[ "\$(journalctl -D /run/log/journal -t nflogctl -o json --no-pager 2>/dev/null | wc -l)" -ge 3 ] && break
+	sleep 0.1
+done
+journalctl -D /run/log/journal -t nflogctl -o json --no-pager >"$NL_TMP/journal.json"
+JSH
+	timeout 60 unshare -m --propagation private bash "$NL_TMP/journal.sh"
+	nl_eq "read --syslog to a real journald (default path): status" 0 "$?"
+	nl_check "journalctl shows the records: MESSAGE = the JSON line, NFLOG_* fields" \
+		python3 - "$NL_TMP/journal.json" "$NL_TMP/last3.json" <<'PY'
+import json, sys
+got = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+lines = open(sys.argv[2], encoding="utf-8").read().splitlines()
+bad = []
+if [g.get("MESSAGE") for g in got] != lines:
+    bad.append("MESSAGE differs: %r" % [str(g.get("MESSAGE"))[:60] for g in got])
+for g, line in zip(got, lines):
+    rec = json.loads(line)
+    if g.get("_TRANSPORT") != "journal" or g.get("SYSLOG_IDENTIFIER") != "nflogctl":
+        bad.append("transport %r identifier %r" % (g.get("_TRANSPORT"), g.get("SYSLOG_IDENTIFIER")))
+    if g.get("NFLOG_SEQ") != str(rec["event"]["sequence"]) or g.get("NFLOG_GROUP") != str(rec["nflog"]["group"]):
+        bad.append("NFLOG_SEQ/GROUP %r/%r" % (g.get("NFLOG_SEQ"), g.get("NFLOG_GROUP")))
+    if g.get("_MACHINE_ID") and g.get("NFLOG_HOST_ID") not in (None, g["_MACHINE_ID"]):
+        bad.append("NFLOG_HOST_ID %r is not _MACHINE_ID" % g.get("NFLOG_HOST_ID"))
+if bad:
+    print("\n".join("      " + b for b in bad[:10])); sys.exit(1)
+print("      %d journal entries" % len(got))
+PY
+	nl_check_sanitizer "$NL_TMP/journal.err"
+else
+	nl_log "no systemd-journald: the journald check is skipped"
 fi
 
 nl_stop_nflogd
