@@ -75,26 +75,30 @@ struct addrtab_hw {
  * an address a gets
  *   sfacts (SUBNET) when (a & mask) == net,     its prefix
  *   ofacts (OWN)    when a == addr,             the address itself
- *   bfacts[k] (BCAST) when a == bcast[k],       the computed and the kernel's broadcast
+ *   bfacts (BCAST)  when a == bcast,            the prefix's directed broadcast
  * all in network order. GCC's vector extensions compile to SSE2 (NEON on
  * arm64): one address against four table addresses in a few instructions,
  * no branch per entry. Lane 0 is what an address says by itself: 224.0.0.0/4
- * gives MCAST, 255.255.255.255 LIMITED. A lane whose facts are 0 (unused,
- * a /32's prefix, a /31's broadcasts) adds nothing, whatever it matches, so
- * a zeroed table is an empty one. */
+ * gives MCAST, 255.255.255.255 LIMITED. A broadcast the kernel was told
+ * (IFA_BROADCAST) that differs from the computed one is rare: it gets a lane
+ * of its own (addr = it, ofacts = BCAST), so that the common case compares
+ * three keys per lane, not four. A lane whose facts are 0 (unused, a /32's
+ * prefix, a /31's broadcast) adds nothing, whatever it matches, so a zeroed
+ * table is an empty one. */
 typedef uint32_t addrtab_u32x4 __attribute__((vector_size(16)));
 
 #define ADDRTAB_LINK_DIRECT	256	/* ifindexes below this found by index */
 #define ADDRTAB_SCAN4_MAX	16	/* IPv4 addresses a small table holds */
-#define ADDRTAB_SCAN4_VECS	((ADDRTAB_SCAN4_MAX + 1 + 3) / 4)
+#define ADDRTAB_SCAN4_LANES	20	/* lane 0, the addresses, odd kernel broadcasts */
+#define ADDRTAB_SCAN4_VECS	(ADDRTAB_SCAN4_LANES / 4)
 
 struct addrtab_scan4 {
 	addrtab_u32x4	 net[ADDRTAB_SCAN4_VECS], mask[ADDRTAB_SCAN4_VECS];
 	addrtab_u32x4	 sfacts[ADDRTAB_SCAN4_VECS];
 	addrtab_u32x4	 addr[ADDRTAB_SCAN4_VECS], ofacts[ADDRTAB_SCAN4_VECS];
-	addrtab_u32x4	 bcast0[ADDRTAB_SCAN4_VECS], bfacts0[ADDRTAB_SCAN4_VECS];
-	addrtab_u32x4	 bcast1[ADDRTAB_SCAN4_VECS], bfacts1[ADDRTAB_SCAN4_VECS];
-	unsigned	 n;			/* lanes in use; vectors: (n + 3) / 4 */
+	addrtab_u32x4	 bcast[ADDRTAB_SCAN4_VECS], bfacts[ADDRTAB_SCAN4_VECS];
+	unsigned	 n;			/* lanes in use */
+	unsigned	 nvec;			/* vectors in use: (n + 3) / 4, at least 1 */
 };
 
 /* Up to ADDRTAB_SCAN4_MAX IPv4 addresses (what nearly every host has), an
@@ -453,17 +457,76 @@ static void addrtab_fill(struct addrtab *t, const struct addrtab_build *b)
 				t->plens[fi][t->nplen[fi]++] = (uint8_t)plen;
 }
 
+/* The kernel's broadcast of a, when the lanes must hold it apart: set, not
+ * 255.255.255.255 (LIMITED already), and not the computed one (*computed, 0
+ * if none). */
+static bool addrtab_odd_bcast(const struct addrtab_baddr *a, uint32_t computed, uint32_t *bc)
+{
+	if (!a->has_bcast || a->plen >= 31 ||
+	    (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) == 0xff)
+		return false;
+	memcpy(bc, a->bcast, 4);
+	return *bc != computed;
+}
+
+/* The next free lane of g: its vector *v and lane *l. */
+static void addrtab_scan4_lane(struct addrtab_scan4 *g, unsigned *v, unsigned *l)
+{
+	*v = g->n / 4;
+	*l = g->n % 4;
+	g->n++;
+}
+
+/* One IPv4 address of b in g's lanes: itself, its prefix, its broadcasts. */
+static void addrtab_scan4_add(struct addrtab_scan4 *g, const struct addrtab_baddr *a)
+{
+	uint32_t addr, mask, computed = 0, bc;
+	unsigned v, l;
+
+	addrtab_scan4_lane(g, &v, &l);
+	memcpy(&addr, a->addr, 4);
+	mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
+	g->addr[v][l] = addr;
+	g->ofacts[v][l] = ADDRTAB_OWN;
+	if (a->plen == 32)
+		return;	/* the address alone: no prefix */
+	g->net[v][l] = addr & mask;
+	g->mask[v][l] = mask;
+	g->sfacts[v][l] = ADDRTAB_SUBNET;
+	if (a->plen == 31)
+		return;	/* RFC 3021: no broadcast */
+	if (ntohl(addr & mask) >> 24) {
+		computed = (addr & mask) | ~mask;
+		g->bcast[v][l] = computed;
+		g->bfacts[v][l] = ADDRTAB_BCAST;
+	}
+	if (addrtab_odd_bcast(a, computed, &bc)) {
+		addrtab_scan4_lane(g, &v, &l);
+		g->addr[v][l] = bc;
+		g->ofacts[v][l] = ADDRTAB_BCAST;
+	}
+}
+
 /* The small-table form of b's IPv4 addresses, when there are few enough:
  * the same facts as the hash (addrtab_put_bcast's broadcasts). */
 static void addrtab_fill_scan4(struct addrtab *t, const struct addrtab_build *b)
 {
 	struct addrtab_scan4 *g = &t->scan4;
-	size_t i, n = 0;
-	unsigned v, l;
+	size_t i, n = 0, lanes = 1;
 
-	for (i = 0; i < b->naddr; i++)
-		n += b->addr[i].family == 4;
-	if (n > ADDRTAB_SCAN4_MAX)
+	for (i = 0; i < b->naddr; i++) {
+		const struct addrtab_baddr *a = &b->addr[i];
+		uint32_t addr, mask, bc;
+
+		if (a->family != 4)
+			continue;
+		n++;
+		memcpy(&addr, a->addr, 4);
+		mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
+		lanes += 1 + addrtab_odd_bcast(a, ntohl(addr & mask) >> 24 ? (addr & mask) | ~mask : 0,
+					       &bc);
+	}
+	if (n > ADDRTAB_SCAN4_MAX || lanes > ADDRTAB_SCAN4_LANES)
 		return;
 	t->use_scan4 = true;
 	g->net[0][0] = htonl(0xe0000000u);
@@ -472,36 +535,10 @@ static void addrtab_fill_scan4(struct addrtab *t, const struct addrtab_build *b)
 	g->addr[0][0] = ~0u;
 	g->ofacts[0][0] = ADDRTAB_LIMITED;
 	g->n = 1;
-	for (i = 0; i < b->naddr; i++) {
-		const struct addrtab_baddr *a = &b->addr[i];
-		uint32_t addr, mask, bc;
-
-		if (a->family != 4)
-			continue;
-		v = g->n / 4;
-		l = g->n % 4;
-		g->n++;
-		memcpy(&addr, a->addr, 4);
-		mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
-		g->addr[v][l] = addr;
-		g->ofacts[v][l] = ADDRTAB_OWN;
-		if (a->plen == 32)
-			continue;	/* the address alone: no prefix */
-		g->net[v][l] = addr & mask;
-		g->mask[v][l] = mask;
-		g->sfacts[v][l] = ADDRTAB_SUBNET;
-		if (a->plen == 31)
-			continue;	/* RFC 3021: no broadcast */
-		if (ntohl(addr & mask) >> 24) {
-			g->bcast0[v][l] = (addr & mask) | ~mask;
-			g->bfacts0[v][l] = ADDRTAB_BCAST;
-		}
-		if (a->has_bcast && (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) != 0xff) {
-			memcpy(&bc, a->bcast, 4);
-			g->bcast1[v][l] = bc;
-			g->bfacts1[v][l] = ADDRTAB_BCAST;
-		}
-	}
+	for (i = 0; i < b->naddr; i++)
+		if (b->addr[i].family == 4)
+			addrtab_scan4_add(g, &b->addr[i]);
+	g->nvec = (g->n + 3) / 4;
 }
 
 struct addrtab *addrtab_freeze(const struct addrtab_build *b)
@@ -579,20 +616,20 @@ static inline addrtab_u32x4 addrtab_scan4_vec(const struct addrtab_scan4 *g, uns
 {
 	return ((addrtab_u32x4)((va & g->mask[i]) == g->net[i]) & g->sfacts[i]) |
 	       ((addrtab_u32x4)(va == g->addr[i]) & g->ofacts[i]) |
-	       ((addrtab_u32x4)(va == g->bcast0[i]) & g->bfacts0[i]) |
-	       ((addrtab_u32x4)(va == g->bcast1[i]) & g->bfacts1[i]);
+	       ((addrtab_u32x4)(va == g->bcast[i]) & g->bfacts[i]);
 }
 
 /* The facts of IPv4 addresses a and b in a small table: every lane
  * compared with both, the matching lanes' facts ORed. */
-static inline void addrtab_scan4(const struct addrtab_scan4 *g, uint32_t a, uint32_t b,
+static inline __attribute__((always_inline)) void
+addrtab_scan4(const struct addrtab_scan4 *g, uint32_t a, uint32_t b,
 				 unsigned *fa, unsigned *fb)
 {
 	addrtab_u32x4 va = { a, a, a, a }, vb = { b, b, b, b };
 	addrtab_u32x4 ra = addrtab_scan4_vec(g, 0, va), rb = addrtab_scan4_vec(g, 0, vb);
 	unsigned i;
 
-	for (i = 1; i < (g->n + 3) / 4; i++) {
+	for (i = 1; i < g->nvec; i++) {
 		ra |= addrtab_scan4_vec(g, i, va);
 		rb |= addrtab_scan4_vec(g, i, vb);
 	}
@@ -705,32 +742,48 @@ static inline const uint8_t *addrtab_link_direct(const struct addrtab *t, uint32
 	return j ? addrtab_hw_of(&t->link[j - 1], len) : NULL;
 }
 
-/* addrtab_packet for everything but a small table's IPv4 on a low ifindex:
- * apart, so that the common case saves no registers. */
-static __attribute__((noinline)) void addrtab_packet_slow(const struct addrtab *t,
-							   unsigned family, const uint8_t src[16],
-							   const uint8_t dst[16], uint32_t ifindex_in,
-							   struct addrtab_pkt *out)
+/* ADDRTAB_HW_* of a destination MAC against an interface's address hw. */
+static inline unsigned addrtab_hw_match(const uint8_t *hw, size_t len, const uint8_t *dst_mac)
 {
-	out->in_hw = addrtab_link_hwaddr(t, ifindex_in, &out->in_hwlen);
-	out->src = addrtab_facts(t, family, src, NULL);
-	out->dst = addrtab_facts(t, family, dst, NULL);
+	if (!dst_mac || !hw || len != 6)
+		return ADDRTAB_HW_UNKNOWN;
+	return memcmp(hw, dst_mac, 6) ? ADDRTAB_HW_OTHER : ADDRTAB_HW_OURS;
 }
 
-void addrtab_packet(const struct addrtab *t, unsigned family, const uint8_t src[16],
-		    const uint8_t dst[16], uint32_t ifindex_in, struct addrtab_pkt *out)
+/* addrtab_packet for everything but a small table's IPv4 on a low ifindex:
+ * apart, so that the common case saves no registers. */
+static __attribute__((noinline)) struct addrtab_pkt
+addrtab_packet_slow(const struct addrtab *t, unsigned family, const uint8_t src[16],
+		    const uint8_t dst[16], uint32_t ifindex_in, const uint8_t *dst_mac)
 {
-	uint32_t ws, wd;
+	struct addrtab_pkt r;
+	size_t len;
+	const uint8_t *hw = addrtab_link_hwaddr(t, ifindex_in, &len);
 
-	if (!t || family != 4 || !t->use_scan4 || ifindex_in >= ADDRTAB_LINK_DIRECT) {
-		addrtab_packet_slow(t, family, src, dst, ifindex_in, out);
-		return;
-	}
-	out->in_hwlen = 0;
-	out->in_hw = addrtab_link_direct(t, ifindex_in, &out->in_hwlen);
+	r.hw = addrtab_hw_match(hw, len, dst_mac);
+	r.src = addrtab_facts(t, family, src, NULL);
+	r.dst = addrtab_facts(t, family, dst, NULL);
+	return r;
+}
+
+struct addrtab_pkt addrtab_packet(const struct addrtab *t, unsigned family, const uint8_t src[16],
+				  const uint8_t dst[16], uint32_t ifindex_in,
+				  const uint8_t *dst_mac)
+{
+	struct addrtab_pkt r;
+	const struct addrtab_hw *l;
+	uint32_t ws, wd;
+	uint16_t j;
+
+	if (!t || family != 4 || !t->use_scan4 || ifindex_in >= ADDRTAB_LINK_DIRECT)
+		return addrtab_packet_slow(t, family, src, dst, ifindex_in, dst_mac);
+	j = t->link_at[ifindex_in];
+	l = j ? &t->link[j - 1] : NULL;
+	r.hw = l ? addrtab_hw_match(l->hw, l->hwlen, dst_mac) : ADDRTAB_HW_UNKNOWN;
 	memcpy(&ws, src, 4);
 	memcpy(&wd, dst, 4);
-	addrtab_scan4(&t->scan4, ws, wd, &out->src, &out->dst);
+	addrtab_scan4(&t->scan4, ws, wd, &r.src, &r.dst);
+	return r;
 }
 
 const uint8_t *addrtab_link_hwaddr(const struct addrtab *t, uint32_t ifindex, size_t *len)
