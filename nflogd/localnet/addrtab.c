@@ -121,7 +121,24 @@ struct addrtab {
 	/* link index + 1 by ifindex, for the ifindexes a host has (they count
 	 * up from 1): the packet path's lookup is one load, not a search. */
 	uint16_t		 link_at[ADDRTAB_LINK_DIRECT];
+	/* The same links' 6-byte MACs as addrtab_mac6 words (0: none), so
+	 * that the packet path compares a frame's destination in two loads. */
+	uint64_t		 link_mac6[ADDRTAB_LINK_DIRECT];
 };
+
+#define ADDRTAB_MAC6_VALID	(1ull << 63)
+
+/* A 6-byte MAC as one word: its bytes in the low 48 bits, and a bit that
+ * tells it from "none" (all-zero MACs exist: loopback's). */
+static inline uint64_t addrtab_mac6(const uint8_t mac[6])
+{
+	uint32_t lo;
+	uint16_t hi;
+
+	memcpy(&lo, mac, 4);
+	memcpy(&hi, mac + 4, 2);
+	return lo | (uint64_t)hi << 32 | ADDRTAB_MAC6_VALID;
+}
 
 static inline unsigned addrtab_bits(unsigned family)
 {
@@ -579,8 +596,11 @@ struct addrtab *addrtab_freeze(const struct addrtab_build *b)
 		t->link[i].ifindex = b->link[i].ifindex;
 		t->link[i].hwlen = b->link[i].hwlen;
 		memcpy(t->link[i].hw, b->link[i].hw, sizeof(t->link[i].hw));
-		if (b->link[i].ifindex < ADDRTAB_LINK_DIRECT)
-			t->link_at[b->link[i].ifindex] = (uint16_t)(i + 1);
+		if (b->link[i].ifindex >= ADDRTAB_LINK_DIRECT)
+			continue;
+		t->link_at[b->link[i].ifindex] = (uint16_t)(i + 1);
+		if (b->link[i].hwlen == 6)
+			t->link_mac6[b->link[i].ifindex] = addrtab_mac6(b->link[i].hw);
 	}
 	t->nlink = b->nlink;
 	return t;
@@ -596,18 +616,22 @@ void addrtab_free(struct addrtab *t)
 	free(t);
 }
 
-/* The OR of v's four lanes, in two shuffles (GCC's own reduction takes four
- * extracts). */
-static inline uint32_t addrtab_or4(addrtab_u32x4 v)
+/* The OR of a's lanes into *fa and of b's into *fb, both at once: interleave
+ * the two (lanes a0|a2, b0|b2, a1|a3, b1|b3), then fold the halves. */
+static inline void addrtab_or4x2(addrtab_u32x4 a, addrtab_u32x4 b, unsigned *fa, unsigned *fb)
 {
+	addrtab_u32x4 t;
+
 #ifdef __clang__
-	v |= __builtin_shufflevector(v, v, 2, 3, 0, 1);
-	v |= __builtin_shufflevector(v, v, 1, 0, 3, 2);
+	t = __builtin_shufflevector(a, b, 0, 4, 1, 5) | __builtin_shufflevector(a, b, 2, 6, 3, 7);
+	t |= __builtin_shufflevector(t, t, 2, 3, 0, 1);
 #else
-	v |= __builtin_shuffle(v, (addrtab_u32x4){ 2, 3, 0, 1 });
-	v |= __builtin_shuffle(v, (addrtab_u32x4){ 1, 0, 3, 2 });
+	t = __builtin_shuffle(a, b, (addrtab_u32x4){ 0, 4, 1, 5 }) |
+	    __builtin_shuffle(a, b, (addrtab_u32x4){ 2, 6, 3, 7 });
+	t |= __builtin_shuffle(t, (addrtab_u32x4){ 2, 3, 0, 1 });
 #endif
-	return v[0];
+	*fa = t[0];
+	*fb = t[1];
 }
 
 /* The facts of IPv4 address a against one vector of g's lanes. */
@@ -633,8 +657,7 @@ addrtab_scan4(const struct addrtab_scan4 *g, uint32_t a, uint32_t b,
 		ra |= addrtab_scan4_vec(g, i, va);
 		rb |= addrtab_scan4_vec(g, i, vb);
 	}
-	*fa = addrtab_or4(ra);
-	*fb = addrtab_or4(rb);
+	addrtab_or4x2(ra, rb, fa, fb);
 }
 
 /* addrtab_facts for IPv4: masks are one AND on the address word (network
@@ -771,15 +794,16 @@ struct addrtab_pkt addrtab_packet(const struct addrtab *t, unsigned family, cons
 				  const uint8_t *dst_mac)
 {
 	struct addrtab_pkt r;
-	const struct addrtab_hw *l;
 	uint32_t ws, wd;
-	uint16_t j;
+	uint64_t own;
 
 	if (!t || family != 4 || !t->use_scan4 || ifindex_in >= ADDRTAB_LINK_DIRECT)
 		return addrtab_packet_slow(t, family, src, dst, ifindex_in, dst_mac);
-	j = t->link_at[ifindex_in];
-	l = j ? &t->link[j - 1] : NULL;
-	r.hw = l ? addrtab_hw_match(l->hw, l->hwlen, dst_mac) : ADDRTAB_HW_UNKNOWN;
+	own = t->link_mac6[ifindex_in];
+	if (!own || !dst_mac)
+		r.hw = ADDRTAB_HW_UNKNOWN;
+	else
+		r.hw = own == addrtab_mac6(dst_mac) ? ADDRTAB_HW_OURS : ADDRTAB_HW_OTHER;
 	memcpy(&ws, src, 4);
 	memcpy(&wd, dst, 4);
 	addrtab_scan4(&t->scan4, ws, wd, &r.src, &r.dst);
