@@ -590,7 +590,7 @@ static int nflogd_threads_start(const struct nflogd_opts *o, struct nflogd_run *
  * still runs nflogd_shutdown(), which releases what was acquired. */
 static int nflogd_start(struct nflogd_opts *o, struct nflogd_run *run)
 {
-	char groups[1024];
+	char groups[1024], status[1536];
 
 	if (nflogd_captures(o, run) < 0 || nflogd_correlator(o, run) < 0 ||
 	    nflogd_metrics_open(o, run) < 0 || nflogd_detach(o, &run->user) < 0)
@@ -603,7 +603,10 @@ static int nflogd_start(struct nflogd_opts *o, struct nflogd_run *run)
 	log_msg(LOG_INFO, "ready: groups %s, ring %s%s%s", groups, o->ring_path,
 		o->metrics_listen ? ", metrics on " : "",
 		o->metrics_listen ? o->metrics_listen : "");
-	notify_send("READY=1");
+	/* What `systemctl status` shows from now on: STATUS=starting is stale. */
+	snprintf(status, sizeof(status), "READY=1\nSTATUS=capturing groups %s into %s", groups,
+		 o->ring_path);
+	notify_send(status);
 	return 0;
 }
 
@@ -724,6 +727,7 @@ int main(int argc, char **argv)
 	env = getenv(NFLOGD_SELFTEST_ENV);	/* read once, here */
 	o.selftest = env && strcmp(env, "1") == 0;
 	setlogmask(LOG_UPTO(o.log_level));
+	log_detect_journal();
 	run.live.cfg = o.cfg;
 	notify_send("STATUS=starting");	/* reads $NOTIFY_SOCKET while single-threaded */
 	/* Until the ring is open no thread exists and a failure just exits. */
