@@ -722,12 +722,12 @@ int main(int argc, char **argv)
 	const char *env;
 	int rc = 1;
 
+	log_detect_journal();	/* before the first message: options_parse may have one */
 	if (options_parse(argc, argv, &o) < 0)
 		return 1;
 	env = getenv(NFLOGD_SELFTEST_ENV);	/* read once, here */
 	o.selftest = env && strcmp(env, "1") == 0;
 	setlogmask(LOG_UPTO(o.log_level));
-	log_detect_journal();
 	run.live.cfg = o.cfg;
 	notify_send("STATUS=starting");	/* reads $NOTIFY_SOCKET while single-threaded */
 	/* Until the ring is open no thread exists and a failure just exits. */
