@@ -94,6 +94,16 @@ nl_check "read -f: no error" test ! -s "$NL_TMP/follow.err"
 
 nl_ctl read --json "${GEO[@]}" >"$NL_TMP/records.json"
 nl_eq "read --json exit status" 0 "$?"
+# The same files named once in nflogctl.conf instead of on the command line.
+printf '# test\ngeoip = %s\ngeoip = %s\n' "$MM/city.mmdb" "$MM/asn.mmdb" >"$NL_TMP/nflogctl.conf"
+NFLOGCTL_CONFIG=$NL_TMP/nflogctl.conf nl_ctl read --json >"$NL_TMP/records-conf.json"
+nl_check "geoip lines in nflogctl.conf: the same JSON as --geoip" \
+	cmp -s "$NL_TMP/records.json" "$NL_TMP/records-conf.json"
+printf 'geoip = %s\ngeoip-typo = x\n' "$MM/city.mmdb" >"$NL_TMP/bad.conf"
+NFLOGCTL_CONFIG=$NL_TMP/bad.conf nl_ctl read >/dev/null 2>"$NL_TMP/bad-conf.err"
+nl_eq "a malformed nflogctl.conf: exit status 1" 1 "$?"
+nl_check "a malformed nflogctl.conf: names file and line" \
+	grep -q "bad.conf:2: unknown key 'geoip-typo'" "$NL_TMP/bad-conf.err"
 nl_ctl read "${GEO[@]}" >"$NL_TMP/records.txt"
 nl_eq "read exit status" 0 "$?"
 nl_ctl alerts --json "${GEO[@]}" >"$NL_TMP/alerts.json"
