@@ -216,6 +216,13 @@ nl_check "top --view as: the scanner's AS first, with its sources" \
 	sh -c "sed -n 8p '$NL_TMP/top-as.txt' | grep -Eq '\\| +[0-9]{3} AS64498 +JP Example Netwo~ +[0-9]+\$'"
 nl_check "top --view as: the title counts the grouped and local sources" \
 	grep -Eq '\| TOP AS: [0-9]+/[0-9]+ srcs, [1-9][0-9]* local' "$NL_TMP/top-as.txt"
+# The AS names keep their letters on a UTF-8 terminal, '?' for each elsewhere.
+LC_ALL=C.UTF-8 nl_ctl top --once --view as "${GEO[@]}" >"$NL_TMP/top-as-utf8.txt"
+nl_check "top --view as, UTF-8 locale: 'Société Génér~'" \
+	grep -Eq 'AS64497 +FR Société Génér~ +[0-9]+$' "$NL_TMP/top-as-utf8.txt"
+LC_ALL=C nl_ctl top --once --view as "${GEO[@]}" >"$NL_TMP/top-as-c.txt"
+nl_check "top --view as, C locale: one '?' per letter beyond ASCII" \
+	grep -Eq 'AS64497 +FR Soci\?t\? G\?n\?r~ +[0-9]+$' "$NL_TMP/top-as-c.txt"
 nl_ctl top --once --view country "${GEO[@]}" >"$NL_TMP/top-cc.txt"
 nl_check "top --view country: Japan first" \
 	sh -c "sed -n 8p '$NL_TMP/top-cc.txt' | grep -Eq '\\| +[0-9]{3} JP Japan +[0-9]+\$'"
