@@ -81,6 +81,7 @@ static struct micro {
 	const struct nlmsghdr	*nlh[64];
 	struct ring_rec		 fmtrecs[256];	/* read back, for the formatters */
 	struct recfmt_ctx	 fmtctx;
+	struct recfmt_host	 fmthost;
 	char			 line[RECFMT_LINE_MAX];
 } m;
 
@@ -342,6 +343,8 @@ static inline void micro_op(enum micro_opid op, uint32_t i)
 		micro_sink += ringread_get(m.rr, 0, m.w.pos - 1 - (i % MICRO_READS), &out);
 		break;
 	case OP_JSON:	/* what `read --json` does per record, but the write */
+		if (getenv("MICRO_PRINT") && i < 2)
+			puts(m.line);
 		micro_sink += (uint64_t)recfmt_json(m.line, sizeof(m.line), &m.fmtrecs[i & 255],
 						    &m.fmtctx);
 		break;
@@ -447,6 +450,8 @@ static int micro_setup(void)
 	m.fmtctx.prefix = "nflogd-drop";
 	m.fmtctx.ifname_in = "eth0";
 	m.fmtctx.kb = m.kb;
+	recfmt_host_init(&m.fmthost, "fw1.example.net", "0123456789abcdef0123456789abcdef");
+	m.fmtctx.host = &m.fmthost;
 	return 0;
 }
 
