@@ -106,7 +106,9 @@ $(BUILD)/version.h: debian/changelog
 	@mkdir -p $(@D)
 	$(Q)printf '/* version.h - generated from debian/changelog by the Makefile. */\n#define NFLOGD_VERSION "%s"\n' \
 		'$(VERSION)' >$@
-$(BUILD)/obj/daemon/options.o $(BUILD)/obj/ctl/nflogctl.o build/fuzz/obj/daemon/options.o: $(BUILD)/version.h
+$(BUILD)/obj/daemon/options.o $(BUILD)/obj/ctl/nflogctl.o $(BUILD)/obj/ctl/cmd_prom.o \
+	$(BUILD)/obj/daemon/metrics.o build/fuzz/obj/daemon/options.o \
+	build/fuzz/obj/daemon/metrics.o: $(BUILD)/version.h
 
 $(BUILD)/obj/%.o: nflogd/%.c
 	$(call msg,CC,$@)
@@ -198,7 +200,7 @@ $(BUILD)/nfdelay: tests/bench/delay.c $(LIB)
 # The correlator is counted inside its round only (writing the records does not
 # count), from 20000 records on: past its 8192 sources, so the random stream is
 # measured while every new source evicts an old one.
-MICRO_OPS       := nlparse nlwalk decode lookup direct classify crc append append-nocrc path path-rand read
+MICRO_OPS       := nlparse nlwalk decode lookup direct classify crc append append-nocrc path path-rand read json text
 MICRO_OPS_QUICK := crc path read
 bench: $(PROGS) $(BENCH_BINS)
 	$(Q)$(BUILD)/micro
