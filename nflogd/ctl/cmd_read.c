@@ -15,6 +15,7 @@
 #include "ctl/ctlcommon.h"
 #include "ctl/ctlgeo.h"
 #include "ctl/ctlout.h"
+#include "report/recfilter.h"
 #include "report/recfmt.h"
 #include "ring/ringread.h"
 #include "ring/ringscan.h"
@@ -30,6 +31,9 @@ struct ctl_read {
 	bool			 json;
 	bool			 alerts;	/* only the alert segment */
 	bool			 every_state;	/* alerts: every state, not the latest per id */
+	bool			 only_new;	/* -n 0: none of the records already there */
+	const struct recfilter	*filter;	/* --src, --port, ...: which are shown */
+	uint64_t		 since_ns;	/* --since: none older; 0: all */
 	struct ringscan_stats	 skipped;	/* overwritten before the copy, or damaged */
 	uint64_t		*cursor;	/* per segment: next position to read */
 };
@@ -92,6 +96,19 @@ static size_t ctl_latest_per_alert(struct ringscan_item *items, size_t n)
 	return k;
 }
 
+/* Keep the items the filter lets through, in order; returns how many. */
+static size_t ctl_filter_items(const struct recfilter *f, struct ringscan_item *items, size_t n)
+{
+	size_t i, k = 0;
+
+	if (!recfilter_active(f))
+		return n;
+	for (i = 0; i < n; i++)
+		if (recfilter_match(f, &items[i].rec))
+			items[k++] = items[i];
+	return k;
+}
+
 /* Print everything new since the cursors; returns records printed or -1. */
 static long ctl_drain(struct ctl_read *c, uint64_t last)
 {
@@ -105,16 +122,19 @@ static long ctl_drain(struct ctl_read *c, uint64_t last)
 		/* alerts: the capture segments are not read at all. */
 		if (c->alerts && ringread_seg(c->rr, s)->role != RING_SEG_ALERT)
 			c->cursor[s] = head;
-		/* -n N: no segment can contribute more than N of the last N. */
-		else if (last && head > c->cursor[s] && head - c->cursor[s] > last)
+		/* -n N: no segment can contribute more than N of the last N
+		 * (of the last N that a filter lets through, any may). */
+		else if (last && !recfilter_active(c->filter) && head > c->cursor[s] &&
+			 head - c->cursor[s] > last)
 			c->cursor[s] = head - last;
 	}
-	if (ringscan_collect(c->rr, c->cursor, 0,
+	if (ringscan_collect(c->rr, c->cursor, c->since_ns,
 			     c->alerts ? RINGSCAN_ALERTS : RINGSCAN_DROPS | RINGSCAN_ALERTS,
 			     &items, &n, &c->skipped) < 0)
 		return -1;
 	if (c->alerts && !c->every_state)
 		n = ctl_latest_per_alert(items, n);
+	n = ctl_filter_items(c->filter, items, n);
 	i = last && n > last ? n - last : 0;
 	for (; i < n; i++)
 		ctl_print(c, &items[i]);
@@ -138,9 +158,12 @@ static int ctl_read(const char *path, struct ctl_read *cp, uint64_t last, bool f
 		rc = 1;
 		goto out;
 	}
-	if (follow && !last)
+	if (follow && !last && !c.only_new)
 		last = NFLOGCTL_FOLLOW_TAIL;
-	if (ctl_drain(&c, last) < 0)
+	if (c.only_new)		/* -n 0: start at the heads */
+		for (uint32_t s = 0; s < ringread_nsegs(c.rr); s++)
+			c.cursor[s] = ringread_head(c.rr, s);
+	else if (ctl_drain(&c, last) < 0)
 		rc = 1;
 	c.every_state = true;	/* following: each new state as it comes */
 	while (follow && rc == 0) {
@@ -161,39 +184,70 @@ out:
 	return rc;
 }
 
+/* The options read and alerts share after their own first lines. */
+static void ctl_filter_usage(FILE *f)
+{
+	fprintf(f,
+"  --since D        only the last D (90s, 30m, 2h, 7d)\n"
+"  filters (different ones must all match; one given again: any of its values):\n"
+"  --src ADDR[/PREFIX], --dst ADDR[/PREFIX]   source, destination (IPv4 or IPv6)\n"
+"  --port N, --sport N  destination port (an alert: in its port range), source port\n"
+"  --proto P        tcp, udp, icmp, icmpv6 (or a protocol number)\n"
+"  --verdict V      unknown, expected, noise, suspicious or hostile\n"
+"  --kb CATEGORY    the kb category, as explain shows it (trojan, worm, noise, ...)\n");
+}
+
 static void ctl_read_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl read [--ring PATH] [--local-kb PATH] [-n N] [-f|--follow] [--json]\n"
+"                     [--since D] [--src ADDR[/PREFIX]] [--dst ADDR[/PREFIX]] [--port N]\n"
+"                     [--sport N] [--proto P] [--verdict V] [--kb CATEGORY]\n"
 "       nflogctl read --syslog [--syslog-socket PATH] [--syslog-facility NAME] [...]\n"
 "  the drops and the alerts in the ring, oldest first\n"
 "  --ring PATH      ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
-"  -n N             only the last N (1..%u)\n"
+"  -n N             only the last N (0..%u; 0 with -f: only new ones)\n"
 "  -f, --follow     keep printing as they arrive (from the last 10, or -n N)\n"
 "  --json           JSON Lines (doc/json-schema.md) instead of text\n"
 "  --syslog         RFC 5424 messages to /dev/log instead (read --syslog --help)\n",
 		UINT32_MAX);
+	ctl_filter_usage(f);
 }
 
 static void ctl_alerts_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl alerts [--ring PATH] [--local-kb PATH] [-n N] [-f|--follow] [--json]\n"
+"                       [--since D] [--type T] [--src ADDR[/PREFIX]] [--dst ...] [--port N]\n"
+"                       [--proto P] [--verdict V] [--kb CATEGORY]\n"
 "  only the alerts (scans, sweeps, decoys, ...), the latest state of each incident;\n"
 "  with -f every new state as it is written\n"
 "  --ring PATH      ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
-"  -n N             only the last N (1..%u)\n"
+"  -n N             only the last N (0..%u; 0 with -f: only new ones)\n"
 "  -f, --follow     keep printing as they arrive\n"
-"  --json           JSON Lines (doc/json-schema.md) instead of text\n",
+"  --json           JSON Lines (doc/json-schema.md) instead of text\n"
+"  --type T         scan (port-scan), sweep, decoy (decoy-scan), traceroute, smurf,\n"
+"                   fraggle, noise, heartbeat, ipid-sequence, ttl-jump, state-full\n",
 		UINT32_MAX);
+	ctl_filter_usage(f);
+}
+
+/* --since SECONDS as the oldest time shown (0: no limit; a span longer than
+ * the time since 1970 is no limit either). */
+static uint64_t ctl_since_ns(uint64_t secs)
+{
+	uint64_t now = ctl_now_ns();
+
+	return secs && secs * 1000000000ull < now ? now - secs * 1000000000ull : 0;
 }
 
 /* read and alerts: the same options, the same reader. */
 static int ctl_read_command(int argc, char **argv, bool alerts)
 {
 	struct services *services;
+	struct recfilter filter;
 	struct ctl_readargs ra;
 	struct ctl_read c;
 	const struct kb *kb;
@@ -205,6 +259,10 @@ static int ctl_read_command(int argc, char **argv, bool alerts)
 		return rc;
 	if (!(kb = ctl_load_kb(&ra.args)))
 		return 1;
+	if ((rc = ctl_readargs_filter(&ra, kb, alerts, &filter)) != 0) {
+		kb_free((struct kb *)kb);
+		return rc;
+	}
 	if (ctl_load_services(&ra.args, &services) != 0) {
 		kb_free((struct kb *)kb);
 		return 1;
@@ -215,7 +273,9 @@ static int ctl_read_command(int argc, char **argv, bool alerts)
 		return 1;
 	}
 	c = (struct ctl_read){ .kb = kb, .services = services, .geo = geo, .json = ra.json,
-			       .alerts = alerts };
+			       .alerts = alerts, .filter = &filter,
+			       .only_new = ra.last_set && !ra.last,
+			       .since_ns = ctl_since_ns(ra.since) };
 	rc = ctl_read(ra.args.ring, &c, ra.last, ra.follow);
 	geoip_free(geo);
 	services_free(services);
