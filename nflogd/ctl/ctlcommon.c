@@ -368,9 +368,11 @@ void ctl_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json] [--geoip FILE]...\n"
+"                        [--since DURATION] [FILTER]...\n"
 "       nflogctl read    [--ring PATH] [-n N] [-f|--follow] --syslog [--syslog-socket PATH]\n"
 "                        [--syslog-facility NAME]\n"
 "       nflogctl alerts  [--ring PATH] [-n N] [-f|--follow] [--json] [--geoip FILE]...\n"
+"                        [--since DURATION] [--type TYPE]... [FILTER]...\n"
 "       nflogctl stats   [--ring PATH] [--json]\n"
 "       nflogctl stats   [--ring PATH] --prometheus [-o FILE]\n"
 "       nflogctl top     [--ring PATH] [--interval SECONDS] [--once]\n"
@@ -396,7 +398,9 @@ void ctl_usage(FILE *f)
 "                   city and AS from a MaxMind DB file (repeat for several;\n"
 "                   default: the *.mmdb in " GEOIP_DIRS_DEFAULT "; none: no GeoIP)\n"
 "  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
-"  -n N          only the last N drops\n"
+"  -n N          only the last N drops (0: none; with -f, only new ones)\n"
+"  FILTER        read, alerts: --src/--dst ADDR[/PREFIX], --port/--sport N, --proto P,\n"
+"                --verdict V, --kb CATEGORY (all must match; repeated: any)\n"
 "  -f, --follow  keep printing drops as they arrive\n"
 "  --json        JSON Lines (doc/json-schema.md) instead of text\n"
 "  --syslog      send RFC 5424 messages to /dev/log (or --syslog-socket) instead\n"
