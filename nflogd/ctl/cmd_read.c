@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
@@ -22,6 +23,7 @@
 
 #define NFLOGCTL_FOLLOW_MS	100	/* ms between polls of the segment heads */
 #define NFLOGCTL_FOLLOW_TAIL	10	/* records shown before following, like tail -f */
+#define NFLOGCTL_STDOUT_BUF	(1u << 20)	/* bytes of stdio buffer, not a terminal */
 
 struct ctl_read {
 	struct ring_reader	*rr;
@@ -44,6 +46,8 @@ static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 	struct ctl_names names;
 	struct recfmt_ctx ctx = ctl_fmt_ctx(c->rr, it->seg, it->pos, &it->rec, c->kb, &names);
 	struct geoip_info sg, dg;
+	size_t n;
+	int len;
 
 	ctx.services = c->services;
 	if (c->geo) {
@@ -60,17 +64,21 @@ static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 		else
 			sg.status = GEOIP_ST_NONE;
 		if (c->json)
-			recfmt_alert_json(line, sizeof(line), &u.alert, &ctx);
+			len = recfmt_alert_json(line, sizeof(line), &u.alert, &ctx);
 		else
-			recfmt_alert_text(line, sizeof(line), &u.alert, &ctx);
+			len = recfmt_alert_text(line, sizeof(line), &u.alert, &ctx);
 	} else if (c->json) {
 		geoip_rec(c->geo, &it->rec, &sg, &dg);
-		recfmt_json(line, sizeof(line), &it->rec, &ctx);
+		len = recfmt_json(line, sizeof(line), &it->rec, &ctx);
 	} else {
 		geoip_rec(c->geo, &it->rec, &sg, &dg);
-		recfmt_text(line, sizeof(line), &it->rec, &ctx);
+		len = recfmt_text(line, sizeof(line), &it->rec, &ctx);
 	}
-	puts(line);
+	/* What puts() wrote, without its strlen: a cut line is size - 1 long;
+	 * its NUL becomes the newline. */
+	n = len < 0 ? 0 : (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1;
+	line[n] = '\n';
+	fwrite(line, 1, n + 1, stdout);
 }
 
 static int ctl_alert_id_cmp(const void *a, const void *b)
@@ -152,6 +160,10 @@ static int ctl_read(const char *path, struct ctl_read *cp, uint64_t last, bool f
 	c.rr = ctl_ring_open(path, c.kb);
 	if (!c.rr)
 		return 1;
+	/* Into a pipe or file, a line at a time costs a write per 4 KiB;
+	 * a terminal keeps its line buffering. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, NFLOGCTL_STDOUT_BUF);
 	c.cursor = calloc(ringread_nsegs(c.rr), sizeof(*c.cursor));
 	if (!c.cursor) {
 		fprintf(stderr, "nflogctl: out of memory\n");

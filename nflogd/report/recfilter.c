@@ -204,6 +204,17 @@ static int recfilter_type_add(struct recfilter *f, const char *value, char *err,
 	return -EINVAL;
 }
 
+/* The reason quotes what the user typed: a control byte in it (a newline,
+ * an escape sequence) must not reach the terminal as such. */
+static void recfilter_printable(char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; err && i < errlen && err[i]; i++)
+		if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)
+			err[i] = '?';
+}
+
 int recfilter_add(struct recfilter *f, enum recfilter_key key, const char *value,
 		  char *err, size_t errlen)
 {
@@ -240,6 +251,8 @@ int recfilter_add(struct recfilter *f, enum recfilter_key key, const char *value
 	}
 	if (rc == 0)
 		f->keys |= 1u << key;
+	else
+		recfilter_printable(err, errlen);
 	return rc;
 }
 

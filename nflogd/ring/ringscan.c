@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ringscan.c - every readable record of a ring, merged in time order. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "ring/ringscan.h"
@@ -14,6 +15,21 @@ int ringscan_item_cmp(const void *a, const void *b)
 	if (x->seg != y->seg)
 		return x->seg < y->seg ? -1 : 1;
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The copy is usually in order already: one segment (the daemon with one
+ * group, or alerts alone), or segments whose times do not interleave. Then
+ * a linear check is all the sort costs (qsort of 272-byte items was a tenth
+ * of `nflogctl read`); order is judged by ringscan_item_cmp, so the result
+ * is the same either way. */
+static bool ringscan_sorted(const struct ringscan_item *v, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (ringscan_item_cmp(&v[i - 1], &v[i]) > 0)
+			return false;
+	return true;
 }
 
 static int ringscan_wanted(const struct ring_rec *r, uint64_t since_ns, unsigned kinds)
@@ -87,7 +103,8 @@ int ringscan_collect(const struct ring_reader *rr, uint64_t *cursor, uint64_t si
 	}
 	free(from);
 	free(to);
-	qsort(v, k, sizeof(*v), ringscan_item_cmp);
+	if (!ringscan_sorted(v, k))
+		qsort(v, k, sizeof(*v), ringscan_item_cmp);
 	*items = v;
 	*n = k;
 	if (st) {

@@ -8,7 +8,8 @@
  * word's first byte picks the key, the rest is the value. Bytes after the
  * eighth NUL are the record (zero-padded), the kind byte forced to a drop or
  * an alert by its low bit. abort() when:
- *   - a refusal has no reason, a reason of more than one line, or one that
+ *   - a refusal has no reason, one with a control byte (the value is quoted
+ *     in it: a newline or escape must not reach the terminal), or one that
  *     does not start with the option's name; a refusal that sets a key's bit;
  *   - an acceptance leaves the key's bit clear;
  *   - an empty filter rejects a record;
@@ -41,9 +42,13 @@ static void fuzz_add(struct recfilter *f, struct recfilter *twice, const uint8_t
 	value[len - 1] = '\0';
 	rc = recfilter_add(f, key, value, err, sizeof(err));
 	if (rc < 0) {
-		if (!err[0] || strchr(err, '\n') || (opt && strncmp(err, opt, strlen(opt))) ||
-		    (opt && f->keys != before))
+		size_t i;
+
+		if (!err[0] || (opt && strncmp(err, opt, strlen(opt))) || (opt && f->keys != before))
 			abort();
+		for (i = 0; err[i]; i++)
+			if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)
+				abort();
 	} else {
 		if (!opt || !(f->keys & 1u << key) || rc != 0)
 			abort();

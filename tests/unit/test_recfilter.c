@@ -309,6 +309,10 @@ static void test_refusals(void **state)
 		add(&f, RECFILTER_PORT, "22");
 	assert_int_equal(recfilter_add(&f, RECFILTER_PORT, "23", err, sizeof(err)), -ENOSPC);
 	assert_non_null(strstr(err, "at most 16"));
+	/* the value is quoted in the reason, its control bytes are not */
+	assert_int_equal(recfilter_add(&f, RECFILTER_PROTO, "t\ncp\033[2J", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "'t?cp?[2J'"));
 	/* a short err buffer is cut, never overrun */
 	memset(err, 'x', sizeof(err));
 	assert_int_equal(recfilter_add(&f, RECFILTER_KB, "nope", err, 12), -EINVAL);
