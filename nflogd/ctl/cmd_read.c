@@ -35,6 +35,7 @@ struct ctl_read {
 	bool			 every_state;	/* alerts: every state, not the latest per id */
 	bool			 only_new;	/* -n 0: none of the records already there */
 	const struct recfilter	*filter;	/* --src, --port, ...: which are shown */
+	struct recfmt_memo	*memo;		/* the kb rows' text, or NULL */
 	uint64_t		 since_ns;	/* --since: none older; 0: all */
 	struct ringscan_stats	 skipped;	/* overwritten before the copy, or damaged */
 	uint64_t		*cursor;	/* per segment: next position to read */
@@ -50,6 +51,7 @@ static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 	int len;
 
 	ctx.services = c->services;
+	ctx.memo = c->memo;
 	if (c->geo) {
 		ctx.src_geo = &sg;
 		ctx.dst_geo = &dg;
@@ -286,9 +288,11 @@ static int ctl_read_command(int argc, char **argv, bool alerts)
 	}
 	c = (struct ctl_read){ .kb = kb, .services = services, .geo = geo, .json = ra.json,
 			       .alerts = alerts, .filter = &filter,
+			       .memo = calloc(1, sizeof(struct recfmt_memo)),	/* NULL: slower */
 			       .only_new = ra.last_set && !ra.last,
 			       .since_ns = ctl_since_ns(ra.since) };
 	rc = ctl_read(ra.args.ring, &c, ra.last, ra.follow);
+	free(c.memo);
 	geoip_free(geo);
 	services_free(services);
 	kb_free((struct kb *)kb);
