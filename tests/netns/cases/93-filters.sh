@@ -59,8 +59,9 @@ syn 198.51.100.50 8080 3
 nl_wait_recorded $((before + 3)) || nl_fail "round 2 recorded"
 
 # json ARGS...: nflogctl ARGS --json, one record per line, in $NL_TMP/out.json.
+# Their stderr is kept in ctl.err (a sanitizer report in it fails the test).
 json() {
-	nl_ctl "$@" --json >"$NL_TMP/out.json" 2>"$NL_TMP/out.err"
+	nl_ctl "$@" --json >"$NL_TMP/out.json" 2>>"$NL_TMP/ctl.err"
 }
 # expect DESC PYTHON-EXPR: every record r of out.json satisfies the expression, and
 # there are as many as the expression n == ... says.
@@ -159,6 +160,7 @@ bad() {
 	shift
 	nl_ctl "$@" >"$NL_TMP/bad.out" 2>"$NL_TMP/bad.err"
 	local rc=$?
+	cat "$NL_TMP/bad.err" >>"$NL_TMP/ctl.err"
 	[ "$rc" -eq 2 ] && [ ! -s "$NL_TMP/bad.out" ] && grep -q -- "$want" "$NL_TMP/bad.err" && return 0
 	echo "    status $rc, stderr: $(cat "$NL_TMP/bad.err")"
 	return 1
@@ -188,4 +190,6 @@ sys.exit(0 if rows and "echo-request" in rows[0] and "Ping: a liveness check" in
 
 nl_stop_nflogd
 nl_eq "nflogd exit status" 0 "$?"
+cat "$NL_TMP/follow.err" "$NL_TMP/report.err" >>"$NL_TMP/ctl.err"
+nl_check_sanitizer "$NL_TMP/ctl.err"
 nl_summary
