@@ -288,7 +288,8 @@ static int ctl_read_command(int argc, char **argv, bool alerts)
 	}
 	c = (struct ctl_read){ .kb = kb, .services = services, .geo = geo, .json = ra.json,
 			       .alerts = alerts, .filter = &filter,
-			       .memo = calloc(1, sizeof(struct recfmt_memo)),	/* NULL: slower */
+			       /* NULL (no memory) only makes the text slower */
+			       .memo = calloc(1, sizeof(struct recfmt_memo)),
 			       .only_new = ra.last_set && !ra.last,
 			       .since_ns = ctl_since_ns(ra.since) };
 	rc = ctl_read(ra.args.ring, &c, ra.last, ra.follow);

@@ -44,7 +44,7 @@ static void fuzz_add(struct recfilter *f, struct recfilter *twice, const uint8_t
 	if (rc < 0) {
 		size_t i;
 
-		if (!err[0] || (opt && strncmp(err, opt, strlen(opt))) || (opt && f->keys != before))
+		if (!err[0] || (opt && (strncmp(err, opt, strlen(opt)) || f->keys != before)))
 			abort();
 		for (i = 0; err[i]; i++)
 			if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)

@@ -75,11 +75,13 @@ static void refused(enum recfilter_key key, const char *value, const char *want)
 {
 	struct recfilter f;
 	char err[512] = "";
+	const char *opt;
 
 	recfilter_init(&f, kb_builtin());
 	assert_int_not_equal(recfilter_add(&f, key, value, err, sizeof(err)), 0);
 	assert_false(recfilter_active(&f));
-	assert_int_equal(strncmp(err, recfilter_key_option(key), strlen(recfilter_key_option(key))), 0);
+	opt = recfilter_key_option(key);
+	assert_int_equal(strncmp(err, opt, strlen(opt)), 0);
 	if (!strstr(err, want))
 		fail_msg("%s '%s': reason '%s' lacks '%s'", recfilter_key_option(key), value, err,
 			 want);
