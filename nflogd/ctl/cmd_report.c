@@ -153,12 +153,14 @@ static void cmd_report_port_label(char *out, size_t size, const struct dropagg_p
 		snprintf(out, size, "%s %u/%u", cmd_report_proto(p->proto), p->port >> 8, p->port & 0xff);
 }
 
-/* The kb row's service name and one-line meaning (NULL when none). */
-static void cmd_report_kb_row(const struct kb *kb, uint16_t id, const char **service,
-		      const char **summary, const char **category)
+/* The kb row's service name and one-line meaning (NULL when none). Port
+ * and ICMP rows are numbered apart (the same id can be both), so icmp says
+ * which table id is from: the ICMP one for an ICMP or ICMPv6 port entry. */
+static void cmd_report_kb_row(const struct kb *kb, bool icmp, uint16_t id, const char **service,
+			      const char **summary, const char **category)
 {
-	const struct kb_port *p = id ? kb_port_by_id(kb, id) : NULL;
-	const struct kb_icmp *ic = !p && id ? kb_icmp_by_id(kb, id) : NULL;
+	const struct kb_port *p = id && !icmp ? kb_port_by_id(kb, id) : NULL;
+	const struct kb_icmp *ic = id && icmp ? kb_icmp_by_id(kb, id) : NULL;
 	const struct kb_category *cat = p ? kb_category_by_id(kb, p->category) : NULL;
 
 	*service = p ? p->service : ic ? ic->name : NULL;
@@ -337,7 +339,8 @@ static int cmd_report_ports(struct ctl_report *r)
 	int rc;
 
 	for (i = 0; i < n && i < REPORT_TOP; i++) {
-		cmd_report_kb_row(r->kb, top[i].kb_id, &service, &summary, &category);
+		cmd_report_kb_row(r->kb, !dropagg_has_ports(top[i].proto), top[i].kb_id, &service,
+				  &summary, &category);
 		cmd_report_port_label(port, sizeof(port), &top[i]);
 		snprintf(labels[i], sizeof(labels[i]), "%s %s", port, service ? service : "");
 		bars[i] = cmd_report_bar(cls[i], sizeof(cls[i]), labels[i], summary,
@@ -346,7 +349,8 @@ static int cmd_report_ports(struct ctl_report *r)
 	if (!cmd_report_top_open(r, &ports, bars, i, n, &rc))
 		return 0;
 	for (i = 0; i < n; i++) {
-		cmd_report_kb_row(r->kb, top[i].kb_id, &service, &summary, &category);
+		cmd_report_kb_row(r->kb, !dropagg_has_ports(top[i].proto), top[i].kb_id, &service,
+				  &summary, &category);
 		cmd_report_port_label(port, sizeof(port), &top[i]);
 		fprintf(r->f, "<tr><td>%s</td><td class=\"n\">%llu</td><td>", port,
 			(unsigned long long)top[i].drops);
@@ -468,7 +472,7 @@ static int cmd_report_alerts(struct ctl_report *r)
 			snprintf(dst, sizeof(dst), "%u hosts", al[i].targets);
 		cmd_report_time(first, sizeof(first), al[i].first_seen, RP_DATETIME);
 		cmd_report_time(last, sizeof(last), al[i].last_seen, RP_DATETIME);
-		cmd_report_kb_row(r->kb, al[i].kb_id, &service, &summary, &category);
+		cmd_report_kb_row(r->kb, false, al[i].kb_id, &service, &summary, &category);
 		fprintf(r->f, "<tr class=\"alert\"><td class=\"n\">%u</td><td>", al[i].alert_id);
 		cmd_report_text(r, type ? type : "?");
 		fprintf(r->f, "</td><td>%s</td><td>",

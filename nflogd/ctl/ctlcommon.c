@@ -17,7 +17,8 @@
 #include "report/ringmetrics.h"
 #include "util/opts.h"
 
-enum { CTL_O_JSON = CTL_O_OWN };	/* the read options' own */
+/* The read options' own; the filters are CTL_O_FILTER + enum recfilter_key. */
+enum { CTL_O_JSON = CTL_O_OWN, CTL_O_SINCE, CTL_O_FILTER };
 
 /* getopt_long returned c (':' or '?'): say why, return 2. */
 static int ctl_bad_option(int c, char **argv)
@@ -205,9 +206,51 @@ static int ctl_readargs_option(void *ctx, int c, const char *arg)
 		ra->follow = true;
 		break;
 	case 'n':
-		if (!ctl_parse_last(arg, &ra->last))
+		/* 0 is read's and alerts' "none of the old ones" (with -f:
+		 * only what comes from now on). */
+		if (opts_uint(arg, 0, UINT32_MAX, &ra->last) < 0) {
+			fprintf(stderr, "nflogctl: bad -n '%s': want a count 0..%u\n", arg,
+				UINT32_MAX);
+			return 2;
+		}
+		ra->last_set = true;
+		break;
+	case CTL_O_SINCE:
+		if (!ctl_parse_since(arg, &ra->since))
 			return 2;
 		break;
+	default:
+		if (c < CTL_O_FILTER || c >= CTL_O_FILTER + __RECFILTER_KEYS)
+			break;
+		if (ra->nfilter >= CTL_FILTER_ARGS) {
+			fprintf(stderr, "nflogctl: at most %d filter options\n", CTL_FILTER_ARGS);
+			return 2;
+		}
+		ra->filter[ra->nfilter].key = (enum recfilter_key)(c - CTL_O_FILTER);
+		ra->filter[ra->nfilter++].value = arg;
+		break;
+	}
+	return 0;
+}
+
+int ctl_readargs_filter(const struct ctl_readargs *ra, const struct kb *kb, bool alerts,
+			struct recfilter *f)
+{
+	char err[512];
+	size_t i;
+
+	recfilter_init(f, kb);
+	for (i = 0; i < ra->nfilter; i++) {
+		if (ra->filter[i].key == RECFILTER_TYPE && !alerts) {
+			fprintf(stderr, "nflogctl: --type belongs to alerts (read shows drops "
+				"and alerts: nflogctl alerts --type %s)\n", ra->filter[i].value);
+			return 2;
+		}
+		if (recfilter_add(f, ra->filter[i].key, ra->filter[i].value, err,
+				  sizeof(err)) < 0) {
+			fprintf(stderr, "nflogctl: %s\n", err);
+			return 2;
+		}
 	}
 	return 0;
 }
@@ -222,6 +265,15 @@ int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail,
 		CTL_LOPT_SERVICES,
 		CTL_LOPT_GEOIP,
 		{ "follow", no_argument, NULL, 'f' },
+		{ "since",   required_argument, NULL, CTL_O_SINCE },
+		{ "src",     required_argument, NULL, CTL_O_FILTER + RECFILTER_SRC },
+		{ "dst",     required_argument, NULL, CTL_O_FILTER + RECFILTER_DST },
+		{ "port",    required_argument, NULL, CTL_O_FILTER + RECFILTER_PORT },
+		{ "sport",   required_argument, NULL, CTL_O_FILTER + RECFILTER_SPORT },
+		{ "proto",   required_argument, NULL, CTL_O_FILTER + RECFILTER_PROTO },
+		{ "verdict", required_argument, NULL, CTL_O_FILTER + RECFILTER_VERDICT },
+		{ "kb",      required_argument, NULL, CTL_O_FILTER + RECFILTER_KB },
+		{ "type",    required_argument, NULL, CTL_O_FILTER + RECFILTER_TYPE },
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
 	};
@@ -234,8 +286,13 @@ int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail,
 
 	memset(ra, 0, sizeof(*ra));
 	rc = ctl_args_parse(argc, argv, &cl, ra, &ra->args);
-	if (rc == CTL_RUN && !tail && (ra->follow || ra->last)) {
+	if (rc == CTL_RUN && !tail && (ra->follow || ra->last_set)) {
 		fprintf(stderr, "nflogctl: -n and -f belong to read and alerts\n");
+		return 2;
+	}
+	if (rc == CTL_RUN && !tail && (ra->since || ra->nfilter)) {
+		fprintf(stderr, "nflogctl: --since and the filters (--src, --port, ...) belong "
+			"to read and alerts\n");
 		return 2;
 	}
 	if (rc == CTL_RUN && !tail && !operands && ra->args.services) {
@@ -341,11 +398,12 @@ void ctl_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json] [--geoip FILE]...\n"
-"                        [--cursor FILE [--cursor-reset]]\n"
+"                        [--since DURATION] [FILTER]... [--cursor FILE [--cursor-reset]]\n"
 "       nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json] [--cursor FILE]\n"
 "                        --syslog [--syslog-socket PATH] [--syslog-facility NAME]\n"
 "                        [--syslog-sd-id NAME@PEN]\n"
 "       nflogctl alerts  [--ring PATH] [-n N] [-f|--follow] [--json] [--geoip FILE]...\n"
+"                        [--since DURATION] [--type TYPE]... [FILTER]...\n"
 "                        [--cursor FILE [--cursor-reset]] [--syslog ...]\n"
 "       nflogctl stats   [--ring PATH] [--json]\n"
 "       nflogctl stats   [--ring PATH] --prometheus [-o FILE]\n"
@@ -372,7 +430,9 @@ void ctl_usage(FILE *f)
 "                   city and AS from a MaxMind DB file (repeat for several;\n"
 "                   default: the *.mmdb in " GEOIP_DIRS_DEFAULT "; none: no GeoIP)\n"
 "  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
-"  -n N          only the last N drops (0: none, with -f only new ones)\n"
+"  -n N          only the last N drops (0: none; with -f, only new ones)\n"
+"  FILTER        read, alerts: --src/--dst ADDR[/PREFIX], --port/--sport N, --proto P,\n"
+"                --verdict V, --kb CATEGORY (all must match; repeated: any)\n"
 "  -f, --follow  keep printing drops as they arrive\n"
 "  --json        JSON Lines (doc/json-schema.md) instead of text\n"
 "  --cursor FILE go on after the last record handed on, across restarts; records\n"

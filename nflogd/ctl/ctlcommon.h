@@ -17,6 +17,7 @@
 #include "classify/kb.h"
 #include "classify/services.h"
 #include "report/geoip.h"
+#include "report/recfilter.h"
 #include "ring/ringread.h"
 
 #define NFLOGCTL_RING_DEFAULT	"/var/lib/nflogd/drops.ring"
@@ -80,13 +81,26 @@ const struct kb *ctl_load_kb(const struct ctl_args *a);
  * services_free(). A list without a single entry is loaded with a warning. */
 int ctl_load_services(const struct ctl_args *a, struct services **out);
 
+/* A filter option of read and alerts as given (report/recfilter.h): kept as
+ * text until the kb its --kb names belong to is loaded. */
+struct ctl_filter_arg {
+	enum recfilter_key	 key;
+	const char		*value;
+};
+
+#define CTL_FILTER_ARGS	(__RECFILTER_KEYS * RECFILTER_VALUES_MAX)
+
 /* The options read, alerts, stats and explain take: one set for all four,
  * so each accepts the others' and then refuses what is not its own. */
 struct ctl_readargs {
 	struct ctl_args	 args;
 	bool		 json;		/* --json */
 	bool		 follow;	/* -f, --follow */
-	uint64_t	 last;		/* -n N; 0: all */
+	uint64_t	 last;		/* -n N; 0: all (or none, when last_set) */
+	bool		 last_set;	/* -n given: -n 0 shows no old record */
+	uint64_t	 since;		/* --since, seconds; 0: everything */
+	struct ctl_filter_arg filter[CTL_FILTER_ARGS];	/* --src, --port, ... in order */
+	size_t		 nfilter;
 };
 
 /* ctl_readargs_parse - ctl_args_parse for those four: tail says -n and -f
@@ -94,6 +108,11 @@ struct ctl_readargs {
  * --services belongs to those three, not to stats. */
 int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail, bool operands,
 		       struct ctl_readargs *ra);
+
+/* ctl_readargs_filter - the filter options of ra compiled into f, their kb
+ * categories named in kb; --type only when alerts. 0, or 2 after saying why. */
+int ctl_readargs_filter(const struct ctl_readargs *ra, const struct kb *kb, bool alerts,
+			struct recfilter *f);
 
 /* ctl_parse_last - -n N (0..UINT32_MAX; 0 is stored as CTL_LAST_NONE, since
  * a last of 0 means "all"); false after saying why. */

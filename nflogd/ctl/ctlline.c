@@ -13,6 +13,7 @@ int ctlline_format(char *buf, size_t size, struct ring_reader *rr,
 	struct geoip_info sg, dg;
 
 	ctx.services = src->services;
+	ctx.memo = src->memo;
 	if (src->geo) {
 		ctx.src_geo = &sg;
 		ctx.dst_geo = &dg;

@@ -9,6 +9,7 @@
 #include "classify/kb.h"
 #include "classify/services.h"
 #include "report/geoip.h"
+#include "report/recfmt.h"
 #include "ring/ringscan.h"
 
 /* What a line is written with, besides the record and its ring. */
@@ -17,6 +18,7 @@ struct ctlline_src {
 	const struct services	*services;	/* names for ports the kb lacks, or NULL */
 	struct geoip		*geo;		/* country and AS of the addresses, or NULL */
 	bool			 json;		/* JSON Lines (doc/json-schema.md), else text */
+	struct recfmt_memo	*memo;		/* the kb rows' text between lines, or NULL */
 };
 
 /* ctlline_format - the item's line, without a newline, into buf (snprintf-like):

@@ -299,9 +299,12 @@ int dropagg_add_drop(struct dropagg *a, const struct ring_rec *r)
 		if (err)
 			return err;
 		if (p) {
+			/* ICMP has no port row: its meaning is the ICMP type row. */
+			uint16_t row = dropagg_has_ports(r->proto) ? r->klass.kb_id : r->klass.kb_icmp;
+
 			p->drops++;
-			if (r->klass.kb_id)
-				p->kb_id = r->klass.kb_id;
+			if (row)
+				p->kb_id = row;
 			if (v > p->verdict)
 				p->verdict = (uint8_t)v;
 		} else {

@@ -52,7 +52,9 @@ struct dropagg_port {
 	uint8_t	 proto;			/* 6, 17, 136, 1 or 58 */
 	uint8_t	 verdict;		/* worst verdict */
 	uint16_t port;
-	uint16_t kb_id;			/* row that explained the last drop, 0 = none */
+	uint16_t kb_id;			/* row that explained the last drop, 0 = none: a
+					 * port row (kb_port_by_id); for ICMP and ICMPv6
+					 * the ICMP row (kb_icmp_by_id) */
 	uint64_t drops;
 };
 

@@ -4,7 +4,8 @@
  * Both formats are described for administrators in doc/json-schema.md (JSON
  * "schema 1" and the text line). Pure code: no I/O, no allocation; the only
  * state is a per-thread cache of the last second's formatted date and time
- * (recfmt.c), so it is safe to call from any thread.
+ * (recfmt.c), so it is safe to call from any thread, and the caller's own
+ * struct recfmt_memo when the context names one (one thread at a time).
  */
 #ifndef NFLOGD_RECFMT_H
 #define NFLOGD_RECFMT_H
@@ -51,8 +52,11 @@ void recfmt_host_init(struct recfmt_host *h, const char *name, const char *id);
  * header's tables are fine even if a damaged file lost the NUL.
  */
 struct kb;
+struct kb_port;
+struct kb_icmp;
 struct services;
 struct geoip_info;
+struct recfmt_memo;
 
 struct recfmt_ctx {
 	const char *prefix;		/* NFLOG prefix, NULL when none */
@@ -71,6 +75,33 @@ struct recfmt_ctx {
 	const struct geoip_info *dst_geo;
 	const struct recfmt_host *host;	/* this host (recfmt_host_init); NULL: no
 					 * host object, observer without hostname */
+	struct recfmt_memo *memo;	/* what the kb rows print, kept between calls
+					 * (text only); NULL: none */
+};
+
+/*
+ * What recfmt_text last printed for a record's kb rows (service and summary:
+ * one binary search and one escaping scan of a long text per record, for a
+ * few hundred distinct rows), keyed by (kb, kb_id, kb_icmp). Zeroed memory is
+ * an empty memo; the caller allocates it (it is big) and must not let it
+ * outlive the kbs it has seen: a kb freed and another loaded at the same
+ * address would find the old rows' text.
+ */
+#define RECFMT_MEMO_SLOTS	256u
+#define RECFMT_MEMO_TEXT	480u	/* longer texts are not kept, only printed */
+
+struct recfmt_memo_slot {
+	const struct kb			*kb;	/* NULL: empty */
+	const struct kb_port		*port;
+	const struct kb_icmp		*icmp;
+	uint16_t			 kb_id, kb_icmp;
+	uint16_t			 len;	/* of text */
+	uint8_t				 has_text;
+	char				 text[RECFMT_MEMO_TEXT];
+};
+
+struct recfmt_memo {
+	struct recfmt_memo_slot	slot[RECFMT_MEMO_SLOTS];
 };
 
 /*

@@ -123,12 +123,18 @@ void recfmt_text_l2(struct recfmt_out *o, const struct ring_rec *r)
 
 	if (!hw)
 		return;
-	if (r->klass.l2 != RING_L2_UNKNOWN)
-		recfmt_fmt(o, " l2 %s", recfmt_l2_name(r->klass.l2));
+	/* Appended as they are, not through recfmt_fmt: short constant names,
+	 * the same bytes, and a tenth of the text line's cost. */
+	if (r->klass.l2 != RING_L2_UNKNOWN) {
+		recfmt_str(o, " l2 ");
+		recfmt_str(o, recfmt_l2_name(r->klass.l2));
+	}
 	if (r->family != 4 && r->family != 6)
 		return;
 	n = recfmt_fact_names(names, r->klass.dst_facts & (uint8_t)~RING_AF_MCAST,
 			      r->hook == NF_INET_FORWARD);
-	for (i = 0; i < n; i++)
-		recfmt_fmt(o, "%s%s", i ? "," : " to ", names[i]);
+	for (i = 0; i < n; i++) {
+		recfmt_str(o, i ? "," : " to ");
+		recfmt_str(o, names[i]);
+	}
 }

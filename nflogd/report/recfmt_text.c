@@ -225,20 +225,11 @@ static void recfmt_text_ip(struct recfmt_out *o, const struct ring_rec *r)
 		recfmt_str_u(o, " frag ", r->frag_off);
 }
 
-/* " -- hostile sub7: SubSeven's default port {scan-xmas}"; a port the kb does
- * not name gets its registered name: " -- unknown (registered: git)". */
-static void recfmt_text_kb(struct recfmt_out *o, const struct ring_rec *r,
-			   const struct recfmt_ctx *c)
+/* " sub7: SubSeven's default port" for a port row, ": Ping: ..." for an
+ * ICMP row, nothing without either. */
+static void recfmt_text_rows(struct recfmt_out *o, const struct kb_port *port,
+			     const struct kb_icmp *icmp)
 {
-	const struct kb *kb = c->kb;
-	const struct ring_klass *k = &r->klass;
-	const struct kb_port *port = kb_port_by_id(kb, k->kb_id);
-	const struct kb_icmp *icmp = port ? NULL : kb_icmp_by_id(kb, k->kb_icmp);
-	const struct services_entry *reg = icmp ? NULL : recfmt_registered(r, c, port);
-	unsigned n = 0;
-
-	recfmt_str(o, " -- ");
-	recfmt_str(o, kb_verdict_name(k->verdict));
 	if (port) {
 		recfmt_chr(o, ' ');
 		recfmt_text_str(o, port->service, SIZE_MAX, 0);
@@ -249,6 +240,48 @@ static void recfmt_text_kb(struct recfmt_out *o, const struct ring_rec *r,
 		recfmt_str(o, ": ");
 		recfmt_text_str(o, icmp->summary, SIZE_MAX, 1);
 	}
+}
+
+/* The memo's slot for the record's rows, filled if it held others. */
+static const struct recfmt_memo_slot *recfmt_memo_get(struct recfmt_memo *m, const struct kb *kb,
+						      const struct ring_klass *k)
+{
+	struct recfmt_memo_slot *s = &m->slot[(k->kb_id * 31u + k->kb_icmp) % RECFMT_MEMO_SLOTS];
+	struct recfmt_out t = { .buf = s->text, .size = sizeof(s->text) };
+
+	if (s->kb == kb && s->kb_id == k->kb_id && s->kb_icmp == k->kb_icmp)
+		return s;
+	s->kb = kb;
+	s->kb_id = k->kb_id;
+	s->kb_icmp = k->kb_icmp;
+	s->port = kb_port_by_id(kb, k->kb_id);
+	s->icmp = s->port ? NULL : kb_icmp_by_id(kb, k->kb_icmp);
+	recfmt_text_rows(&t, s->port, s->icmp);
+	/* Kept only when all of it fit (recfmt_mem stores size - 1 bytes). */
+	s->has_text = t.len < sizeof(s->text);
+	s->len = (uint16_t)(s->has_text ? t.len : 0);
+	return s;
+}
+
+/* " -- hostile sub7: SubSeven's default port {scan-xmas}"; a port the kb does
+ * not name gets its registered name: " -- unknown (registered: git)". */
+static void recfmt_text_kb(struct recfmt_out *o, const struct ring_rec *r,
+			   const struct recfmt_ctx *c)
+{
+	const struct kb *kb = c->kb;
+	const struct ring_klass *k = &r->klass;
+	const struct recfmt_memo_slot *s = c->memo ? recfmt_memo_get(c->memo, kb, k) : NULL;
+	const struct kb_port *port = s ? s->port : kb_port_by_id(kb, k->kb_id);
+	const struct kb_icmp *icmp = s ? s->icmp : port ? NULL : kb_icmp_by_id(kb, k->kb_icmp);
+	const struct services_entry *reg = icmp ? NULL : recfmt_registered(r, c, port);
+	unsigned n = 0;
+
+	recfmt_str(o, " -- ");
+	recfmt_str(o, kb_verdict_name(k->verdict));
+	if (s && s->has_text)
+		recfmt_mem(o, s->text, s->len);
+	else
+		recfmt_text_rows(o, port, icmp);
 	if (reg) {
 		recfmt_str(o, " (registered: ");
 		recfmt_text_str(o, reg->name, SERVICES_NAME_MAX, 0);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,27 @@ struct ring_reader {
 	uint32_t			 nsegs;
 	uint64_t			 slots;	/* copied once: the file may change under us */
 	uint64_t			 data_off;
+	uint64_t			 serial;	/* unique per open: keys the name cache */
 };
+
+/* The interface names last found, per thread: every record of a capture
+ * thread names the same one or two interfaces, and copying the file's whole
+ * table (1.3 KB) under its seqlock for each was most of a reader's cost per
+ * record. An entry holds while the table's generation is what it was when
+ * it was filled (the writer bumps it around every change). */
+#define RINGREAD_IFCACHE	4u
+
+struct ringread_ifcache {
+	uint64_t	serial;		/* 0: empty */
+	uint32_t	gen;
+	uint32_t	ifindex;
+	bool		found;
+	char		name[RING_IFNAMSIZ];
+};
+
+static _Thread_local struct ringread_ifcache ringread_ifc[RINGREAD_IFCACHE];
+static _Thread_local unsigned ringread_ifc_next;
+static uint64_t ringread_serials;	/* atomic: readers opened so far */
 
 struct ring_reader *ringread_open(const char *path, char *err, size_t errlen)
 {
@@ -80,6 +101,7 @@ struct ring_reader *ringread_open(const char *path, char *err, size_t errlen)
 	r->nsegs = h.nsegs;
 	r->slots = h.slots;
 	r->data_off = h.data_off;
+	r->serial = __atomic_add_fetch(&ringread_serials, 1, __ATOMIC_RELAXED);
 	return r;
 fail:
 	close(fd);
@@ -197,16 +219,55 @@ uint64_t ringread_prefix_count(const struct ring_reader *r, uint32_t seg, uint8_
 	return __atomic_load_n(&ringread_seg(r, seg)->prefix_count[id], __ATOMIC_RELAXED);
 }
 
+/* The entry for (r, gen, ifindex), or NULL. */
+static const struct ringread_ifcache *ringread_ifc_find(const struct ring_reader *r, uint32_t gen,
+							uint32_t ifindex)
+{
+	unsigned i;
+
+	for (i = 0; i < RINGREAD_IFCACHE; i++) {
+		const struct ringread_ifcache *e = &ringread_ifc[i];
+
+		if (e->serial == r->serial && e->gen == gen && e->ifindex == ifindex)
+			return e;
+	}
+	return NULL;
+}
+
+static void ringread_ifc_put(const struct ring_reader *r, uint32_t gen, uint32_t ifindex,
+			     const char *name)
+{
+	struct ringread_ifcache *e = &ringread_ifc[ringread_ifc_next++ % RINGREAD_IFCACHE];
+
+	e->serial = r->serial;
+	e->gen = gen;
+	e->ifindex = ifindex;
+	e->found = name != NULL;
+	if (name)
+		snprintf(e->name, sizeof(e->name), "%.*s", (int)(RING_IFNAMSIZ - 1), name);
+}
+
 const char *ringread_ifname(const struct ring_reader *r, uint32_t ifindex,
 			    char *buf, size_t len)
 {
 	const struct ring_file_hdr *h = r->hdr;
+	const struct ringread_ifcache *e;
 	struct ring_iface ifs[RING_IFACES];
+	const char *name = NULL;
 	uint32_t g1, g2;
 	unsigned i, tries;
 
 	if (ifindex == 0 || len == 0)
 		return NULL;
+	/* The table is unchanged since this name was cached (an odd gen, a
+	 * writer mid-update, never matches a cached one). */
+	g1 = __atomic_load_n(&h->iface_gen, __ATOMIC_ACQUIRE);
+	if (!(g1 & 1) && (e = ringread_ifc_find(r, g1, ifindex))) {
+		if (!e->found)
+			return NULL;
+		snprintf(buf, len, "%s", e->name);
+		return buf;
+	}
 	/* Seqlock read; bounded so a writer that died mid-update (gen stays
 	 * odd) cannot make us spin forever. */
 	for (tries = 0; tries < 100; tries++) {
@@ -223,9 +284,15 @@ const char *ringread_ifname(const struct ring_reader *r, uint32_t ifindex,
 		memcpy(ifs, h->ifaces, sizeof(ifs));
 	for (i = 0; i < RING_IFACES; i++) {
 		if (ifs[i].ifindex == ifindex) {
-			snprintf(buf, len, "%.*s", (int)(RING_IFNAMSIZ - 1), ifs[i].name);
-			return buf;
+			name = ifs[i].name;
+			break;
 		}
 	}
-	return NULL;
+	/* Only a consistent copy is worth remembering. */
+	if (tries < 100)
+		ringread_ifc_put(r, g1, ifindex, name);
+	if (!name)
+		return NULL;
+	snprintf(buf, len, "%.*s", (int)(RING_IFNAMSIZ - 1), name);
+	return buf;
 }

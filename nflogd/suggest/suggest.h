@@ -68,7 +68,7 @@ struct suggest_block {
 	uint8_t		family;		/* 4 or 6 */
 	uint8_t		addr[16];	/* network byte order, IPv4 in the first 4 */
 	uint32_t	timeout_s;
-	uint32_t	incidents;	/* alerts (and hostile-probe episodes) behind it */
+	uint32_t	incidents;	/* alerts (and blockable-probe episodes) behind it */
 	char		why[200];	/* one line, no newline */
 };
 

@@ -113,14 +113,14 @@ static const char *suggest_unsafe(const struct suggest *s, const struct suggest_
 /* Sources that did something worth a block. */
 static bool suggest_blockish(const struct suggest_src *src)
 {
-	return src->nalerts || src->hostile || src->forged || (src->flags & SUGGEST_SRC_DECOY_UNID);
+	return src->nalerts || src->probes || src->forged || (src->flags & SUGGEST_SRC_DECOY_UNID);
 }
 
 /* The reason a blockish source is skipped when no safety rule applies: it
  * has nothing of its own to be blocked for. NULL when it has. */
 static const char *suggest_no_incident(const struct suggest_src *src, char *buf, size_t len)
 {
-	if (src->nalerts || src->hostile)
+	if (src->nalerts || src->probes)
 		return NULL;
 	if (src->flags & SUGGEST_SRC_DECOY_UNID)
 		snprintf(buf, len, "decoy scan: the real source cannot be told from the forged "

@@ -350,10 +350,12 @@ static int suggest_noise_add(struct suggest *s, uint32_t si, uint32_t pi, const 
 	return suggest_pairs_add(&n->pairs, pi);
 }
 
-/* A probe worth a block on its own: a hostile verdict, or a knock on a
- * trojan's door (the kb rates those suspicious, since they harm only a host
- * already infected, but nobody has a reason to send them). */
-static bool suggest_hostile_probe(const struct suggest *s, const struct ring_rec *r)
+/* A probe worth a block on its own: one the kb rates hostile, or a knock on
+ * a trojan's door (the kb rates those suspicious, since they harm only a host
+ * already infected, but nobody has a reason to send them). Only the first is
+ * called hostile in the words (suggest_words.c): a trojan's port is evidence
+ * of a search for infected hosts, not of the sender's intent. */
+static bool suggest_blockable_probe(const struct suggest *s, const struct ring_rec *r)
 {
 	const struct kb_category *cat;
 
@@ -437,19 +439,21 @@ int suggest_add_drop(struct suggest *s, const struct ring_rec *r, const char *pr
 	src->drops++;
 	if (verdict >= KB_VERDICT_SUSPICIOUS)
 		src->suspicious++;
-	if (suggest_hostile_probe(s, r)) {
+	if (suggest_blockable_probe(s, r)) {
 		/* Fraggle probes and land packets carry the victim's address:
 		 * their source is the one party that must not be blocked. */
 		if (tags & (RING_TAG_FRAGGLE | RING_TAG_LAND)) {
 			src->forged++;
 		} else {
-			if (!src->hostile) {
-				src->hostile_proto = r->proto;
-				src->hostile_port = r->dport;
-				src->hostile_kb = r->klass.kb_id;
+			if (!src->probes) {
+				src->probe_proto = r->proto;
+				src->probe_port = r->dport;
+				src->probe_kb = r->klass.kb_id;
 			}
-			src->hostile++;
-			src->hostile_tags |= tags;
+			src->probes++;
+			src->probe_tags |= tags;
+			if (verdict > src->probe_verdict)
+				src->probe_verdict = verdict;
 		}
 	}
 	if ((rc = suggest_pairs_add(&src->pairs, pi)) < 0)

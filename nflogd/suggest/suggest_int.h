@@ -36,7 +36,7 @@
 #define SUGGEST_DECOY_SLACK_NS	(10ull * 1000000000ull) /* around a decoy alert */
 #define SUGGEST_HOUR		3600u		/* s */
 #define SUGGEST_BLOCK_HOSTILE	(6u * SUGGEST_HOUR)	/* a hostile alert */
-#define SUGGEST_BLOCK_BASE	(1u * SUGGEST_HOUR)	/* suspicious alert, hostile probes */
+#define SUGGEST_BLOCK_BASE	(1u * SUGGEST_HOUR)	/* suspicious alert, blockable probes */
 #define SUGGEST_BLOCK_MAX	(7u * 24u * SUGGEST_HOUR) /* cap: a week */
 #define SUGGEST_COMMENT_MAX	100u		/* bytes of an nft rule comment */
 #define SUGGEST_LIST_MAX	4096u		/* blocks, rate limits, skips listed each */
@@ -88,14 +88,16 @@ struct suggest_src {
 	uint8_t		family;		/* 4 or 6 */
 	uint8_t		flags;		/* SUGGEST_SRC_* */
 	uint8_t		addr[16];
-	uint8_t		hostile_proto;	/* first hostile drop: what it was */
-	uint16_t	hostile_port;
-	uint16_t	hostile_kb;
-	uint32_t	hostile_tags;	/* RING_TAG_* of all its hostile drops */
+	uint8_t		probe_proto;	/* first blockable probe: what it was */
+	uint8_t		probe_verdict;	/* the worst verdict of its blockable probes */
+	uint16_t	probe_port;
+	uint16_t	probe_kb;
+	uint32_t	probe_tags;	/* RING_TAG_* of all its blockable probes */
 	uint32_t	drops;		/* usable drops */
 	uint32_t	unicast;	/* ... to unicast destinations */
 	uint32_t	suspicious;	/* ... with verdict suspicious or hostile */
-	uint32_t	hostile;	/* ... hostile, forged-source kinds aside */
+	uint32_t	probes;		/* ... blockable probes (rated hostile, or a
+					 * trojan's port), forged-source kinds aside */
 	uint32_t	forged;		/* hostile, from a victim's address: fraggle, land */
 	uint32_t	decoy_id;	/* alert ids behind the flags */
 	uint32_t	ipid_id;

@@ -256,17 +256,26 @@ static void suggest_word_block(const struct suggest *s, struct suggest_item *it)
 			break;
 		}
 	}
-	if (src->hostile) {
-		const struct kb_port *row = suggest_port_row(s, src->hostile_kb);
+	if (src->probes) {
+		const struct kb_port *row = suggest_port_row(s, src->probe_kb);
 		const char *svc = suggest_service(row);
 
-		suggest_fmt(part, sizeof(part), "%s%u hostile probe%s (%s %u%s%.40s%s)",
-			    src->nalerts ? "; plus " : "", src->hostile,
-			    src->hostile == 1 ? "" : "s",
-			    suggest_proto_name(src->hostile_proto), src->hostile_port,
-			    svc ? " " : "", svc ? svc : "",
-			    src->hostile_tags & RING_TAG_SLAMMER ? ", slammer" :
-			    src->hostile_tags & RING_TAG_HACKATACK ? ", hack-a-tack" : "");
+		/* Say what the evidence is: the kb's own hostile rating, or
+		 * only that the port is a trojan's (suggest_blockable_probe). */
+		if (src->probe_verdict >= KB_VERDICT_HOSTILE)
+			suggest_fmt(part, sizeof(part), "%s%u probe%s the kb rates hostile "
+				    "(%s %u%s%.40s%s)", src->nalerts ? "; plus " : "", src->probes,
+				    src->probes == 1 ? "" : "s",
+				    suggest_proto_name(src->probe_proto), src->probe_port,
+				    svc ? " " : "", svc ? svc : "",
+				    src->probe_tags & RING_TAG_SLAMMER ? ", slammer" :
+				    src->probe_tags & RING_TAG_HACKATACK ? ", hack-a-tack" : "");
+		else
+			suggest_fmt(part, sizeof(part), "%ssuspicious: %u probe%s of a port known "
+				    "for %.40s (%s %u)", src->nalerts ? "; plus " : "",
+				    src->probes, src->probes == 1 ? "" : "s",
+				    svc ? svc : "a trojan", suggest_proto_name(src->probe_proto),
+				    src->probe_port);
 		suggest_cat(it->why, room, "%s", part);
 		if (row && row->summary)
 			suggest_fmt(it->detail, sizeof(it->detail), "%s", row->summary);

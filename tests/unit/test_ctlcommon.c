@@ -224,17 +224,77 @@ static void test_readargs(void **state)
 	assert_string_equal(test_captured(),
 			    "nflogctl: --services belongs to read, alerts and explain\n");
 
-	/* -n 0: none of what is there (with -f: only new records), not "all". */
+	/* -n 0: none of the old ones, told apart from no -n */
+	test_capture();
 	assert_int_equal(ctl_readargs_parse(ARGS("read", "-n", "0"), test_usage, true, false, &ra),
 			 CTL_RUN);
-	assert_true(ra.last == CTL_LAST_NONE);
+	assert_true(ra.last_set);
+	assert_int_equal(ra.last, 0);
+	assert_int_equal(ctl_readargs_parse(ARGS("read"), test_usage, true, false, &ra), CTL_RUN);
+	assert_false(ra.last_set);
+	assert_string_equal(test_captured(), "");
 	test_capture();
-	assert_int_equal(ctl_readargs_parse(ARGS("read", "-n", "-1"), test_usage, true, false, &ra), 2);
+	assert_int_equal(ctl_readargs_parse(ARGS("read", "-n", "-1"), test_usage, true, false, &ra),
+			 2);
 	assert_string_equal(test_captured(), "nflogctl: bad -n '-1': want a count 0..4294967295\n");
 	test_capture();
 	assert_int_equal(ctl_readargs_parse(ARGS("stats", "-n", "0"), test_usage, false, false, &ra),
 			 2);
 	assert_string_equal(test_captured(), "nflogctl: -n and -f belong to read and alerts\n");
+}
+
+/* --since and the filters: kept in order as text, compiled once the kb is
+ * there; refused where they do not belong, and a bad value names its option. */
+static void test_readargs_filters(void **state)
+{
+	struct ctl_readargs ra;
+	struct recfilter f;
+
+	(void)state;
+	test_capture();
+	assert_int_equal(ctl_readargs_parse(ARGS("alerts", "--since", "2h", "--src", "192.0.2.0/24",
+						 "--port", "23", "--port=22", "--type", "scan",
+						 "--kb", "trojan", "--verdict=hostile",
+						 "--proto=tcp", "--sport=7", "--dst=::1"),
+					    test_usage, true, false, &ra), CTL_RUN);
+	assert_string_equal(test_captured(), "");
+	assert_int_equal(ra.since, 7200);
+	assert_int_equal(ra.nfilter, 9);
+	assert_int_equal(ra.filter[0].key, RECFILTER_SRC);
+	assert_string_equal(ra.filter[0].value, "192.0.2.0/24");
+	assert_int_equal(ra.filter[2].key, RECFILTER_PORT);
+	assert_string_equal(ra.filter[2].value, "22");
+	assert_int_equal(ra.filter[8].key, RECFILTER_DST);
+	assert_int_equal(ctl_readargs_filter(&ra, kb_builtin(), true, &f), 0);
+	assert_true(recfilter_active(&f));
+	assert_int_equal(f.nport, 2);
+	/* read has no --type */
+	test_capture();
+	assert_int_equal(ctl_readargs_filter(&ra, kb_builtin(), false, &f), 2);
+	assert_string_equal(test_captured(), "nflogctl: --type belongs to alerts (read shows drops "
+			    "and alerts: nflogctl alerts --type scan)\n");
+
+	test_capture();
+	assert_int_equal(ctl_readargs_parse(ARGS("read", "--port", "99999"), test_usage, true,
+					    false, &ra), CTL_RUN);
+	assert_int_equal(ctl_readargs_filter(&ra, kb_builtin(), false, &f), 2);
+	assert_string_equal(test_captured(),
+			    "nflogctl: --port: bad port '99999': want a number 0..65535\n");
+	test_capture();
+	assert_int_equal(ctl_readargs_parse(ARGS("read", "--since", "soon"), test_usage, true,
+					    false, &ra), 2);
+	assert_int_equal(ctl_readargs_parse(ARGS("read", "--src"), test_usage, true, false, &ra), 2);
+	assert_int_equal(ctl_readargs_parse(ARGS("stats", "--since", "1h"), test_usage, false,
+					    false, &ra), 2);
+	assert_int_equal(ctl_readargs_parse(ARGS("explain", "--kb", "trojan", "22"), test_usage,
+					    false, true, &ra), 2);
+	assert_string_equal(test_captured(),
+			    "nflogctl: bad --since 'soon': want a duration such as 90s, 30m, 2h or 7d\n"
+			    "nflogctl: option --src needs an argument\n"
+			    "nflogctl: --since and the filters (--src, --port, ...) belong to read and "
+			    "alerts\n"
+			    "nflogctl: --since and the filters (--src, --port, ...) belong to read and "
+			    "alerts\n");
 }
 
 static void test_since(void **state)
@@ -328,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_readargs),
+		cmocka_unit_test(test_readargs_filters),
 		cmocka_unit_test(test_since),
 		cmocka_unit_test(test_has_option),
 		cmocka_unit_test(test_load_kb),

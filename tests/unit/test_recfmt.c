@@ -144,9 +144,9 @@ static void rec_garbage(struct ring_rec *r)
 	r->ifindex_out = 0;
 }
 
-static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL, NULL, NULL, NULL, NULL };
-static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL };
-static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL, NULL, NULL, NULL, NULL };
+static const struct recfmt_ctx ctx_tcp4 = { "prefix", "veth1", NULL, 42, NULL, NULL, NULL, NULL, NULL, NULL };
+static const struct recfmt_ctx ctx_none = { NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL };
+static const struct recfmt_ctx ctx_icmp4 = { "in-drop ", "veth1", "eth0", 7, NULL, NULL, NULL, NULL, NULL, NULL };
 
 static void __attribute__((format(printf, 3, 4))) fmt(char *dst, size_t size, const char *f, ...)
 {
@@ -431,7 +431,7 @@ static void test_escaping(void **state)
 {
 	static const char prefix[] = "a\"b\\c\x01\x1f\x7f d\xc3\xa9\xe2\x80\xa8\xc2\x85"
 	    "\xff\xc3(\xed\xa0\x80\xf0\x9f\x98\x80\xc0\xaf\xf4\x90\x80\x80z\xe2\x82";
-	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1, NULL, NULL, NULL, NULL, NULL };
+	const struct recfmt_ctx c = { prefix, "ev il\x1b[", "\xc3\xa9t\"h\\", 1, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct ring_rec r;
 	char buf[RECFMT_LINE_MAX];
 	const char *p;
@@ -472,7 +472,7 @@ static void test_unterminated(void **state)
 	assert_non_null(ifname);
 	memset(prefix, 'x', RING_PREFIX_LEN);
 	memset(ifname, 'i', RING_IFNAMSIZ);
-	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0, NULL, NULL, NULL, NULL, NULL };
+	c = (struct recfmt_ctx){ prefix, ifname, ifname, 0, NULL, NULL, NULL, NULL, NULL, NULL };
 	rec_tcp4(&r);
 	r.ifindex_out = 1;
 	memset(want, 'x', RING_PREFIX_LEN);
@@ -515,7 +515,7 @@ static void check_sizes(fmt_fn fn, const struct ring_rec *r, const struct recfmt
 static void test_small_buffer(void **state)
 {
 	static const char hostile[] = "\"\\\x01\xff\xe2\x80\xa8 p";
-	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL, NULL, NULL, NULL, NULL };
+	const struct recfmt_ctx c = { hostile, "e\x02", "o", 5, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct ring_rec r;
 
 	rec_tcp4(&r);
@@ -634,7 +634,7 @@ static void test_kb_source(void **state)
 				   "old-range\t4001/tcp\t# in the old client range\n"
 				   "ssh\t22/tcp\t# never shown: the kb has a row\n";
 	struct services *svc = services_parse(list, sizeof(list) - 1, "list", 0, NULL, 0);
-	struct recfmt_ctx c = { NULL, NULL, NULL, 0, kb_builtin(), svc, NULL, NULL, NULL };
+	struct recfmt_ctx c = { NULL, NULL, NULL, 0, kb_builtin(), svc, NULL, NULL, NULL, NULL };
 	char text[RECFMT_LINE_MAX], json[RECFMT_LINE_MAX];
 	struct ring_rec r;
 
@@ -688,6 +688,82 @@ static void test_kb_source(void **state)
 }
 
 
+/* With a memo the text line is the same as without, for every port row and
+ * ICMP row, rows that share a slot in turn, unknown ids, a second kb at
+ * another address, and every size of a too-small buffer. */
+static void test_memo(void **state)
+{
+	struct recfmt_memo *memo = calloc(1, sizeof(*memo));
+	struct recfmt_ctx plain = { NULL, "veth1", NULL, 3, kb_builtin(), NULL, NULL, NULL, NULL, NULL };
+	struct recfmt_ctx memoed = plain;
+	char a[RECFMT_LINE_MAX], b[RECFMT_LINE_MAX], err[256];
+	const struct kb_port *row;
+	const struct kb_icmp *ic;
+	struct kb *local;
+	struct ring_rec r;
+	size_t i, round;
+	FILE *f;
+	char path[] = "/tmp/test_recfmt_memo.XXXXXX";
+	int fd;
+
+	(void)state;
+	assert_non_null(memo);
+	memoed.memo = memo;
+	/* Twice over: the second round reads every row back from the memo. */
+	for (round = 0; round < 2; round++) {
+		for (i = 0; (row = kb_port_at(kb_builtin(), i)); i++) {
+			rec_syn_to(&r, row->lo);
+			r.klass.kb_id = row->id;
+			assert_int_equal(recfmt_text(a, sizeof(a), &r, &plain),
+					 recfmt_text(b, sizeof(b), &r, &memoed));
+			assert_string_equal(a, b);
+		}
+		for (i = 0; (ic = kb_icmp_at(kb_builtin(), i)); i++) {
+			rec_icmp4(&r);
+			r.klass.kb_id = 0;
+			r.klass.kb_icmp = ic->id;
+			assert_int_equal(recfmt_text(a, sizeof(a), &r, &plain),
+					 recfmt_text(b, sizeof(b), &r, &memoed));
+			assert_string_equal(a, b);
+		}
+	}
+	/* ids 1 and 1 + RECFMT_MEMO_SLOTS share a slot; 29999 is no row */
+	for (i = 0; i < 6; i++) {
+		rec_syn_to(&r, 22);
+		r.klass.kb_id = (uint16_t)(i % 3 == 0 ? 1 : i % 3 == 1 ? 1 + RECFMT_MEMO_SLOTS : 29999);
+		assert_int_equal(recfmt_text(a, sizeof(a), &r, &plain),
+				 recfmt_text(b, sizeof(b), &r, &memoed));
+		assert_string_equal(a, b);
+	}
+	assert_has(b, " -- suspicious");
+	check_sizes(recfmt_text, &r, &memoed);
+	rec_syn_to(&r, 23);
+	check_sizes(recfmt_text, &r, &memoed);
+
+	/* Another kb, whose row 30001 says something else for port 23. */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("port\t30001\ttcp\t23\tdst\tour-telnet\tapp\texpected\tlocal\t"
+	      "Our \"jump\" host\tThe ops team's\n", f);
+	assert_int_equal(fclose(f), 0);
+	local = kb_load(path, err, sizeof(err));
+	unlink(path);
+	if (!local)
+		fail_msg("local kb: %s", err);
+	plain.kb = memoed.kb = local;
+	row = kb_port_lookup(local, KB_DIR_DST, 6, 23);
+	assert_non_null(row);
+	r.klass.kb_id = row->id;
+	assert_int_equal(recfmt_text(a, sizeof(a), &r, &plain),
+			 recfmt_text(b, sizeof(b), &r, &memoed));
+	assert_string_equal(a, b);
+	assert_has(b, " our-telnet: Our \\\"jump\\\" host");
+	kb_free(local);
+	free(memo);
+}
+
 /* A found address with every field, as geoip_lookup fills it. */
 static struct geoip_info geo_full(void)
 {
@@ -709,7 +785,7 @@ static void test_geo(void **state)
 	struct geoip_info full = geo_full(), asn = { .status = GEOIP_ST_FOUND,
 		.have = GEOIP_F_ASN, .asn = 4200000000u }, miss = { .status = GEOIP_ST_MISS },
 		skipped = { .status = GEOIP_ST_SKIPPED };
-	struct recfmt_ctx c = { NULL, NULL, NULL, 0, NULL, NULL, &full, &asn, NULL };
+	struct recfmt_ctx c = { NULL, NULL, NULL, 0, NULL, NULL, &full, &asn, NULL, NULL };
 	char text[RECFMT_LINE_MAX], json[RECFMT_LINE_MAX];
 	struct ring_alert a;
 	struct ring_rec r;
@@ -828,7 +904,7 @@ static void test_json_valid(void **state)
 	void (*fixtures[])(struct ring_rec *) = { rec_tcp4, rec_udp6, rec_icmp4, rec_garbage };
 	char path[] = "/tmp/test_recfmt.XXXXXX", cmd[128], buf[RECFMT_LINE_MAX];
 	char prefix[RING_PREFIX_LEN], in[RING_IFNAMSIZ], out[RING_IFNAMSIZ];
-	struct recfmt_ctx c = { prefix, in, out, 0, NULL, NULL, NULL, NULL, NULL };
+	struct recfmt_ctx c = { prefix, in, out, 0, NULL, NULL, NULL, NULL, NULL, NULL };
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
 	struct geoip_info sg, dg;
 	/* Names for every port of the low range and the old client range, with
@@ -854,7 +930,7 @@ static void test_json_valid(void **state)
 	for (i = 0; i < 4 + 20000; i++) {
 		if (i < 4) {
 			fixtures[i](&r);
-			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i, NULL, NULL, NULL, NULL, NULL };
+			c = (struct recfmt_ctx){ "p\"\\\x01\xff", "veth1", NULL, i, NULL, NULL, NULL, NULL, NULL, NULL };
 		} else {
 			for (j = 0; j < sizeof(r); j++)
 				((uint8_t *)&r)[j] = (uint8_t)rnd(&seed);
@@ -869,7 +945,7 @@ static void test_json_valid(void **state)
 			    rnd(&seed) % 4 ? in : NULL, rnd(&seed) % 4 ? out : NULL, rnd(&seed),
 			    /* Random ids and tags through the kb lookups too. */
 			    rnd(&seed) % 2 ? kb_builtin() : NULL, rnd(&seed) % 2 ? svc : NULL,
-			    rnd(&seed) % 2 ? &sg : NULL, rnd(&seed) % 2 ? &dg : NULL, NULL };
+			    rnd(&seed) % 2 ? &sg : NULL, rnd(&seed) % 2 ? &dg : NULL, NULL, NULL };
 			/* Country and AS names at their longest, any bytes. */
 			rnd_geo(&seed, &sg);
 			rnd_geo(&seed, &dg);
@@ -921,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_alert_hostile_fields),
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_kb_source),
+		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_geo),
 		cmocka_unit_test(test_time_sequence),
 		cmocka_unit_test(test_json_valid),

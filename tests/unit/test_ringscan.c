@@ -156,6 +156,45 @@ static void test_merged_order(void **state)
 	ringread_close(rr);
 }
 
+/* Segments each in order but interleaved in time (per-CPU capture): merged
+ * as one sort would order them, ties by segment then position. */
+static void test_merged_runs(void **state)
+{
+	static const struct { unsigned seg; uint64_t ts; uint16_t dport; } in[] = {
+		{ 0, 100, 1 }, { 0, 250, 2 }, { 0, 250, 3 }, { 0, 400, 4 },
+		{ 1, 50, 5 }, { 1, 250, 6 }, { 1, 300, 7 }, { 1, 500, 8 },
+	};
+	static const uint16_t want[] = { 5, 1, 2, 3, 6, 7, 4, 8 };
+	struct fx *f = *state;
+	struct ring_reader *rr;
+	struct ringscan_item *it;
+	size_t n, i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		put_drop(f, in[i].seg, in[i].ts, in[i].dport);
+	put_alert(f, 260, 9);
+	rr = reader(f);
+	assert_int_equal(ringscan_collect(rr, NULL, 0, RINGSCAN_DROPS, &it, &n, NULL), 0);
+	assert_int_equal(n, 8);
+	for (i = 0; i < n; i++)
+		assert_int_equal(it[i].rec.dport, want[i]);
+	assert_int_equal(it[2].seg, 0);
+	assert_int_equal(it[2].pos, 1);
+	assert_int_equal(it[3].pos, 2);
+	free(it);
+	/* and with the alert segment's run, from 200 on */
+	assert_int_equal(ringscan_collect(rr, NULL, 200, RINGSCAN_DROPS | RINGSCAN_ALERTS, &it, &n,
+					  NULL), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(it[0].rec.dport, 2);
+	assert_int_equal(it[3].rec.kind, RING_KIND_ALERT);
+	assert_int_equal(it[6].rec.dport, 8);
+	for (i = 1; i < n; i++)
+		assert_true(ringscan_item_cmp(&it[i - 1], &it[i]) < 0);
+	free(it);
+	ringread_close(rr);
+}
+
 static void test_cursor(void **state)
 {
 	struct fx *f = *state;
@@ -231,6 +270,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_merged_order, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_merged_runs, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_cursor, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_lapped_and_damaged, fx_setup, fx_teardown),
 	};

@@ -426,8 +426,8 @@ static void test_block_timeouts(void **state)
 	assert_int_equal(fx_block(f, "203.0.113.5")->timeout_s, 3600);
 	assert_int_equal(fx_block(f, "203.0.113.5")->incidents, 1);
 	assert_int_equal(fx_block(f, "203.0.113.6")->timeout_s, 4 * 3600);
-	assert_non_null(strstr(fx_block(f, "203.0.113.5")->why, "3 hostile probes (UDP 1434 "
-							      "ms-sql-m, slammer)"));
+	assert_non_null(strstr(fx_block(f, "203.0.113.5")->why, "3 probes the kb rates hostile "
+							      "(UDP 1434 ms-sql-m, slammer)"));
 
 	out = fx_nft(f);
 	assert_has(out, "add table inet nflogd\nadd set inet nflogd block4 { type ipv4_addr; "
@@ -507,6 +507,12 @@ static void test_block_trojan_probe(void **state)
 	assert_int_equal(fx_block(f, "203.0.113.78")->timeout_s, 3600);
 	assert_null(fx_block(f, "203.0.113.79"));
 	assert_int_equal(suggest_count(f->s, SUGGEST_BLOCK), 2);
+	/* suspicious, not hostile: the port's name is the evidence */
+	assert_non_null(strstr(fx_block(f, "203.0.113.77")->why,
+			       "suspicious: 3 probes of a port known for bo (TCP 31337)"));
+	assert_non_null(strstr(fx_block(f, "203.0.113.78")->why,
+			       "suspicious: 1 probe of a port known for sub7 (TCP 27374)"));
+	assert_null(strstr(fx_block(f, "203.0.113.77")->why, "hostile"));
 }
 
 static void test_block_v6_and_table(void **state)
