@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* fleet_in.c - one collector JSON line into a struct fleet_ev: the fields the
+ * fleet view reads (doc/json-schema.md), each checked for type and range. */
+#include <arpa/inet.h>
+#include <string.h>
+#include <time.h>
+
+#include "classify/kb.h"
+#include "correlate/fleet.h"
+#include "ring/ringfmt.h"
+#include "ring/ringnames.h"
+#include "util/errbuf.h"
+
+struct fleet_in {
+	struct fleet_ev *ev;
+	bool have_ts, have_host, have_kind, have_saddr;
+};
+
+static bool fleet_in_digits(const char *s, size_t n, unsigned *out)
+{
+	unsigned v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's). */
+static int64_t fleet_in_days(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+bool fleet_ts_parse(const char *s, size_t len, uint64_t *ns)
+{
+	static const unsigned mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	unsigned y, mo, d, h, mi, sec, frac = 0, i, nf = 0;
+	int64_t days;
+
+	if (len < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':' || s[len - 1] != 'Z')
+		return false;
+	if (!fleet_in_digits(s, 4, &y) || !fleet_in_digits(s + 5, 2, &mo) ||
+	    !fleet_in_digits(s + 8, 2, &d) || !fleet_in_digits(s + 11, 2, &h) ||
+	    !fleet_in_digits(s + 14, 2, &mi) || !fleet_in_digits(s + 17, 2, &sec))
+		return false;
+	if (len > 20) {
+		nf = (unsigned)(len - 21);
+		if (s[19] != '.' || nf < 1 || nf > 9 || !fleet_in_digits(s + 20, nf, &frac))
+			return false;
+		for (i = nf; i < 9; i++)
+			frac *= 10;
+	}
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
+	    sec > 60)
+		return false;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return false;
+	days = fleet_in_days(y, mo, d);
+	*ns = ((uint64_t)days * 86400 + h * 3600u + mi * 60u + sec) * 1000000000ull + frac;
+	return true;
+}
+
+static bool fleet_in_is(const struct jsonl_leaf *l, const char *path)
+{
+	return !strcmp(l->path, path);
+}
+
+static bool fleet_in_eq(const struct jsonl_leaf *l, const char *word)
+{
+	return l->len == strlen(word) && !memcmp(l->val, word, l->len);
+}
+
+/* An address, into a[16] and *family. */
+static enum jsonl_err fleet_in_addr(const struct jsonl_leaf *l, uint8_t *a, uint8_t *family)
+{
+	char buf[64];
+
+	if (l->type != JSONL_STRING || l->in_array)
+		return JSONL_E_TYPE;
+	if (l->len >= sizeof(buf))
+		return JSONL_E_VALUE;
+	memcpy(buf, l->val, l->len);
+	buf[l->len] = '\0';
+	memset(a, 0, 16);
+	if (!memchr(buf, ':', l->len) && inet_pton(AF_INET, buf, a) == 1)
+		*family = 4;
+	else if (inet_pton(AF_INET6, buf, a) == 1)
+		*family = 6;
+	else
+		return JSONL_E_VALUE;
+	return JSONL_OK;
+}
+
+static enum jsonl_err fleet_in_port(const struct jsonl_leaf *l, int32_t *port)
+{
+	int64_t v;
+
+	if (l->type != JSONL_NUMBER || l->in_array)
+		return JSONL_E_TYPE;
+	if (!jsonl_int(l, 0, 65535, &v))
+		return JSONL_E_VALUE;
+	*port = (int32_t)v;
+	return JSONL_OK;
+}
+
+static enum jsonl_err fleet_in_str(const struct jsonl_leaf *l)
+{
+	return l->type == JSONL_STRING && !l->in_array ? JSONL_OK : JSONL_E_TYPE;
+}
+
+static enum jsonl_err fleet_in_host(struct fleet_in *in, const struct jsonl_leaf *l)
+{
+	size_t i;
+
+	if (fleet_in_str(l) != JSONL_OK)
+		return JSONL_E_TYPE;
+	if (l->len > FLEET_HOST_MAX)
+		return JSONL_E_HUGE;
+	if (!l->len)
+		return JSONL_E_VALUE;
+	for (i = 0; i < l->len; i++)	/* a name for one line of text: no controls */
+		if ((unsigned char)l->val[i] < 0x20 || l->val[i] == 0x7f)
+			return JSONL_E_VALUE;
+	memcpy(in->ev->host, l->val, l->len);
+	in->ev->host[l->len] = '\0';
+	in->have_host = true;
+	return JSONL_OK;
+}
+
+static enum jsonl_err fleet_in_time(const struct jsonl_leaf *l, uint64_t *ns)
+{
+	if (fleet_in_str(l) != JSONL_OK)
+		return JSONL_E_TYPE;
+	return fleet_ts_parse(l->val, l->len, ns) ? JSONL_OK : JSONL_E_VALUE;
+}
+
+static enum jsonl_err fleet_in_transport(struct fleet_ev *ev, const struct jsonl_leaf *l)
+{
+	if (fleet_in_str(l) != JSONL_OK)
+		return JSONL_E_TYPE;
+	ev->proto = fleet_in_eq(l, "tcp") ? IPPROTO_TCP : fleet_in_eq(l, "udp") ? IPPROTO_UDP :
+		    fleet_in_eq(l, "icmp") ? IPPROTO_ICMP :
+		    fleet_in_eq(l, "ipv6-icmp") ? IPPROTO_ICMPV6 : 0;
+	return JSONL_OK;
+}
+
+static enum jsonl_err fleet_in_verdict(struct fleet_ev *ev, const struct jsonl_leaf *l)
+{
+	unsigned v;
+
+	if (fleet_in_str(l) != JSONL_OK)
+		return JSONL_E_TYPE;
+	for (v = KB_VERDICT_UNKNOWN; v <= KB_VERDICT_HOSTILE; v++)
+		if (fleet_in_eq(l, kb_verdict_name(v))) {
+			ev->verdict = (uint8_t)v;
+			return JSONL_OK;
+		}
+	return JSONL_E_VALUE;
+}
+
+/* Words of nflog.tags, nflog.dst_class and nflog.destination.facts that say
+ * the destination was not one host. */
+static enum jsonl_err fleet_in_bcast_word(struct fleet_ev *ev, const struct jsonl_leaf *l,
+					  bool array)
+{
+	if (l->type == JSONL_ARRAY && array)
+		return JSONL_OK;	/* empty */
+	if (l->type != JSONL_STRING || l->in_array != array)
+		return JSONL_E_TYPE;
+	if (fleet_in_eq(l, "broadcast-destination") || fleet_in_eq(l, "broadcast") ||
+	    fleet_in_eq(l, "multicast") || fleet_in_eq(l, "limited-broadcast") ||
+	    fleet_in_eq(l, "broadcast-ping") || fleet_in_eq(l, "fraggle-probe"))
+		ev->bcast = true;
+	return JSONL_OK;
+}
+
+static enum jsonl_err fleet_in_alert_type(struct fleet_ev *ev, const struct jsonl_leaf *l)
+{
+	unsigned t;
+	const char *name;
+
+	if (fleet_in_str(l) != JSONL_OK)
+		return JSONL_E_TYPE;
+	for (t = 1; (name = ring_alert_type_name(t)) != NULL; t++)
+		if (fleet_in_eq(l, name)) {
+			ev->atype = (uint8_t)t;
+			return JSONL_OK;
+		}
+	return JSONL_OK;	/* a newer daemon's type: not one the fleet view reads */
+}
+
+static enum jsonl_err fleet_in_alert(struct fleet_ev *ev, const struct jsonl_leaf *l)
+{
+	int64_t v;
+
+	if (fleet_in_is(l, "nflog.alert.type"))
+		return fleet_in_alert_type(ev, l);
+	if (fleet_in_is(l, "nflog.alert.first_seen"))
+		return fleet_in_time(l, &ev->first);
+	if (fleet_in_is(l, "nflog.alert.last_seen"))
+		return fleet_in_time(l, &ev->last);
+	if (fleet_in_is(l, "nflog.alert.sources")) {
+		if (l->type != JSONL_NUMBER || l->in_array)
+			return JSONL_E_TYPE;
+		if (!jsonl_int(l, 0, UINT32_MAX, &v))
+			return JSONL_E_VALUE;
+		ev->sources = (uint32_t)v;
+	} else if (fleet_in_is(l, "nflog.alert.ports")) {
+		if (l->type == JSONL_ARRAY)
+			return JSONL_OK;
+		if (l->type != JSONL_NUMBER || !l->in_array)
+			return JSONL_E_TYPE;
+		if (!jsonl_int(l, 0, 65535, &v))
+			return JSONL_E_VALUE;
+		if (ev->nports < FLEET_PORTS)
+			ev->ports[ev->nports++] = (uint16_t)v;
+	}
+	return JSONL_OK;
+}
+
+static enum jsonl_err fleet_in_leaf(const struct jsonl_leaf *l, void *arg)
+{
+	struct fleet_in *in = arg;
+	struct fleet_ev *ev = in->ev;
+
+	if (fleet_in_is(l, "@timestamp")) {
+		in->have_ts = true;
+		return fleet_in_time(l, &ev->ts);
+	}
+	if (fleet_in_is(l, "host.name"))
+		return fleet_in_host(in, l);
+	if (fleet_in_is(l, "event.kind")) {
+		if (fleet_in_str(l) != JSONL_OK)
+			return JSONL_E_TYPE;
+		in->have_kind = true;
+		ev->kind = fleet_in_eq(l, "event") ? FLEET_EV_DROP :
+			   fleet_in_eq(l, "alert") ? FLEET_EV_ALERT : 0;
+		return JSONL_OK;
+	}
+	if (fleet_in_is(l, "source.ip")) {
+		in->have_saddr = true;
+		return fleet_in_addr(l, ev->saddr, &ev->family);
+	}
+	if (fleet_in_is(l, "destination.ip"))
+		return fleet_in_addr(l, ev->daddr, &ev->dfamily);
+	if (fleet_in_is(l, "source.port"))
+		return fleet_in_port(l, &ev->sport);
+	if (fleet_in_is(l, "destination.port"))
+		return fleet_in_port(l, &ev->dport);
+	if (fleet_in_is(l, "network.transport"))
+		return fleet_in_transport(ev, l);
+	if (fleet_in_is(l, "nflog.verdict"))
+		return fleet_in_verdict(ev, l);
+	if (fleet_in_is(l, "nflog.kb.category")) {
+		if (fleet_in_str(l) != JSONL_OK)
+			return JSONL_E_TYPE;
+		ev->noise = fleet_in_eq(l, "noise");
+		return JSONL_OK;
+	}
+	if (fleet_in_is(l, "nflog.tcp.flags")) {
+		if (fleet_in_str(l) != JSONL_OK)
+			return JSONL_E_TYPE;
+		ev->ack_rst = memchr(l->val, 'A', l->len) || memchr(l->val, 'R', l->len);
+		return JSONL_OK;
+	}
+	if (fleet_in_is(l, "nflog.tags") || fleet_in_is(l, "nflog.destination.facts"))
+		return fleet_in_bcast_word(ev, l, true);
+	if (fleet_in_is(l, "nflog.dst_class"))
+		return fleet_in_bcast_word(ev, l, false);
+	if (!strncmp(l->path, "nflog.alert.", 12))
+		return fleet_in_alert(ev, l);
+	return JSONL_OK;
+}
+
+enum jsonl_err fleet_ev_parse(const char *line, size_t len, struct fleet_ev *ev,
+			      struct jsonl_scratch *sc, char *err, size_t errlen)
+{
+	struct fleet_in in = { .ev = ev };
+	enum jsonl_err e;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->sport = ev->dport = -1;
+	e = jsonl_walk(line, len, sc, fleet_in_leaf, &in, err, errlen);
+	if (e != JSONL_OK)
+		return e;
+	if (!in.have_host) {
+		errbuf_set(err, errlen, "no host.name");
+		return JSONL_E_MISSING;
+	}
+	if (!in.have_ts || !in.have_kind) {
+		errbuf_set(err, errlen, "no %s", in.have_ts ? "event.kind" : "@timestamp");
+		return JSONL_E_MISSING;
+	}
+	if (ev->kind == FLEET_EV_DROP && !in.have_saddr) {
+		errbuf_set(err, errlen, "drop without source.ip");
+		return JSONL_E_MISSING;
+	}
+	if (ev->kind == FLEET_EV_ALERT && (!ev->first || !ev->last))
+		ev->first = ev->last = ev->ts;	/* an older daemon's alert */
+	return JSONL_OK;
+}
