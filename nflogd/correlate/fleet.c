@@ -20,6 +20,7 @@
 
 struct fleet_src {
 	uint8_t	 addr[16];	/* the key's too: kept here for eviction, when the key is gone */
+	uint8_t	 daddr[16];	/* the first host's address it probed */
 	uint8_t	 family;
 	uint8_t	 verdict;
 	uint8_t	 nsample;
@@ -297,6 +298,7 @@ static void fleet_src_end(struct fleet *f, const struct fleet_src *s, fleet_emit
 	if (s->nhosts < f->cfg.min_hosts || fleet_decoy_fold(f, s))
 		return;
 	memcpy(a.saddr, s->addr, 16);
+	memcpy(a.daddr, s->daddr, 16);
 	memcpy(a.port_sample, s->sample, sizeof(a.port_sample));
 	if (!s->nports)
 		a.port_lo = 0;
@@ -370,7 +372,8 @@ static void fleet_src_add(struct fleet *f, const struct fleet_ev *ev, unsigned h
 			fleet_src_port(s, ev->ports[i]);
 		return;
 	}
-	s->packets++;
+	if (!s->packets++ && ev->dfamily == ev->family)
+		memcpy(s->daddr, ev->daddr, 16);
 	s->protos |= ev->proto == IPPROTO_TCP ? 1 : 2;
 	fleet_src_port(s, (uint16_t)ev->dport);
 }

@@ -101,6 +101,7 @@ struct fleet_alert {
 	uint8_t	  type;		/* enum fleet_type */
 	uint8_t	  family;
 	uint8_t	  saddr[16];	/* the source; for decoys, the likely real one of the first host */
+	uint8_t	  daddr[16];	/* scans, sweeps: the first address probed (zero: none known) */
 	uint8_t	  verdict;	/* highest seen */
 	uint64_t  first, last;	/* ns */
 	uint32_t  packets;	/* drops (for decoys: of the folded members) */
