@@ -41,7 +41,9 @@ struct fleet_decoy {
 	uint8_t	 saddr[16];
 	uint8_t	 verdict;
 	uint8_t	 nports;
+	uint16_t port_lo, port_hi;	/* of the hosts' port ranges, where they gave one */
 	uint32_t nhosts, sources, members, packets;
+	uint32_t port_count;	/* largest a host's alert gave */
 	uint64_t first, last;	/* of the hosts' incidents */
 	uint64_t touched;	/* input clock of its last line */
 	uint16_t ports[FLEET_DECOY_PORTS];
@@ -143,7 +145,13 @@ static int fleet_host_id(struct fleet *f, const char *name)
 	return (int)f->st.hosts - 1;
 }
 
-/* The host names of a map, in id order, into f->names. */
+static int fleet_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The host names of a map, sorted (the order lines came in says nothing),
+ * into f->names. */
 static uint32_t fleet_names(struct fleet *f, const uint64_t *map)
 {
 	uint32_t i, n = 0;
@@ -151,6 +159,7 @@ static uint32_t fleet_names(struct fleet *f, const uint64_t *map)
 	for (i = 0; i < f->st.hosts; i++)
 		if (map[i / 64] >> (i % 64) & 1)
 			f->names[n++] = f->host[i];
+	qsort(f->names, n, sizeof(*f->names), fleet_name_cmp);
 	return n;
 }
 
@@ -188,9 +197,9 @@ static void fleet_decoy_emit(struct fleet *f, struct fleet_decoy *d, fleet_emit_
 {
 	struct fleet_alert a = { .type = FLEET_DECOY, .family = d->family, .verdict = d->verdict,
 				 .first = d->first, .last = d->last, .packets = d->packets,
-				 .ports = d->nports, .sources = d->sources,
+				 .ports = d->port_count > d->nports ? d->port_count : d->nports,
+				 .sources = d->sources,
 				 .members = d->members, .hosts = f->names };
-	unsigned i;
 
 	d->used = false;
 	if (d->nhosts < f->cfg.min_hosts)
@@ -198,11 +207,8 @@ static void fleet_decoy_emit(struct fleet *f, struct fleet_decoy *d, fleet_emit_
 	memcpy(a.saddr, d->saddr, 16);
 	a.nsample = d->nports < FLEET_PORTS ? d->nports : FLEET_PORTS;
 	memcpy(a.port_sample, d->ports, a.nsample * sizeof(uint16_t));
-	a.port_lo = a.port_hi = d->nports ? d->ports[0] : 0;
-	for (i = 0; i < d->nports; i++) {
-		a.port_lo = d->ports[i] < a.port_lo ? d->ports[i] : a.port_lo;
-		a.port_hi = d->ports[i] > a.port_hi ? d->ports[i] : a.port_hi;
-	}
+	a.port_lo = d->port_lo <= d->port_hi ? d->port_lo : 0;
+	a.port_hi = d->port_hi;
 	a.nhosts = fleet_names(f, d->hostmap);
 	f->st.alerts++;
 	emit(&a, arg);
@@ -242,7 +248,8 @@ static void fleet_decoy_add(struct fleet *f, const struct fleet_ev *ev, unsigned
 	}
 	if (!d->used) {
 		*d = (struct fleet_decoy){ .used = true, .family = ev->family,
-					   .first = ev->first, .last = ev->last };
+					   .first = ev->first, .last = ev->last,
+					   .port_lo = UINT16_MAX };
 		memcpy(d->saddr, ev->saddr, 16);
 	}
 	d->touched = f->now;
@@ -250,6 +257,15 @@ static void fleet_decoy_add(struct fleet *f, const struct fleet_ev *ev, unsigned
 	d->last = corr_max64(d->last, ev->last);
 	d->verdict = corr_maxv(d->verdict, ev->verdict);
 	d->sources = ev->sources > d->sources ? ev->sources : d->sources;
+	d->port_count = ev->port_count > d->port_count ? ev->port_count : d->port_count;
+	for (i = 0; i < ev->nports; i++) {
+		d->port_lo = ev->ports[i] < d->port_lo ? ev->ports[i] : d->port_lo;
+		d->port_hi = ev->ports[i] > d->port_hi ? ev->ports[i] : d->port_hi;
+	}
+	if (ev->port_hi) {
+		d->port_lo = ev->port_lo < d->port_lo ? ev->port_lo : d->port_lo;
+		d->port_hi = ev->port_hi > d->port_hi ? ev->port_hi : d->port_hi;
+	}
 	if (fleet_map_set(d->hostmap, host))
 		d->nhosts++;
 	for (i = 0; i < ev->nports && d->nports < FLEET_DECOY_PORTS; i++)
@@ -257,8 +273,10 @@ static void fleet_decoy_add(struct fleet *f, const struct fleet_ev *ev, unsigned
 			d->ports[d->nports++] = ev->ports[i];
 }
 
-/* A source that only probed a decoy set's ports, on its hosts, while it ran,
- * is one of its members (forged or the real one): folded into it. */
+/* A source that only probed a decoy set's ports (all within its range, and
+ * sharing enough of the listed ones), on its hosts, while it ran, is one of
+ * its members (forged or the real one): folded into it. A scanner of other
+ * ports at the same time is not. */
 static bool fleet_decoy_fold(struct fleet *f, const struct fleet_src *s)
 {
 	uint32_t i, k;
@@ -270,6 +288,7 @@ static bool fleet_decoy_fold(struct fleet *f, const struct fleet_src *s)
 		if (!d->used || d->family != s->family ||
 		    s->first > d->last + FLEET_DECOY_SKEW_NS ||
 		    s->last + FLEET_DECOY_SKEW_NS < d->first ||
+		    s->port_lo < d->port_lo || s->port_hi > d->port_hi ||
 		    !fleet_same_set(s->sample, s->nsample, d->ports, d->nports))
 			continue;
 		for (k = 0; k < FLEET_HOSTS_MAX / 64; k++)

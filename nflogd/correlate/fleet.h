@@ -56,7 +56,9 @@ struct fleet_ev {
 	uint8_t	 atype;			/* enum ring_alert_type of nflog.alert.type */
 	uint8_t	 nports;		/* nflog.alert.ports listed */
 	uint16_t ports[FLEET_PORTS];
+	uint16_t port_lo, port_hi;	/* nflog.alert.port_range; 0, 0 when absent */
 	uint32_t sources;		/* nflog.alert.sources */
+	uint32_t port_count;		/* nflog.alert.port_count */
 	uint64_t first, last;		/* nflog.alert.first_seen, last_seen (ns) */
 };
 
@@ -113,7 +115,7 @@ struct fleet_alert {
 	uint32_t  sources;	/* decoys: largest set a host saw; 1 otherwise */
 	uint32_t  members;	/* decoys: sources folded into it */
 	uint32_t  nhosts;
-	const char *const *hosts;	/* nhosts names, in first-seen order */
+	const char *const *hosts;	/* nhosts names, sorted */
 };
 
 typedef void (*fleet_emit_fn)(const struct fleet_alert *a, void *arg);

@@ -14,6 +14,7 @@
 struct fleet_in {
 	struct fleet_ev *ev;
 	bool have_ts, have_host, have_kind, have_saddr;
+	unsigned nrange;	/* elements of nflog.alert.port_range seen */
 };
 
 static bool fleet_in_digits(const char *s, size_t n, unsigned *out)
@@ -202,8 +203,9 @@ static enum jsonl_err fleet_in_alert_type(struct fleet_ev *ev, const struct json
 	return JSONL_OK;	/* a newer daemon's type: not one the fleet view reads */
 }
 
-static enum jsonl_err fleet_in_alert(struct fleet_ev *ev, const struct jsonl_leaf *l)
+static enum jsonl_err fleet_in_alert(struct fleet_in *in, const struct jsonl_leaf *l)
 {
+	struct fleet_ev *ev = in->ev;
 	int64_t v;
 
 	if (fleet_in_is(l, "nflog.alert.type"))
@@ -212,12 +214,26 @@ static enum jsonl_err fleet_in_alert(struct fleet_ev *ev, const struct jsonl_lea
 		return fleet_in_time(l, &ev->first);
 	if (fleet_in_is(l, "nflog.alert.last_seen"))
 		return fleet_in_time(l, &ev->last);
-	if (fleet_in_is(l, "nflog.alert.sources")) {
+	if (fleet_in_is(l, "nflog.alert.sources") || fleet_in_is(l, "nflog.alert.port_count")) {
 		if (l->type != JSONL_NUMBER || l->in_array)
 			return JSONL_E_TYPE;
 		if (!jsonl_int(l, 0, UINT32_MAX, &v))
 			return JSONL_E_VALUE;
-		ev->sources = (uint32_t)v;
+		if (fleet_in_is(l, "nflog.alert.sources"))
+			ev->sources = (uint32_t)v;
+		else
+			ev->port_count = (uint32_t)v;
+	} else if (fleet_in_is(l, "nflog.alert.port_range")) {
+		if (l->type != JSONL_NUMBER || !l->in_array)
+			return JSONL_E_TYPE;
+		if (!jsonl_int(l, 0, 65535, &v))
+			return JSONL_E_VALUE;
+		if (in->nrange == 0)
+			ev->port_lo = (uint16_t)v;
+		else if (in->nrange == 1)
+			ev->port_hi = (uint16_t)v;
+		if (in->nrange++ > 1 || (in->nrange == 2 && ev->port_hi < ev->port_lo))
+			return JSONL_E_VALUE;	/* [lo, hi] and nothing else */
 	} else if (fleet_in_is(l, "nflog.alert.ports")) {
 		if (l->type == JSONL_ARRAY)
 			return JSONL_OK;
@@ -281,7 +297,7 @@ static enum jsonl_err fleet_in_leaf(const struct jsonl_leaf *l, void *arg)
 	if (fleet_in_is(l, "nflog.dst_class"))
 		return fleet_in_bcast_word(ev, l, false);
 	if (!strncmp(l->path, "nflog.alert.", 12))
-		return fleet_in_alert(ev, l);
+		return fleet_in_alert(in, l);
 	return JSONL_OK;
 }
 
@@ -310,5 +326,9 @@ enum jsonl_err fleet_ev_parse(const char *line, size_t len, struct fleet_ev *ev,
 	}
 	if (ev->kind == FLEET_EV_ALERT && (!ev->first || !ev->last))
 		ev->first = ev->last = ev->ts;	/* an older daemon's alert */
+	if (in.nrange == 1) {
+		errbuf_set(err, errlen, "field nflog.alert.port_range: want [lo, hi]");
+		return JSONL_E_VALUE;
+	}
 	return JSONL_OK;
 }

@@ -84,7 +84,8 @@ static void decoy_alert(struct fleet *f, struct got *g, const char *host, uint64
 		 "{\"@timestamp\":\"%s\",\"event\":{\"kind\":\"alert\",\"action\":\"decoy-scan\"},"
 		 "\"host\":{\"name\":\"%s\"},\"source\":{\"ip\":\"%s\"},\"nflog\":{\"alert\":"
 		 "{\"type\":\"decoy-scan\",\"first_seen\":\"%s\",\"last_seen\":\"%s\","
-		 "\"ports\":[%s],\"sources\":4},\"verdict\":\"hostile\"}}",
+		 "\"ports\":[%s],\"port_range\":[21,443],\"sources\":4},"
+		 "\"verdict\":\"hostile\"}}",
 		 ts, host, real, t0, ts, ports);
 	assert_int_equal(fleet_ev_parse(line, strlen(line), &ev, &sc, err, sizeof(err)), JSONL_OK);
 	assert_int_equal(fleet_feed(f, &ev, on_alert, g), 0);
@@ -206,12 +207,22 @@ static void test_decoys(void **state)
 			for (m = 0; m < 4; m++)
 				drop(f, &g, hosts[h], h * 3000 + p * 100 + m, members[m], addrs[h],
 				     "tcp", 33000 + m, ports[p], NULL);
+	/* at the same time, a scanner of other ports too: not a member */
+	for (h = 0; h < 3; h++)
+		for (p = 1; p <= 30; p++)
+			drop(f, &g, hosts[h], h * 3000 + p * 10, "203.0.113.99", addrs[h], "tcp",
+			     41000, p, NULL);
 	for (h = 0; h < 3; h++)
 		decoy_alert(f, &g, hosts[h], h * 3000 + 700, members[3], "21,22,23,25,80,443");
 	/* another host's decoy scan of other ports, alone: its own alert is enough */
 	decoy_alert(f, &g, "fw4", 9000, "192.0.2.77", "1,2,3,4");
 	fleet_flush(f, on_alert, &g);
-	assert_int_equal(g.n, 1);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.a[0].type, FLEET_SCAN);
+	assert_int_equal(g.a[0].saddr[3], 99);
+	assert_int_equal(g.a[0].ports, 30);
+	g.a[0] = g.a[1];
+	strcpy(g.hosts[0], g.hosts[1]);
 	assert_int_equal(g.a[0].type, FLEET_DECOY);
 	assert_string_equal(g.hosts[0], "fw1 fw2 fw3");
 	assert_int_equal(g.a[0].members, 4);

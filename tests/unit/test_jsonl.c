@@ -219,6 +219,12 @@ static void test_ev_refused(void **state)
 		{ DROP_HEAD "\"host\":{\"name\":\"a\"}}", JSONL_E_MISSING, "source.ip" },
 		{ "{\"@timestamp\":\"2026-02-30T00:00:00Z\",\"host\":{\"name\":\"a\"}}",
 		  JSONL_E_VALUE, "@timestamp" },
+		{ "{\"@timestamp\":\"2026-11-22T02:50:09Z\",\"host\":{\"name\":\"b\"},"
+		  "\"event\":{\"kind\":\"alert\"},\"nflog\":{\"alert\":{\"port_range\":[9]}}}",
+		  JSONL_E_VALUE, "port_range" },
+		{ "{\"@timestamp\":\"2026-11-22T02:50:09Z\",\"host\":{\"name\":\"b\"},"
+		  "\"event\":{\"kind\":\"alert\"},\"nflog\":{\"alert\":{\"port_range\":[9,8]}}}",
+		  JSONL_E_VALUE, "port_range" },
 		{ "{\"host\":{\"name\":\"a\"},\"event\":{\"kind\":\"event\"}}",
 		  JSONL_E_MISSING, "@timestamp" },
 	};
