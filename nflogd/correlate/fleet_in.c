@@ -247,56 +247,91 @@ static enum jsonl_err fleet_in_alert(struct fleet_in *in, const struct jsonl_lea
 	return JSONL_OK;
 }
 
+enum fleet_in_field {
+	FI_NONE, FI_TS, FI_HOST, FI_KIND, FI_SADDR, FI_DADDR, FI_SPORT, FI_DPORT, FI_TRANSPORT,
+	FI_VERDICT, FI_CATEGORY, FI_TCPFLAGS, FI_TAGS, FI_FACTS, FI_DSTCLASS,
+};
+
+/* The fields read, by path; every leaf of a line is looked up here, so the
+ * length is compared before the bytes. */
+static const struct { const char *path; size_t len; enum fleet_in_field id; } fleet_in_fields[] = {
+#define FI(p, id) { p, sizeof(p) - 1, id }
+	FI("@timestamp", FI_TS), FI("host.name", FI_HOST), FI("event.kind", FI_KIND),
+	FI("source.ip", FI_SADDR), FI("destination.ip", FI_DADDR),
+	FI("source.port", FI_SPORT), FI("destination.port", FI_DPORT),
+	FI("network.transport", FI_TRANSPORT), FI("nflog.verdict", FI_VERDICT),
+	FI("nflog.kb.category", FI_CATEGORY), FI("nflog.tcp.flags", FI_TCPFLAGS),
+	FI("nflog.tags", FI_TAGS), FI("nflog.destination.facts", FI_FACTS),
+	FI("nflog.dst_class", FI_DSTCLASS),
+#undef FI
+};
+
+static enum fleet_in_field fleet_in_field(const struct jsonl_leaf *l)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fleet_in_fields) / sizeof(*fleet_in_fields); i++)
+		if (fleet_in_fields[i].len == l->path_len &&
+		    !memcmp(fleet_in_fields[i].path, l->path, l->path_len))
+			return fleet_in_fields[i].id;
+	return FI_NONE;
+}
+
+static enum jsonl_err fleet_in_kind(struct fleet_in *in, const struct jsonl_leaf *l)
+{
+	if (fleet_in_str(l) != JSONL_OK)
+		return JSONL_E_TYPE;
+	in->have_kind = true;
+	in->ev->kind = fleet_in_eq(l, "event") ? FLEET_EV_DROP :
+		       fleet_in_eq(l, "alert") ? FLEET_EV_ALERT : 0;
+	return JSONL_OK;
+}
+
 static enum jsonl_err fleet_in_leaf(const struct jsonl_leaf *l, void *arg)
 {
 	struct fleet_in *in = arg;
 	struct fleet_ev *ev = in->ev;
 
-	if (fleet_in_is(l, "@timestamp")) {
+	switch (fleet_in_field(l)) {
+	case FI_TS:
 		in->have_ts = true;
 		return fleet_in_time(l, &ev->ts);
-	}
-	if (fleet_in_is(l, "host.name"))
+	case FI_HOST:
 		return fleet_in_host(in, l);
-	if (fleet_in_is(l, "event.kind")) {
-		if (fleet_in_str(l) != JSONL_OK)
-			return JSONL_E_TYPE;
-		in->have_kind = true;
-		ev->kind = fleet_in_eq(l, "event") ? FLEET_EV_DROP :
-			   fleet_in_eq(l, "alert") ? FLEET_EV_ALERT : 0;
-		return JSONL_OK;
-	}
-	if (fleet_in_is(l, "source.ip")) {
+	case FI_KIND:
+		return fleet_in_kind(in, l);
+	case FI_SADDR:
 		in->have_saddr = true;
 		return fleet_in_addr(l, ev->saddr, &ev->family);
-	}
-	if (fleet_in_is(l, "destination.ip"))
+	case FI_DADDR:
 		return fleet_in_addr(l, ev->daddr, &ev->dfamily);
-	if (fleet_in_is(l, "source.port"))
+	case FI_SPORT:
 		return fleet_in_port(l, &ev->sport);
-	if (fleet_in_is(l, "destination.port"))
+	case FI_DPORT:
 		return fleet_in_port(l, &ev->dport);
-	if (fleet_in_is(l, "network.transport"))
+	case FI_TRANSPORT:
 		return fleet_in_transport(ev, l);
-	if (fleet_in_is(l, "nflog.verdict"))
+	case FI_VERDICT:
 		return fleet_in_verdict(ev, l);
-	if (fleet_in_is(l, "nflog.kb.category")) {
+	case FI_CATEGORY:
 		if (fleet_in_str(l) != JSONL_OK)
 			return JSONL_E_TYPE;
 		ev->noise = fleet_in_eq(l, "noise");
 		return JSONL_OK;
-	}
-	if (fleet_in_is(l, "nflog.tcp.flags")) {
+	case FI_TCPFLAGS:
 		if (fleet_in_str(l) != JSONL_OK)
 			return JSONL_E_TYPE;
 		ev->ack_rst = memchr(l->val, 'A', l->len) || memchr(l->val, 'R', l->len);
 		return JSONL_OK;
-	}
-	if (fleet_in_is(l, "nflog.tags") || fleet_in_is(l, "nflog.destination.facts"))
+	case FI_TAGS:
+	case FI_FACTS:
 		return fleet_in_bcast_word(ev, l, true);
-	if (fleet_in_is(l, "nflog.dst_class"))
+	case FI_DSTCLASS:
 		return fleet_in_bcast_word(ev, l, false);
-	if (!strncmp(l->path, "nflog.alert.", 12))
+	case FI_NONE:
+		break;
+	}
+	if (l->path_len > 12 && !memcmp(l->path, "nflog.alert.", 12))
 		return fleet_in_alert(in, l);
 	return JSONL_OK;
 }

@@ -130,6 +130,20 @@ static enum jsonl_err jsonl_string(struct jsonl_walk *w, char *out, size_t max, 
 			return jsonl_fail(w, JSONL_E_SYNTAX, "unterminated string");
 		if (*w->p == '"')
 			break;
+		if (*w->p >= 0x20 && *w->p < 0x80 && *w->p != '\\') {
+			/* A run of plain ASCII, most of every line: copied at once. */
+			const unsigned char *q = w->p;
+
+			while (q < w->end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+				q++;
+			k = (size_t)(q - w->p);
+			if (n + k > max)
+				return jsonl_fail(w, JSONL_E_HUGE, "string too long");
+			memcpy(out + n, w->p, k);
+			n += k;
+			w->p = q;
+			continue;
+		}
 		if (*w->p < 0x20)
 			return jsonl_fail(w, JSONL_E_SYNTAX, "control character in string");
 		if (*w->p == '\\') {
