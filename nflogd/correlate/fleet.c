@@ -16,7 +16,6 @@
 #define FLEET_DECOY_COMMON	CORR_DECOY_COMMON	/* ports shared: the same set */
 #define FLEET_DECOY_SKEW_NS	CORR_DECOY_NS	/* hosts' alerts of one set: this close */
 #define FLEET_HBUCKETS		(2 * FLEET_HOSTS_MAX)
-#define FLEET_K_SRC		120	/* corr_key.kind of a fleet source (not a corr_kind) */
 
 struct fleet_src {
 	uint8_t	 addr[16];	/* the key's too: kept here for eviction, when the key is gone */
@@ -357,7 +356,7 @@ static struct fleet_src *fleet_src_get(struct fleet *f, const struct fleet_ev *e
 	uint32_t i;
 	struct fleet_src *s;
 
-	corr_key_set(&k, FLEET_K_SRC, ev->family, ev->saddr, NULL, 0, 0, 0);
+	corr_key_set(&k, CORR_K_FLEET, ev->family, ev->saddr, NULL, 0, 0, 0);
 	i = corr_tab_get(&f->hash, &f->src, &k, f->now, &got, &old_last);
 	s = corr_tab_val(&f->src, i);
 	if (got == CORR_REUSED) {
