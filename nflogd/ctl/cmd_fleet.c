@@ -274,8 +274,18 @@ static void ctl_fleet_advance(struct fleet_run *r, struct fleet_input *in)
 
 static void ctl_fleet_summary(const struct fleet_run *r)
 {
+	struct fleet_stats st;
 	uint64_t bad = 0;
 	unsigned e;
+
+	fleet_stats(r->f, &st);
+	if (st.hosts_full)
+		fprintf(stderr, "nflogctl: fleet: %" PRIu64 " lines from hosts past the first %d "
+			"were not correlated\n", st.hosts_full, FLEET_HOSTS_MAX);
+	if (st.evictions)
+		fprintf(stderr, "nflogctl: fleet: %" PRIu64 " sources left the full table early "
+			"(--max-sources); their incidents were reported as they left\n",
+			st.evictions);
 
 	for (e = 1; e < __JSONL_E_MAX; e++)
 		bad += r->in.bad[e];
