@@ -213,11 +213,15 @@ static void fleet_decoy_emit(struct fleet *f, struct fleet_decoy *d, fleet_emit_
 	emit(&a, arg);
 }
 
-static struct fleet_decoy *fleet_decoy_find(struct fleet *f, const struct fleet_ev *ev)
+/* The decoy set ev belongs to (*match), else a free slot, else the least
+ * recently touched one, to be reused. */
+static struct fleet_decoy *fleet_decoy_find(struct fleet *f, const struct fleet_ev *ev,
+					    bool *match)
 {
 	struct fleet_decoy *d, *free_d = NULL, *oldest = NULL;
 	uint32_t i;
 
+	*match = false;
 	for (i = 0; i < f->cfg.max_decoys; i++) {
 		d = &f->decoy[i];
 		if (!d->used) {
@@ -228,8 +232,10 @@ static struct fleet_decoy *fleet_decoy_find(struct fleet *f, const struct fleet_
 			oldest = d;
 		if (d->family == ev->family && ev->first <= d->last + FLEET_DECOY_SKEW_NS &&
 		    ev->last + FLEET_DECOY_SKEW_NS >= d->first &&
-		    fleet_same_set(ev->ports, ev->nports, d->ports, d->nports))
+		    fleet_same_set(ev->ports, ev->nports, d->ports, d->nports)) {
+			*match = true;
 			return d;
+		}
 	}
 	return free_d ? free_d : oldest;
 }
@@ -237,15 +243,15 @@ static struct fleet_decoy *fleet_decoy_find(struct fleet *f, const struct fleet_
 static void fleet_decoy_add(struct fleet *f, const struct fleet_ev *ev, unsigned host,
 			    fleet_emit_fn emit, void *arg)
 {
-	struct fleet_decoy *d = fleet_decoy_find(f, ev);
+	bool match;
+	struct fleet_decoy *d = fleet_decoy_find(f, ev, &match);
 	unsigned i;
 
-	if (d->used && !(d->family == ev->family &&
-			 fleet_same_set(ev->ports, ev->nports, d->ports, d->nports))) {
+	if (!match && d->used) {
 		f->st.decoy_evictions++;	/* full: the least recent set goes */
 		fleet_decoy_emit(f, d, emit, arg);
 	}
-	if (!d->used) {
+	if (!match) {
 		*d = (struct fleet_decoy){ .used = true, .family = ev->family,
 					   .first = ev->first, .last = ev->last,
 					   .port_lo = UINT16_MAX };

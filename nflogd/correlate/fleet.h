@@ -80,7 +80,8 @@ enum jsonl_err fleet_ev_parse(const char *line, size_t len, struct fleet_ev *ev,
 			      struct jsonl_scratch *sc, char *err, size_t errlen);
 
 /* fleet_ts_parse - RFC 3339 UTC ("2026-11-22T02:50:02.123456789Z", 0-9
- * fraction digits) to ns since the epoch; false when malformed. */
+ * fraction digits, years 1970-2500: 64-bit ns end in 2554) to ns since the
+ * epoch; false when malformed. */
 bool fleet_ts_parse(const char *s, size_t len, uint64_t *ns);
 
 /* ---- the fleet correlator -------------------------------------------------- */

@@ -64,7 +64,7 @@ bool fleet_ts_parse(const char *s, size_t len, uint64_t *ns)
 		for (i = nf; i < 9; i++)
 			frac *= 10;
 	}
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
+	if (y < 1970 || y > 2500 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
 	    sec > 60)
 		return false;
 	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))

@@ -233,6 +233,23 @@ static void test_decoys(void **state)
 	fleet_free(f);
 }
 
+/* The same port set 40 s later is another run: not merged into the first
+ * (which two hosts saw), and alone on its one host it is no fleet incident. */
+static void test_decoys_apart(void **state)
+{
+	struct fleet *f = mk(0);
+	struct got g = { 0 };
+
+	(void)state;
+	decoy_alert(f, &g, "fw1", 3000, "198.51.100.66", "21,22,23,25");
+	decoy_alert(f, &g, "fw2", 3500, "198.51.100.66", "21,22,23,25");
+	decoy_alert(f, &g, "fw3", 43000, "198.51.100.66", "21,22,23,25");
+	fleet_flush(f, on_alert, &g);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.hosts[0], "fw1 fw2");
+	fleet_free(f);
+}
+
 /* 100 scanners of two hosts through a table of 16: every one reported once,
  * the evicted ones when they were evicted. */
 static void test_bounded(void **state)
@@ -279,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_noise_stays_per_host),
 		cmocka_unit_test(test_decoys),
+		cmocka_unit_test(test_decoys_apart),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_cfg),
 	};

@@ -261,6 +261,9 @@ static void test_ts(void **state)
 	assert_false(fleet_ts_parse("2026-11-22T02:50:02.1234567890Z", 31, &ns));
 	assert_false(fleet_ts_parse("2026-11-22 02:50:02Z", 20, &ns));
 	assert_false(fleet_ts_parse("2026-11-22T24:00:00Z", 20, &ns));
+	assert_false(fleet_ts_parse("1969-12-31T23:59:59Z", 20, &ns));
+	assert_false(fleet_ts_parse("9999-12-31T23:59:59Z", 20, &ns));	/* past 64-bit ns */
+	assert_true(fleet_ts_parse("2500-12-31T23:59:59.999999999Z", 30, &ns));
 }
 
 /* The reader: lines split at '\n', a last line without one, a line over the
