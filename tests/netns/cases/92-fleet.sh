@@ -73,6 +73,12 @@ for line in open(f"{tmp}/all.json"):
         out[h].write(json.dumps(rec, separators=(",", ":")) + "\n")
 PY
 nl_eq "split into three hosts' files" 3 "$(ls "$NL_TMP"/fw*.jsonl | wc -l)"
+# The negatives only mean something if their drops are there.
+for h in fw1 fw2 fw3; do
+	nl_check "$h logged the NetBIOS broadcasts" \
+		grep -q '"ip":"198.51.100.50"' "$NL_TMP/$h.jsonl"
+done
+nl_check "fw2 logged the one-host scan" grep -q '"ip":"198.51.100.60"' "$NL_TMP/fw2.jsonl"
 # What a collector also gets: a damaged line and one from a host without host.name.
 printf '{"@timestamp":"2026-11-22T02:50:02Z","event":{"kind"\n' >>"$NL_TMP/fw2.jsonl"
 head -n 1 "$NL_TMP/all.json" >>"$NL_TMP/fw3.jsonl"
