@@ -26,6 +26,7 @@
 
 #define FLEET_FILES_MAX	256	/* inputs merged at once: a line buffer each */
 #define FLEET_SAY_MAX	10	/* skipped lines described one by one; then a summary */
+#define FLEET_SUGGEST_MAX 65536	/* incidents kept for --suggest (256 bytes each) */
 
 enum { FLEET_O_JSON = CTL_O_OWN, FLEET_O_SUGGEST, FLEET_O_MIN_HOSTS, FLEET_O_MAX_SOURCES,
        FLEET_O_ALLOW };
@@ -53,6 +54,9 @@ struct fleet_run {
 	struct fleet_in_stats in;
 	struct jsonl_scratch sc;
 	struct suggest	*sg;
+	struct ring_alert *pend;	/* --suggest: incidents, for the engine at the end */
+	size_t		 npend, cap_pend;
+	uint64_t	 pend_lost;	/* past FLEET_SUGGEST_MAX */
 	uint64_t	 said;		/* skipped lines described */
 	int		 rc;
 };
@@ -184,11 +188,11 @@ static void ctl_fleet_json(FILE *out, const struct fleet_alert *a)
 }
 
 /* A fleet incident as the alert the suggest engine weighs: a scan or sweep
- * (blocked when suspicious or worse), a decoy (listed, never blocked). */
+ * (blocked when suspicious or worse), a decoy (listed, never blocked). Kept
+ * until the end, when the engine is made: its header names the hosts. */
 static void ctl_fleet_suggest_add(struct fleet_run *r, const struct fleet_alert *fa)
 {
-	static uint32_t next_id = 1;
-	struct ring_alert a = { .kind = RING_KIND_ALERT, .alert_id = next_id++,
+	struct ring_alert a = { .kind = RING_KIND_ALERT, .alert_id = (uint32_t)r->npend + 1,
 				.ts_ns = fa->last, .family = fa->family,
 				.state = RING_ALERT_CLOSED, .verdict = fa->verdict,
 				.first_seen = fa->first, .last_seen = fa->last,
@@ -196,16 +200,24 @@ static void ctl_fleet_suggest_add(struct fleet_run *r, const struct fleet_alert 
 				.sources = fa->sources, .port_lo = fa->port_lo,
 				.port_hi = fa->port_hi };
 
+	if (r->npend == r->cap_pend) {
+		size_t cap = r->cap_pend ? 2 * r->cap_pend : 64;
+		struct ring_alert *p;
+
+		if (r->npend >= FLEET_SUGGEST_MAX || !(p = realloc(r->pend, cap * sizeof(*p)))) {
+			r->pend_lost++;
+			return;
+		}
+		r->pend = p;
+		r->cap_pend = cap;
+	}
 	a.type = fa->type == FLEET_DECOY ? RING_ALERT_DECOY :
 		 fa->type == FLEET_SWEEP ? RING_ALERT_SWEEP : RING_ALERT_PORTSCAN;
 	a.proto = fa->protos == 1 ? IPPROTO_TCP : fa->protos == 2 ? IPPROTO_UDP : 0;
 	memcpy(a.saddr, fa->saddr, 16);
 	memcpy(a.daddr, fa->daddr, 16);
 	memcpy(a.port_sample, fa->port_sample, fa->nsample * sizeof(uint16_t));
-	if (suggest_add_alert(r->sg, &a) < 0 && !r->rc) {
-		fprintf(stderr, "nflogctl: fleet: out of memory\n");
-		r->rc = 1;
-	}
+	r->pend[r->npend++] = a;
 }
 
 static void ctl_fleet_emit(const struct fleet_alert *a, void *arg)
@@ -357,12 +369,10 @@ static void ctl_fleet_merge(struct fleet_run *r, struct fleet_input *in, size_t 
 
 /* ---- suggestions ------------------------------------------------------------ */
 
-static int ctl_fleet_suggest_begin(struct fleet_run *r, struct suggest_cfg *cfg,
-				   struct cidrlist **allow)
+static int ctl_fleet_allow(const struct fleet_run *r, struct cidrlist **allow)
 {
-	char err[512];
-	struct timespec now;
 	const char *path = r->o.allow ? r->o.allow : NFLOGCTL_ALLOW;
+	char err[512];
 
 	if (!(*allow = cidrlist_new())) {
 		fprintf(stderr, "nflogctl: fleet: out of memory\n");
@@ -373,24 +383,39 @@ static int ctl_fleet_suggest_begin(struct fleet_run *r, struct suggest_cfg *cfg,
 		fprintf(stderr, "nflogctl: fleet: allowlist: %s\n", err);
 		return 1;
 	}
-	clock_gettime(CLOCK_REALTIME, &now);
-	/* Not this host's ruleset: the script is for every host's own table. */
-	*cfg = (struct suggest_cfg){ .kb = kb_builtin(), .allow = *allow,
-				     .now_ns = (uint64_t)now.tv_sec * 1000000000ull +
-					       (uint64_t)now.tv_nsec,
-				     .ring_path = "fleet (JSON Lines of several hosts)" };
-	if (!(r->sg = suggest_new(cfg))) {
-		fprintf(stderr, "nflogctl: fleet: out of memory\n");
-		return 1;
-	}
 	return 0;
 }
 
-static int ctl_fleet_suggest_end(struct fleet_run *r)
+/* The engine over the incidents, its script on stdout. */
+static int ctl_fleet_suggest(struct fleet_run *r, const struct cidrlist *allow, size_t nfiles)
 {
+	struct suggest_cfg cfg;
+	struct fleet_stats st;
+	struct timespec now;
+	char input[64];
+	size_t i;
+
 	if (r->rc)
 		return r->rc;
-	if (suggest_finish(r->sg) < 0) {
+	if (r->pend_lost)
+		fprintf(stderr, "nflogctl: fleet: %" PRIu64 " incidents past the first %d left out "
+			"of the suggestions\n", r->pend_lost, FLEET_SUGGEST_MAX);
+	fleet_stats(r->f, &st);
+	snprintf(input, sizeof(input), "%zu file%s of JSON Lines", nfiles, nfiles == 1 ? "" : "s");
+	clock_gettime(CLOCK_REALTIME, &now);
+	/* Not this host's ruleset: the script is for every host's own table. */
+	cfg = (struct suggest_cfg){ .kb = kb_builtin(), .allow = allow,
+				    .now_ns = (uint64_t)now.tv_sec * 1000000000ull +
+					      (uint64_t)now.tv_nsec,
+				    .ring_path = input, .fleet_hosts = st.hosts ? st.hosts : 1 };
+	if (!(r->sg = suggest_new(&cfg))) {
+		fprintf(stderr, "nflogctl: fleet: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < r->npend; i++)
+		if (suggest_add_alert(r->sg, &r->pend[i]) < 0)
+			break;
+	if (i < r->npend || suggest_finish(r->sg) < 0) {
 		fprintf(stderr, "nflogctl: fleet: out of memory\n");
 		return 1;
 	}
@@ -418,7 +443,6 @@ int cmd_fleet_main(int argc, char **argv)
 	};
 	static struct fleet_run r;	/* the scratch is 8 KiB: not on the stack */
 	struct fleet_cfg cfg;
-	struct suggest_cfg scfg;
 	struct cidrlist *allow = NULL;
 	struct fleet_input *in;
 	struct ctl_args a;
@@ -451,11 +475,11 @@ int cmd_fleet_main(int argc, char **argv)
 	for (i = 0, rc = 0; i < n && !rc; i++)
 		rc = ctl_fleet_open(&in[i], a.operand < argc ? argv[a.operand + (int)i] : "-");
 	if (!rc && r.o.suggest)
-		rc = ctl_fleet_suggest_begin(&r, &scfg, &allow);
+		rc = ctl_fleet_allow(&r, &allow);
 	if (!rc) {
 		ctl_fleet_merge(&r, in, n);
 		ctl_fleet_summary(&r);
-		rc = r.o.suggest ? ctl_fleet_suggest_end(&r) : r.rc;
+		rc = r.o.suggest ? ctl_fleet_suggest(&r, allow, n) : r.rc;
 	}
 	if (fflush(stdout) == EOF && !rc) {
 		fprintf(stderr, "nflogctl: fleet: writing standard output failed\n");
@@ -463,6 +487,7 @@ int cmd_fleet_main(int argc, char **argv)
 	}
 	ctl_fleet_close(in, n);
 	suggest_free(r.sg);
+	free(r.pend);
 	cidrlist_free(allow);
 	fleet_free(r.f);
 	return rc;

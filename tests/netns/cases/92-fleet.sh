@@ -134,6 +134,7 @@ nl_check "the scanner gets a timed block" \
 	grep -q '^add element inet nflogd block4 { 198.51.100.31 timeout ' "$NL_TMP/fleet.nft"
 nl_check "no decoy member is blocked" \
 	sh -c "! grep -Eq '^add element .*198\\.51\\.100\\.4[0-3] ' '$NL_TMP/fleet.nft'"
+nl_check "the script names the three hosts' input" grep -qx '# hosts: 3' "$NL_TMP/fleet.nft"
 nl_check "nft -c -f accepts the suggestions" ip netns exec "$NS_TGT" nft -c -f "$NL_TMP/fleet.nft"
 nl_check "--min-hosts 4 suggests no block" sh -c \
 	"'$NFLOGCTL' fleet --suggest --min-hosts 4 --allow '$NL_TMP/allow' '$NL_TMP'/fw*.jsonl 2>/dev/null |
