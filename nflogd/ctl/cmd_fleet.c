@@ -29,11 +29,12 @@
 #define FLEET_SUGGEST_MAX 65536	/* incidents kept for --suggest (256 bytes each) */
 
 enum { FLEET_O_JSON = CTL_O_OWN, FLEET_O_SUGGEST, FLEET_O_MIN_HOSTS, FLEET_O_MAX_SOURCES,
-       FLEET_O_ALLOW };
+       FLEET_O_ALLOW, FLEET_O_STATS };
 
 struct fleet_opts {
 	bool		 json;
 	bool		 suggest;
+	bool		 stats;		/* --stats: counts on stderr at the end */
 	uint64_t	 min_hosts;
 	uint64_t	 max_sources;
 	const char	*allow;
@@ -64,8 +65,8 @@ struct fleet_run {
 static void ctl_fleet_usage(FILE *f)
 {
 	fprintf(f,
-"usage: nflogctl fleet [--json] [--min-hosts N] [--max-sources N] [FILE...]\n"
-"       nflogctl fleet --suggest [--min-hosts N] [--allow FILE] [FILE...]\n"
+"usage: nflogctl fleet [--json] [--min-hosts N] [--max-sources N] [--stats] [FILE...]\n"
+"       nflogctl fleet --suggest [--min-hosts N] [--allow FILE] [--stats] [FILE...]\n"
 "  Reads JSON Lines from many hosts (each line with host.name, as `nflogctl read\n"
 "  --json` writes them and a collector gathers them; FILE - or none: standard\n"
 "  input), merged by @timestamp, and reports what spans hosts: one source that\n"
@@ -79,7 +80,10 @@ static void ctl_fleet_usage(FILE *f)
 "  --min-hosts N    hosts a source must reach (default 2, 1..%d)\n"
 "  --max-sources N  per-source states kept, the memory bound (default 65536)\n"
 "  --allow FILE     never suggest a block for these (default " NFLOGCTL_ALLOW
-", if present)\n", FLEET_SAY_MAX, FLEET_HOSTS_MAX);
+", if present)\n"
+"  --stats          counts on stderr at the end: lines, probes, incidents, and the\n"
+"                   drops that stayed per host (noise, broadcasts, late replies)\n",
+		FLEET_SAY_MAX, FLEET_HOSTS_MAX);
 }
 
 static int ctl_fleet_option(void *ctx, int c, const char *arg)
@@ -92,6 +96,9 @@ static int ctl_fleet_option(void *ctx, int c, const char *arg)
 		break;
 	case FLEET_O_SUGGEST:
 		o->suggest = true;
+		break;
+	case FLEET_O_STATS:
+		o->stats = true;
 		break;
 	case FLEET_O_MIN_HOSTS:
 		if (opts_uint(arg, 1, FLEET_HOSTS_MAX, &o->min_hosts) < 0) {
@@ -284,6 +291,26 @@ static void ctl_fleet_advance(struct fleet_run *r, struct fleet_input *in)
 	}
 }
 
+/* --stats: what was read and what became of it; noise per host. */
+static void ctl_fleet_stats(const struct fleet_run *r, const struct fleet_stats *st)
+{
+	const char *name = "";
+	uint32_t i;
+
+	fprintf(stderr, "nflogctl: fleet: %" PRIu32 " host%s, %" PRIu64 " lines: %" PRIu64
+		" drops (%" PRIu64 " probes, %" PRIu64 " per host), %" PRIu64 " alerts read, %"
+		PRIu64 " other; %" PRIu64 " incidents\n", st->hosts, st->hosts == 1 ? "" : "s",
+		r->in.lines, r->in.drops, st->probes, st->noise, r->in.alerts, r->in.other,
+		st->alerts);
+	fprintf(stderr, "nflogctl: fleet: per host (noise, broadcasts, late replies):");
+	for (i = 0; i < st->hosts; i++) {
+		uint64_t n = fleet_host_noise(r->f, i, &name);
+
+		fprintf(stderr, " %s=%" PRIu64, name, n);
+	}
+	fputc('\n', stderr);
+}
+
 static void ctl_fleet_summary(const struct fleet_run *r)
 {
 	struct fleet_stats st;
@@ -298,17 +325,18 @@ static void ctl_fleet_summary(const struct fleet_run *r)
 		fprintf(stderr, "nflogctl: fleet: %" PRIu64 " sources left the full table early "
 			"(--max-sources); their incidents were reported as they left\n",
 			st.evictions);
-
 	for (e = 1; e < __JSONL_E_MAX; e++)
 		bad += r->in.bad[e];
-	if (!bad)
-		return;
-	fprintf(stderr, "nflogctl: fleet: skipped %" PRIu64 " of %" PRIu64 " lines:", bad,
-		r->in.lines);
-	for (e = 1; e < __JSONL_E_MAX; e++)
-		if (r->in.bad[e])
-			fprintf(stderr, " %s=%" PRIu64, jsonl_err_name(e), r->in.bad[e]);
-	fputc('\n', stderr);
+	if (bad) {
+		fprintf(stderr, "nflogctl: fleet: skipped %" PRIu64 " of %" PRIu64 " lines:", bad,
+			r->in.lines);
+		for (e = 1; e < __JSONL_E_MAX; e++)
+			if (r->in.bad[e])
+				fprintf(stderr, " %s=%" PRIu64, jsonl_err_name(e), r->in.bad[e]);
+		fputc('\n', stderr);
+	}
+	if (r->o.stats)
+		ctl_fleet_stats(r, &st);
 }
 
 static int ctl_fleet_open(struct fleet_input *in, const char *path)
@@ -434,6 +462,7 @@ int cmd_fleet_main(int argc, char **argv)
 		{ "min-hosts",   required_argument, NULL, FLEET_O_MIN_HOSTS },
 		{ "max-sources", required_argument, NULL, FLEET_O_MAX_SOURCES },
 		{ "allow",       required_argument, NULL, FLEET_O_ALLOW },
+		{ "stats",       no_argument,       NULL, FLEET_O_STATS },
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
 	};

@@ -330,7 +330,7 @@ void ctl_usage(FILE *f)
 "       nflogctl rules   remove [--table NAME]\n"
 "       nflogctl rules   list\n"
 "       nflogctl fleet   [--json | --suggest] [--min-hosts N] [--max-sources N]\n"
-"                        [--allow FILE] [FILE...]\n"
+"                        [--allow FILE] [--stats] [FILE...]\n"
 "       nflogctl help | --version\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
 "  --services FILE  read (also --syslog), alerts, explain: registered names of\n"

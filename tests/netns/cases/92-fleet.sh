@@ -86,7 +86,12 @@ head -n 1 "$NL_TMP/all.json" >>"$NL_TMP/fw3.jsonl"
 "$NFLOGCTL" fleet --json "$NL_TMP"/fw1.jsonl "$NL_TMP"/fw2.jsonl "$NL_TMP"/fw3.jsonl \
 	>"$NL_TMP/fleet.json" 2>"$NL_TMP/fleet.err"
 nl_eq "nflogctl fleet exit status" 0 "$?"
-"$NFLOGCTL" fleet "$NL_TMP"/fw*.jsonl 2>/dev/null | sed 's/^/      /'
+"$NFLOGCTL" fleet --stats "$NL_TMP"/fw*.jsonl 2>"$NL_TMP/stats.err" | sed 's/^/      /'
+sed 's/^/      /' "$NL_TMP/stats.err"
+for h in fw1 fw2 fw3; do
+	nl_check "--stats: $h's broadcasts stayed per host" \
+		grep -Eq "per host .* $h=([6-9]|[1-9][0-9]+)( |\$)" "$NL_TMP/stats.err"
+done
 nl_check "bad lines counted by reason" \
 	grep -q 'skipped 2 of .* lines: bad_json=1 missing_field=1' "$NL_TMP/fleet.err"
 nl_check "the missing host.name is named" grep -q 'fw3.jsonl:.*no host.name' "$NL_TMP/fleet.err"
