@@ -131,7 +131,8 @@ struct fleet *fleet_new(const struct fleet_cfg *cfg);
 void fleet_free(struct fleet *f);
 
 /* fleet_feed - one event; incidents that ended by its time are emitted
- * first. 0, or -ENOSPC when its host is past FLEET_HOSTS_MAX (not taken). */
+ * first (looked for once per second of input time). 0, or -ENOSPC when its
+ * host is past FLEET_HOSTS_MAX (not taken). */
 int fleet_feed(struct fleet *f, const struct fleet_ev *ev, fleet_emit_fn emit, void *arg);
 
 /* fleet_flush - the end of input: emit every incident still open. */
