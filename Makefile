@@ -168,7 +168,14 @@ $(BUILD)/corrmicro: tests/bench/corrmicro.c nflogd/correlate/corrthread.c $(LIB)
 # Bench-only programs: the packet-mix generator, the minimal NFLOG consumer
 # (receive and count), the delay reader and the correlator's per-record cost.
 BENCH_BINS := $(BUILD)/micro $(BUILD)/nfgen $(BUILD)/nflmin $(BUILD)/nfdelay $(BUILD)/corrmicro \
-	      $(BUILD)/ringfill $(BUILD)/popfault
+	      $(BUILD)/ringfill $(BUILD)/popfault $(BUILD)/genjsonl
+
+# genjsonl: a collector's JSON Lines from many hosts, for `nflogctl fleet`'s
+# lines/s and peak RSS (doc/BENCHMARKS.md).
+$(BUILD)/genjsonl: tests/bench/genjsonl.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 # ringfill: a ring of classified drops for the reader's figures (nflogctl read
 # with and without --geoip, doc/BENCHMARKS.md).

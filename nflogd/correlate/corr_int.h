@@ -46,6 +46,10 @@
  *                       which detectors it goes to (the only includer of the
  *                       detectors' headers)
  *
+ *   fleet_in.c, fleet.c the fleet view (fleet.h): collector lines of many
+ *                       hosts, and a per-source table across hosts on
+ *                       corr_tab; no correlator state besides its seed
+ *
  * Each file includes only those above it in this list, so no two call each
  * other.
  *
@@ -126,6 +130,7 @@ enum corr_kind {	/* corr_key.kind of state entries; incidents use the alert type
 	CORR_K_SWEEP,
 	CORR_K_TGT,
 	CORR_K_GRP,
+	CORR_K_FLEET,	/* saddr: a source across hosts (fleet.c) */
 };
 
 enum corr_dim {		/* what an incident's pooled map counts */

@@ -20,5 +20,6 @@ int cmd_report_main(int argc, char **argv);	/* report */
 int cmd_pcap_main(int argc, char **argv);	/* pcap */
 int cmd_suggest_main(int argc, char **argv);	/* suggest */
 int cmd_rules_main(int argc, char **argv);	/* rules */
+int cmd_fleet_main(int argc, char **argv);	/* fleet */
 
 #endif

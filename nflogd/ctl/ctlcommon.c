@@ -420,6 +420,8 @@ void ctl_usage(FILE *f)
 "       nflogctl rules   install [--table NAME] [--groups BASE] [--per-cpu [--cpus N]]\n"
 "       nflogctl rules   remove [--table NAME]\n"
 "       nflogctl rules   list\n"
+"       nflogctl fleet   [--json | --suggest] [--min-hosts N] [--max-sources N]\n"
+"                        [--allow FILE] [--stats] [FILE...]\n"
 "       nflogctl help | --version\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
 "  --services FILE  read (also --syslog), alerts, explain: registered names of\n"

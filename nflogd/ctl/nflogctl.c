@@ -41,6 +41,7 @@ static const struct nflogctl_cmd {
 	{ "top",     NULL,                cmd_top_main },
 	{ "report",  NULL,                cmd_report_main },
 	{ "pcap",    NULL,                cmd_pcap_main },
+	{ "fleet",   NULL,                cmd_fleet_main },
 };
 
 int main(int argc, char **argv)
@@ -63,6 +64,6 @@ int main(int argc, char **argv)
 		    (!c->when || ctl_has_option(argc - 1, argv + 1, c->when)))
 			return c->main(argc - 1, argv + 1);
 	fprintf(stderr, "nflogctl: unknown command '%s' (try: read, alerts, stats, "
-		"explain, suggest, rules, top, report, pcap, help, --version)\n", argv[1]);
+		"explain, suggest, rules, top, report, pcap, fleet, help, --version)\n", argv[1]);
 	return 2;
 }

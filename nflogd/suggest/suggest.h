@@ -61,6 +61,9 @@ struct suggest_cfg {
 	const char		*ring_path;	/* for the header comment; may be NULL */
 	uint32_t		 silence_min;	/* drops of one noise kind to silence it; 0 = 10 */
 	uint32_t		 ratelimit_min;	/* drops from one benign source to limit it; 0 = 100 */
+	uint32_t		 fleet_hosts;	/* made by `nflogctl fleet --suggest` from this many
+						 * hosts' lines (ring_path names the input), for
+						 * every host's table; 0 = this host's ring */
 };
 
 /* A block, as --apply adds it: into set NFT_OWN_SET4/6 of the own table. */

@@ -328,18 +328,24 @@ static void suggest_script_header(const struct suggest *s, FILE *f)
 	char when[64], path[300];
 	size_t alerts = s->nalerts;
 
+	bool fleet = s->cfg.fleet_hosts != 0;
+
 	fprintf(f, "#!/usr/sbin/nft -f\n"
-		"# nftables rules suggested by `nflogctl suggest` from what nflogd logged.\n");
+		"# nftables rules suggested by `nflogctl %s` from what nflogd logged.\n",
+		fleet ? "fleet --suggest" : "suggest");
 	if (s->cfg.ring_path) {
 		suggest_hash_text(path, sizeof(path), s->cfg.ring_path);
-		fprintf(f, "# ring: %s\n", path);
+		fprintf(f, "# %s: %s\n", fleet ? "input" : "ring", path);
 	}
+	if (fleet)
+		fprintf(f, "# hosts: %" PRIu32 "\n", s->cfg.fleet_hosts);
 	fprintf(f, "# considered: %" PRIu64 " drops, %zu alerts", s->drops, alerts);
 	if (s->cfg.since_ns) {
 		suggest_time_text(s->cfg.since_ns, when, sizeof(when));
 		fprintf(f, " since %s\n", when);
 	} else {
-		fprintf(f, " (all records in the ring)\n");
+		fprintf(f, fleet ? " (fleet incidents of all the input)\n" :
+			" (all records in the ring)\n");
 	}
 	if (s->cfg.now_ns) {
 		suggest_time_text(s->cfg.now_ns, when, sizeof(when));
@@ -358,7 +364,10 @@ static void suggest_script_header(const struct suggest *s, FILE *f)
 		fprintf(f, "# %" PRIu64 " drops came from log rules past the first %u (group, "
 			"prefix) pairs: nothing is placed for them\n", s->pairs_lost,
 			SUGGEST_PAIRS_MAX);
-	if (!s->cfg.ruleset_known)
+	if (fleet)
+		fprintf(f, "# For every host's own nflogd table, not one live ruleset: rules "
+			"that belong before a log rule are printed commented out.\n");
+	else if (!s->cfg.ruleset_known)
 		fprintf(f, "# The live ruleset could not be read (run as root): rules that belong "
 			"before a log rule are printed commented out.\n");
 	fprintf(f, "#\n"

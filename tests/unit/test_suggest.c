@@ -984,6 +984,31 @@ static void test_placement_unknown_ruleset(void **state)
 	assert_has(out, "# The live ruleset could not be read (run as root)");
 }
 
+/* Made by `nflogctl fleet --suggest`: the header names the input and the
+ * hosts and says it is for every host's table, not this host's ruleset. */
+static void test_fleet_header(void **state)
+{
+	struct fx *f = *state;
+	struct ring_alert a = alert(1, RING_ALERT_PORTSCAN, KB_VERDICT_SUSPICIOUS,
+				    "203.0.113.7", "192.0.2.1", 0);
+	const char *out;
+
+	f->cfg.ruleset_known = false;
+	f->cfg.fleet_hosts = 3;
+	f->cfg.ring_path = "3 files of JSON Lines";
+	fx_new(f);
+	a.targets = 3;
+	fx_alert(f, &a);
+	fx_finish(f);
+	out = fx_nft(f);
+	assert_has(out, "# nftables rules suggested by `nflogctl fleet --suggest`");
+	assert_has(out, "\n# input: 3 files of JSON Lines\n# hosts: 3\n");
+	assert_has(out, "# For every host's own nflogd table, not one live ruleset");
+	assert_lacks(out, "# ring: ");
+	assert_lacks(out, "could not be read");
+	assert_has(out, "add element inet nflogd block4 { 203.0.113.7 timeout ");
+}
+
 static void test_names(void **state)
 {
 	struct fx *f = *state;
@@ -1424,6 +1449,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_icmp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_placement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_placement_unknown_ruleset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fleet_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_since, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alert_latest, setup, teardown),
