@@ -139,7 +139,7 @@ static uint64_t corrthread_now(void)
 static size_t corrthread_round(struct corrthread *t)
 {
 	uint64_t slots = ringread_slots(t->rr), per = CORR_CHUNK / t->nsegs, head, pos, end;
-	uint32_t s, n = 0, nruns = 0, seg0;
+	uint32_t s, n = 0, nruns = 0, seg0, i, k = 0, got;
 
 	for (s = 0; s < t->nsegs; s++) {
 		head = ringread_head(t->rr, s);
@@ -151,21 +151,25 @@ static size_t corrthread_round(struct corrthread *t)
 		}
 		seg0 = n;
 		end = head - t->cursor[s] < per ? head : t->cursor[s] + per;
-		for (pos = t->cursor[s]; pos < end; pos++) {
-			if (ringread_get_live(t->rr, s, pos, &t->chunk[n]) != RINGREAD_OK ||
-			    t->chunk[n].kind != RING_KIND_DROP)
+		pos = t->cursor[s];
+		got = ringread_copy_live(t->rr, s, &pos, end, &t->chunk[n]);
+		t->cursor[s] = pos;
+		for (i = n; i < n + got; i++) {
+			if (t->chunk[i].kind != RING_KIND_DROP)
 				continue;
+			if (i != k)	/* a record of another kind was dropped before it */
+				memcpy(&t->chunk[k], &t->chunk[i], RINGREAD_LIVE_LEN);
 			/* A run ends where the segment does or time steps back. */
-			if (n == seg0 || t->chunk[n].ts_ns < t->chunk[n - 1].ts_ns) {
+			if (k == seg0 || t->chunk[k].ts_ns < t->chunk[k - 1].ts_ns) {
 				if (nruns)
-					t->run_end[nruns - 1] = n;
-				t->run_pos[nruns] = n;
+					t->run_end[nruns - 1] = k;
+				t->run_pos[nruns] = k;
 				t->heap[nruns] = nruns;
 				nruns++;
 			}
-			n++;
+			k++;
 		}
-		t->cursor[s] = pos;
+		n = k;
 	}
 	if (nruns)
 		t->run_end[nruns - 1] = n;
@@ -214,7 +218,9 @@ struct corrthread *corrthread_new(struct ring *ring, struct ring_reader *rr,
 	t->stop = stop;
 	t->nsegs = ringread_nsegs(rr) - 1;
 	t->cursor = calloc(t->nsegs ? t->nsegs : 1, sizeof(*t->cursor));
-	t->chunk = malloc(CORR_CHUNK * sizeof(*t->chunk));
+	/* calloc: ringread_copy_live() leaves raw[] and hw of each record as
+	 * they were, and nothing should ever read them uninitialised. */
+	t->chunk = calloc(CORR_CHUNK, sizeof(*t->chunk));
 	t->run_pos = malloc(CORR_CHUNK * sizeof(*t->run_pos));
 	t->run_end = malloc(CORR_CHUNK * sizeof(*t->run_end));
 	t->heap = malloc(CORR_CHUNK * sizeof(*t->heap));

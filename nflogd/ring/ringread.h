@@ -46,6 +46,13 @@ enum ringread_result ringread_get(const struct ring_reader *r, uint32_t seg,
  * other process or an earlier run wrote. */
 enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg,
 				       uint64_t pos, struct ring_rec *out);
+/* ringread_copy_live - ringread_get_live() of positions *pos..end-1 of segment
+ * seg, each record copied only up to raw[] (its first RINGREAD_LIVE_LEN bytes;
+ * raw[] and hw of out[i] are left as they were) into out[0], out[1], ...;
+ * records not whole are skipped. Returns how many were copied; *pos = end. */
+#define RINGREAD_LIVE_LEN	offsetof(struct ring_rec, raw)
+size_t ringread_copy_live(const struct ring_reader *r, uint32_t seg, uint64_t *pos,
+			  uint64_t end, struct ring_rec *out);
 
 /* ringread_ctr - counter c of segment seg (relaxed snapshot). */
 uint64_t ringread_ctr(const struct ring_reader *r, uint32_t seg, unsigned c);

@@ -567,6 +567,41 @@ static void test_lapped_reader(void **state)
 	ring_close(r);
 }
 
+/* ringread_copy_live: a run of positions, lapped ones skipped, each record
+ * copied as far as raw[] and not a byte further. */
+static void test_copy_live(void **state)
+{
+	struct fx *f = *state;
+	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
+	struct ring_reader *rr = rr_new(f, f->path);
+	struct ring_rec out[SLOTS + 4], want;
+	struct ring_writer w;
+	uint64_t pos = 0;
+	size_t n, i;
+
+	ring_writer_init(r, &w, 1, 11, 1);
+	append_n(&w, 1, SLOTS + 4);	/* positions 0..3 are lapped */
+	ring_publish(&w);
+	memset(out, 0xa5, sizeof(out));
+	n = ringread_copy_live(rr, 1, &pos, SLOTS + 4, out);
+	assert_int_equal(n, SLOTS);
+	assert_int_equal(pos, SLOTS + 4);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ringread_get_live(rr, 1, 4 + i, &want), RINGREAD_OK);
+		assert_memory_equal(&out[i], &want, RINGREAD_LIVE_LEN);
+		assert_int_equal(out[i].raw[0], 0xa5);
+		assert_int_equal(((const uint8_t *)&out[i])[sizeof(out[i]) - 1], 0xa5);
+	}
+	/* Nothing past the head, and no segment that is not there. */
+	pos = SLOTS + 4;
+	assert_int_equal(ringread_copy_live(rr, 1, &pos, SLOTS + 8, out), 0);
+	pos = 0;
+	assert_int_equal(ringread_copy_live(rr, 7, &pos, 3, out), 0);
+	assert_int_equal(pos, 3);
+	ringread_close(rr);
+	ring_close(r);
+}
+
 static void test_damage(void **state)
 {
 	struct fx *f = *state;
@@ -1581,6 +1616,7 @@ int main(void)
 		T(test_roundtrip),
 		T(test_wrap),
 		T(test_lapped_reader),
+		T(test_copy_live),
 		T(test_damage),
 		T(test_reopen),
 		T(test_populate),
