@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # drain.sh - drain capacity of each NFLOG consumer (`make bench`, root, issue 16).
 #
-#   sudo [QUICK=1] [DRAIN_N=200000] [DRAIN_RUNS=N] tests/bench/drain.sh
+#   sudo [QUICK=1] [DRAIN_N=200000] [DRAIN_RUNS=N] [DRAIN_PERF=1]
+#        [DRAIN_CONSUMERS="nflmin nflogd ulogd-text ulogd-json tcpdump"] tests/bench/drain.sh
 #
 # Topology and ruleset as scripts/bench.sh, one group: the generator (nfgen)
 # pinned to CPU 0, the consumer and every one of its threads to CPU 1 (taskset
@@ -30,6 +31,9 @@
 # found); nflogd with a fresh ring (a new file) and a warm one (written for
 # one lap, wrapped); tcpdump -w, ulogd2 text and ulogd2 JSON on the random
 # stream. Ratios are to nflmin's figures of the same stream in the same run.
+#
+# DRAIN_PERF=1: a perf profile (cpu-clock) of nflogd's capture thread in each
+# nflogd drain.
 #
 # Numbers, not assertions: nothing here fails on a slow machine.
 
@@ -202,6 +206,10 @@ RES=$NL_TMP/results
 # "run consumer stream ring n delivered queued_kib drops total_ns capture_ns corr_ns".
 drain_case() {
 	local run=$1 c=$2 stream=$3 ringst=$4 few="" n0 n1 got q0 dr0 q dr rec0=0 tot cap cor
+	case " ${DRAIN_CONSUMERS:-nflmin nflogd ulogd-text ulogd-json tcpdump} " in
+	*" $c "*) ;;
+	*) return 0 ;;
+	esac
 	[ "$stream" = few ] && few=$FEW
 	RINGF=$RING_DIR/drain.$c.$stream.$ringst.$run.ring
 	rm -f "$RINGF"
@@ -229,8 +237,22 @@ print(json.load(sys.stdin).get("slots", 262144))')
 	sleep 1.2
 	read -r q dr < <(drain_queued_of "$CPID")
 	drain_threads "$CPID" >"$NL_TMP/t0"
+	local perfpid=""
+	if [ "${DRAIN_PERF:-0}" = 1 ] && [ "$c" = nflogd ] && command -v perf >/dev/null; then
+		perf record -q -e cpu-clock -F 4999 -p "$CPID" -o "$NL_TMP/perf.$stream.$ringst" \
+			>/dev/null 2>&1 &
+		perfpid=$!
+		sleep 0.3
+	fi
 	kill -CONT "$CPID"
 	drain_idle "$CPID"
+	if [ -n "$perfpid" ]; then
+		kill -INT "$perfpid"
+		wait "$perfpid"
+		echo "perf profile, nflogd $stream $ringst drain: the capture thread's symbols" >>"$NL_TMP/perf.txt"
+		perf report -q -i "$NL_TMP/perf.$stream.$ringst" --comms nflogd-g10 --sort sym \
+			--percentage relative --stdio 2>/dev/null | grep -v '^$' | head -25 >>"$NL_TMP/perf.txt"
+	fi
 	drain_threads "$CPID" >"$NL_TMP/t1"
 	got=$(drain_stop "$c")
 	[ "$c" = nflogd ] && got=$((got - rec0))
@@ -333,4 +355,5 @@ for u, want in (("ulogd-text", 15), ("ulogd-json", 30)):
     if wr and ur:
         print("  nflogd (warm, random) / %s: %.1fx (target >= %d)" % (u, wr / ur, want))
 PY
+[ -s "$NL_TMP/perf.txt" ] && { echo; cat "$NL_TMP/perf.txt"; }
 echo "drain bench: $(($(date +%s) - T0)) s"
