@@ -29,7 +29,8 @@
 # a random-source stream (every packet a new source: the correlator makes
 # and evicts state per record) and a few-source one (nfgen -s 16: state is
 # found); nflogd with a fresh ring (a new file) and a warm one (written for
-# one lap, wrapped); tcpdump -w, ulogd2 text and ulogd2 JSON on the random
+# one lap, wrapped), 256M (DRAIN_RING_SIZE) so that its correlator is not
+# lapped by the backlog; tcpdump -w, ulogd2 text and ulogd2 JSON on the random
 # stream. Ratios are to nflmin's figures of the same stream in the same run.
 #
 # DRAIN_PERF=1: a perf profile (cpu-clock) of nflogd's capture thread in each
@@ -55,6 +56,10 @@ else
 	RUNS=${DRAIN_RUNS:-3}
 fi
 RCVBUF=${DRAIN_RCVBUF:-268435456}
+# nflogd's ring: 262144 slots per segment, so that the correlator, which
+# drains after the capture thread on the one CPU, is not lapped by the backlog
+# (with the default 64M, 65536 slots, it would be: corr_lapped says so).
+RING_SIZE=${DRAIN_RING_SIZE:-256M}
 MIX=${BENCH_MIX:-syn:40,udp:30,icmp:10,syn6:10,udp6:10}
 FEW=16			# sources of the few-source stream
 CPU_GEN=0 CPU_CON=1
@@ -155,7 +160,7 @@ drain_start() {
 	nflmin) ip netns exec "$NS_TGT" taskset -c "$CPU_CON" "$NFLMIN" -g 10 --rcvbuf "$RCVBUF" \
 			>"$COUT" 2>"$CERR" & ;;
 	nflogd) ip netns exec "$NS_TGT" taskset -c "$CPU_CON" "$NFLOGD" --ring "$RINGF" -g 10 \
-			--rcvbuf "$RCVBUF" 2>"$CERR" & ;;
+			--ring-size "$RING_SIZE" --rcvbuf "$RCVBUF" 2>"$CERR" & ;;
 	ulogd-text | ulogd-json)
 		drain_ulogd_conf "$c"
 		ip netns exec "$NS_TGT" taskset -c "$CPU_CON" ulogd -c "$NL_TMP/$c.conf" \
@@ -182,7 +187,8 @@ drain_start() {
 	taskset -a -p -c "$CPU_CON" "$CPID" >/dev/null
 }
 
-# drain_stop CONSUMER: stop it; prints what it delivered.
+# drain_stop CONSUMER: stop it; prints what it delivered (nflogd: and the
+# records its correlator missed, lapped by the capture thread).
 drain_stop() {
 	local c=$1 n
 	kill -CONT "$CPID" 2>/dev/null
@@ -192,11 +198,12 @@ drain_stop() {
 	nflmin) n=$(awk '/^received/ {print $2}' "$COUT") ;;
 	nflogd) n=$(nl_ctl stats --json 2>/dev/null | python3 -c '
 import json, sys
-print(json.load(sys.stdin)["total"]["recorded"])' 2>/dev/null) ;;
+t = json.load(sys.stdin)["total"]
+print(t["recorded"], t.get("corr_lapped", 0))' 2>/dev/null) ;;
 	ulogd-*) n=$(wc -l <"$COUT") ;;
 	tcpdump) n=$(awk '/packets captured/ {print $1}' "$CERR") ;;
 	esac
-	echo "${n:-0}"
+	echo "${n:-0 0}"
 }
 
 RES=$NL_TMP/results
@@ -205,7 +212,7 @@ RES=$NL_TMP/results
 # drain_case RUN CONSUMER STREAM RING: one measurement, a line of $RES:
 # "run consumer stream ring n delivered queued_kib drops total_ns capture_ns corr_ns".
 drain_case() {
-	local run=$1 c=$2 stream=$3 ringst=$4 few="" n0 n1 got q0 dr0 q dr rec0=0 tot cap cor
+	local run=$1 c=$2 stream=$3 ringst=$4 few="" n0 n1 got q0 dr0 q dr rec0=0 lap0=0 lapped tot cap cor
 	case " ${DRAIN_CONSUMERS:-nflmin nflogd ulogd-text ulogd-json tcpdump} " in
 	*" $c "*) ;;
 	*) return 0 ;;
@@ -224,6 +231,7 @@ print(json.load(sys.stdin).get("slots", 262144))')
 		drain_gen $((slots + slots / 8)) $few
 		drain_idle "$CPID" >/dev/null
 		rec0=$(nl_stat recorded)
+		lap0=$(nl_stat corr_lapped)
 	fi
 	kill -STOP "$CPID"
 	n0=$(drain_logged)
@@ -254,15 +262,15 @@ print(json.load(sys.stdin).get("slots", 262144))')
 			--percentage relative --stdio 2>/dev/null | grep -v '^$' | head -25 >>"$NL_TMP/perf.txt"
 	fi
 	drain_threads "$CPID" >"$NL_TMP/t1"
-	got=$(drain_stop "$c")
-	[ "$c" = nflogd ] && got=$((got - rec0))
+	read -r got lapped < <(drain_stop "$c")
+	got=$((got - rec0)) lapped=$((${lapped:-0} - lap0))
 	# CPU during the drain, per thread name class (both files list the same threads).
 	read -r tot cap cor < <(awk 'NR == FNR {a[FNR] = $2; next}
 		{d = $2 - a[FNR]; t += d; if ($1 ~ /^nflogd-g/) c += d; if ($1 == "nflogd-corr") k += d}
 		END {printf "%d %d %d\n", t, c, k}' "$NL_TMP/t0" "$NL_TMP/t1")
-	echo "$run $c $stream $ringst $((n1 - n0)) $got $(((q - q0) / 1024)) $((dr - dr0)) $tot $cap $cor" >>"$RES"
-	printf '  run %d %-10s %-6s %-5s logged %7s delivered %7s queued %6s KiB drops %s cpu %6.1f ms\n' \
-		"$run" "$c" "$stream" "$ringst" "$((n1 - n0))" "$got" "$(((q - q0) / 1024))" "$((dr - dr0))" \
+	echo "$run $c $stream $ringst $((n1 - n0)) $got $(((q - q0) / 1024)) $((dr - dr0)) $tot $cap $cor $lapped" >>"$RES"
+	printf '  run %d %-10s %-6s %-5s logged %7s delivered %7s queued %6s KiB drops %s corr_lapped %s cpu %6.1f ms\n' \
+		"$run" "$c" "$stream" "$ringst" "$((n1 - n0))" "$got" "$(((q - q0) / 1024))" "$((dr - dr0))" "$lapped" \
 		"$(awk -v t="$tot" 'BEGIN {print t / 1e6}')" >&2
 }
 
@@ -307,12 +315,13 @@ def per(key, i):
     return t / n if t is not None and n else None
 print("CPU ns/msg = the consumer's utime+stime (schedstat) over the drain / messages delivered;")
 print("M msg/s = 1000 / that: its drain rate on one CPU. capture = nflogd-gN thread, corr =")
-print("nflogd-corr. xmin: ratio to nflmin on the same stream (rate: higher is better; CPU: lower).")
+print("nflogd-corr, per record it read (a lapped correlator skips records: 'lapped' says how many).")
+print("xmin: ratio to nflmin on the same stream (rate: higher is better; CPU: lower).")
 print("Median of runs; the machine may be shared (CPU time, not wall time, is what is timed).")
 print()
 hdr = ("consumer", "stream", "ring", "delivered", "queued MiB", "CPU ns/msg", "M msg/s", "capture ns",
-       "corr ns", "rate xmin", "capture xmin", "CPU xmin")
-print("%-10s %-6s %-5s %10s %10s %10s %8s %10s %8s %9s %12s %8s" % hdr)
+       "corr ns", "lapped", "rate xmin", "capture xmin", "CPU xmin")
+print("%-10s %-6s %-5s %13s %10s %10s %8s %10s %8s %7s %9s %12s %8s" % hdr)
 order = [("nflmin", "random", "fresh"), ("nflmin", "few", "fresh"),
          ("nflogd", "random", "fresh"), ("nflogd", "random", "warm"),
          ("nflogd", "few", "fresh"), ("nflogd", "few", "warm"),
@@ -323,14 +332,16 @@ def fmt(v, f="%.0f"):
 for k in order:
     if k not in rows:
         continue
-    tot, cap, cor = per(k, 4), per(k, 5), per(k, 6)
+    tot, cap = per(k, 4), per(k, 5)
+    fed = med(k, 1) - med(k, 7)	# records the correlator read (not lapped)
+    cor = med(k, 6) / fed if fed > 0 else None
     base = ("nflmin", k[1], "fresh")
     btot = per(base, 4)
     nfl = k[0] == "nflogd"
-    print("%-10s %-6s %-5s %10s %10s %10s %8s %10s %8s %9s %12s %8s" % (
+    print("%-10s %-6s %-5s %13s %10s %10s %8s %10s %8s %7s %9s %12s %8s" % (
         k[0], k[1], k[2], "%d/%d" % (med(k, 1), med(k, 0)), fmt(med(k, 2) / 1024.0, "%.1f"),
         fmt(tot), fmt(1e3 / tot if tot else None, "%.2f"),
-        fmt(cap if nfl else None), fmt(cor if nfl else None),
+        fmt(cap if nfl else None), fmt(cor if nfl else None), fmt(med(k, 7) if nfl else None, "%d"),
         fmt(btot / tot if tot and btot else None, "%.2f"),
         fmt(cap / btot if nfl and btot else None, "%.2f"),
         fmt(tot / btot if btot else None, "%.2f")))
