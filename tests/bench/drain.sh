@@ -33,8 +33,8 @@
 # lapped by the backlog; tcpdump -w, ulogd2 text and ulogd2 JSON on the random
 # stream. Ratios are to nflmin's figures of the same stream in the same run.
 #
-# DRAIN_PERF=1: a perf profile (cpu-clock) of nflogd's capture thread in each
-# nflogd drain.
+# DRAIN_PERF=1: a perf profile (cpu-clock) of nflogd's capture thread and
+# correlator in each nflogd drain.
 #
 # Numbers, not assertions: nothing here fails on a slow machine.
 
@@ -257,9 +257,11 @@ print(json.load(sys.stdin).get("slots", 262144))')
 	if [ -n "$perfpid" ]; then
 		kill -INT "$perfpid"
 		wait "$perfpid"
-		echo "perf profile, nflogd $stream $ringst drain: the capture thread's symbols" >>"$NL_TMP/perf.txt"
-		perf report -q -i "$NL_TMP/perf.$stream.$ringst" --comms nflogd-g10 --sort sym \
-			--percentage relative --stdio 2>/dev/null | grep -v '^$' | head -25 >>"$NL_TMP/perf.txt"
+		for t in nflogd-g10 nflogd-corr; do
+			echo "perf profile, nflogd $stream $ringst drain: symbols of thread $t" >>"$NL_TMP/perf.txt"
+			perf report -q -i "$NL_TMP/perf.$stream.$ringst" --comms "$t" --sort sym \
+				--percentage relative --stdio 2>/dev/null | grep -v '^$' | head -20 >>"$NL_TMP/perf.txt"
+		done
 	fi
 	drain_threads "$CPID" >"$NL_TMP/t1"
 	read -r got lapped < <(drain_stop "$c")
