@@ -163,6 +163,8 @@ enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg
 	return RINGREAD_OK;
 }
 
+#define RINGREAD_AHEAD	8	/* records: 2 KiB, a few hundred ns of copying ahead */
+
 /*
  * The same protocol for a run of records, each copied only as far as the
  * decoded fields go (everything before raw[]): the caller's loop no longer
@@ -170,8 +172,6 @@ enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg
  * those fields alone (the correlator) copies three cache lines, not four. The
  * size is a constant so that the copy is a few vector moves, not a loop.
  */
-#define RINGREAD_AHEAD	8	/* records: 2 KiB, a few hundred ns of copying ahead */
-
 size_t ringread_copy_live(const struct ring_reader *r, uint32_t seg, uint64_t *pos,
 			  uint64_t end, struct ring_rec *out)
 {
