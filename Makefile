@@ -203,7 +203,8 @@ $(BUILD)/nfdelay: tests/bench/delay.c $(LIB)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 # Figures, not assertions (doc/BENCHMARKS.md): micro-benchmarks, then (as root)
-# the end-to-end comparison in network namespaces. QUICK=1: shorter runs.
+# the end-to-end comparison in network namespaces and the drain of a 200,000-
+# message backlog (tests/bench/drain.sh). QUICK=1: shorter runs.
 # The correlator is counted inside its round only (writing the records does not
 # count), from 20000 records on: past its 8192 sources, so the random stream is
 # measured while every new source evicts an old one.
@@ -215,6 +216,7 @@ bench: $(PROGS) $(BENCH_BINS)
 	$(Q)tests/bench/callgrind.sh -n 20000,100000 -c corrmicro_round -u record \
 		-t "correlator thread, instructions per record" $(BUILD)/corrmicro random mix
 	$(Q)NFLOGD_BUILD=$(BUILD) QUICK=$(QUICK) scripts/bench.sh || [ $$? -eq 77 ]
+	$(Q)NFLOGD_BUILD=$(BUILD) QUICK=$(QUICK) tests/bench/drain.sh || [ $$? -eq 77 ]
 
 # libFuzzer targets: clang only, always with ASan and UBSan. The library is
 # compiled once for all of them (instrumented, but without libFuzzer's main).

@@ -2,7 +2,7 @@
 /* nfgen.c - packet mix generator for `make bench`: AF_PACKET + sendmmsg.
  *
  * usage: nfgen -i IFACE -M DSTMAC [-4 DST4] [-6 DST6] [-m MIX] [-r PPS] [-t SECONDS]
- *              [-n PACKETS] [-S SEED]
+ *              [-n PACKETS] [-S SEED] [-s SOURCES]
  *
  * Writes whole Ethernet frames on IFACE (one end of a veth pair inside a test
  * namespace) with PACKET_QDISC_BYPASS: no UDP socket, no routing, no qdisc on
@@ -18,6 +18,9 @@
  * default "syn:40,udp:30,icmp:10,syn6:10,udp6:10". Every packet has a random
  * source (IPv4: any unicast address outside 0/8, 127/8 and 224/3, which the
  * kernel would drop as martian before the firewall; IPv6: 2001:db8::/32).
+ * -s SOURCES: each packet's source is one of SOURCES fixed addresses per
+ * family instead (the few-source stream of the drain bench: the consumer's
+ * per-source state is found, not made).
  *
  * Timestamped payloads start with NFGEN_MAGIC (4 bytes) and the send time
  * (8 bytes, CLOCK_MONOTONIC ns, host order): IPv4 UDP puts it at L3 offset 28,
@@ -110,12 +113,31 @@ static uint16_t nfgen_port(void)
 	return (uint16_t)(1024 + (r >> 16) % 64512);
 }
 
+static uint64_t nfgen_nsrc;	/* -s: 0 = a new random source per packet */
+
+/* splitmix64's finaliser: the bits of fixed source number i. */
+static uint64_t nfgen_srcmix(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* Random bits for a source: fresh ones, or (-s) those of one of the fixed
+ * sources, try k giving other bits when an earlier try was not usable. */
+static uint64_t nfgen_src_bits(uint64_t i, unsigned k)
+{
+	return nfgen_nsrc ? nfgen_srcmix(i * 64 + k + 1) : nfgen_rand();
+}
+
 static void nfgen_src4(uint8_t *a)
 {
+	uint64_t i = nfgen_nsrc ? nfgen_rand() % nfgen_nsrc : 0;
+	unsigned k = 0;
 	uint32_t v;
 
 	do {
-		v = (uint32_t)nfgen_rand();
+		v = (uint32_t)nfgen_src_bits(i, k++);
 		a[0] = (uint8_t)(v >> 24);
 	} while (a[0] == 0 || a[0] == 127 || a[0] >= 224 || a[0] == 192);
 	a[1] = (uint8_t)(v >> 16);
@@ -125,13 +147,14 @@ static void nfgen_src4(uint8_t *a)
 
 static void nfgen_src6(uint8_t *a)
 {
-	uint64_t r = nfgen_rand();
+	uint64_t i = nfgen_nsrc ? nfgen_rand() % nfgen_nsrc : 0;
+	uint64_t r = nfgen_src_bits(i, 0);
 
 	static const uint8_t pfx[4] = { 0x20, 0x01, 0x0d, 0xb8 };
 
 	memcpy(a, pfx, 4);
 	memcpy(a + 4, &r, 8);
-	r = nfgen_rand();
+	r = nfgen_src_bits(i, 1);
 	memcpy(a + 12, &r, 4);
 	a[4] |= 0x80;	/* never 2001:db8::/33, where the target's own addresses are */
 }
@@ -243,7 +266,7 @@ static int nfgen_mix(const char *s, unsigned w[K_MAX])
 static void nfgen_usage(void)
 {
 	fprintf(stderr, "usage: nfgen -i IFACE -M DSTMAC [-4 DST4] [-6 DST6] [-m MIX] "
-		"[-r PPS] [-t SECONDS] [-n PACKETS] [-S SEED]\n");
+		"[-r PPS] [-t SECONDS] [-n PACKETS] [-S SEED] [-s SOURCES]\n");
 }
 
 int main(int argc, char **argv)
@@ -261,7 +284,7 @@ int main(int argc, char **argv)
 
 	inet_pton(AF_INET, "192.0.2.1", dst4);
 	inet_pton(AF_INET6, "2001:db8::1", dst6);
-	while ((opt = getopt(argc, argv, "4:6:i:M:m:n:r:S:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "4:6:i:M:m:n:r:S:s:t:")) != -1) {
 		switch (opt) {
 		case '4':
 			if (inet_pton(AF_INET, optarg, dst4) != 1)
@@ -280,6 +303,7 @@ int main(int argc, char **argv)
 		case 'm': mix = optarg; break;
 		case 'n': limit = strtoull(optarg, NULL, 10); break;
 		case 'r': pps = strtod(optarg, NULL); break;
+		case 's': nfgen_nsrc = strtoull(optarg, NULL, 10); break;
 		case 'S': nfgen_rng ^= strtoull(optarg, NULL, 10) * 0x9e3779b97f4a7c15ull; break;
 		case 't': secs = strtod(optarg, NULL); break;
 		default: goto usage;

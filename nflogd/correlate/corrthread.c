@@ -5,9 +5,9 @@
  * the head, copy, check the commit word; the CRC is left to readers in other
  * processes, see ringread_get_live), so the capture threads never wait for
  * it and never know it exists; if it falls a whole ring behind, the records
- * it missed are counted, not waited for. Each round takes a bounded chunk
- * from every segment, merges it into time order and feeds it to the
- * correlator; alerts are appended to the alert segment, of which this thread
+ * it missed are counted, not waited for. Each round stamps a bounded chunk
+ * of every segment (position, time, kind), merges the stamps into time order
+ * and feeds the records, each copied as it is fed, to the correlator; alerts are appended to the alert segment, of which this thread
  * is the only writer.
  */
 #include <errno.h>
@@ -30,9 +30,17 @@ struct corrthread {
 	const int		*stop;
 	uint32_t		 nsegs;		/* capture segments */
 	uint64_t		*cursor;
-	struct ring_rec		*chunk;
-	/* Runs of the chunk already in time order, for the merge: run k is
-	 * chunk[run_pos[k] .. run_end[k]); heap holds the runs not yet done. */
+	/* The round's records as found (position, time, kind): each record is
+	 * copied only when it is fed (corrthread_feed), so a round of 8192
+	 * keeps 192 KiB of stamps in the cache where a copy of them all took
+	 * 2 MiB, written and read back, out of the correlator's own tables'
+	 * way. */
+	struct ringread_stamp	*stamp;
+	struct ring_rec		*rec;		/* the record being fed */
+	/* Runs of the stamps already in time order, for the merge: run k is
+	 * stamp[run_pos[k] .. run_end[k]), all of segment run_seg[k]; heap
+	 * holds the runs not yet done. */
+	uint32_t		*run_seg;
 	uint32_t		*run_pos;
 	uint32_t		*run_end;
 	uint32_t		*heap;
@@ -54,10 +62,10 @@ static void corrthread_emit(const struct ring_alert *alert, void *arg)
 }
 
 /* Which run's next record goes first: the earlier one, and on a tie the
- * run that came first in the chunk, so the order is that of a stable sort. */
+ * run that came first in the round, so the order is that of a stable sort. */
 static int corrthread_before(const struct corrthread *t, uint32_t a, uint32_t b)
 {
-	uint64_t x = t->chunk[t->run_pos[a]].ts_ns, y = t->chunk[t->run_pos[b]].ts_ns;
+	uint64_t x = t->stamp[t->run_pos[a]].ts_ns, y = t->stamp[t->run_pos[b]].ts_ns;
 
 	return x < y || (x == y && a < b);
 }
@@ -77,27 +85,37 @@ static void corrthread_sift(struct corrthread *t, uint32_t n, uint32_t i)
 	t->heap[i] = top;
 }
 
+/* Copy the record of stamp i (of segment seg) and feed it; one that the
+ * writer overwrote since it was stamped (the correlator was lapped) is
+ * skipped, as one found overwritten when stamped is. */
+static void corrthread_feed(struct corrthread *t, uint32_t seg, uint32_t i)
+{
+	if (ringread_get_live_head(t->rr, seg, t->stamp[i].pos, t->rec))
+		corr_feed(t->corr, t->rec, corrthread_emit, t);
+}
+
 /* Two runs (two segments in order, the common case): no heap, one compare
- * per record; a tie goes to run a, which came first in the chunk. */
+ * per record; a tie goes to run a, which came first in the round. */
 static void corrthread_merge2(struct corrthread *t, uint32_t a, uint32_t ea, uint32_t b,
 			      uint32_t eb)
 {
-	const struct ring_rec *c = t->chunk;
+	const struct ringread_stamp *c = t->stamp;
+	uint32_t sa = t->run_seg[0], sb = t->run_seg[1];
 
 	while (a < ea && b < eb) {
 		if (c[b].ts_ns < c[a].ts_ns)
-			corr_feed(t->corr, &c[b++], corrthread_emit, t);
+			corrthread_feed(t, sb, b++);
 		else
-			corr_feed(t->corr, &c[a++], corrthread_emit, t);
+			corrthread_feed(t, sa, a++);
 	}
 	for (; a < ea; a++)
-		corr_feed(t->corr, &c[a], corrthread_emit, t);
+		corrthread_feed(t, sa, a);
 	for (; b < eb; b++)
-		corr_feed(t->corr, &c[b], corrthread_emit, t);
+		corrthread_feed(t, sb, b);
 }
 
 /*
- * Feed the chunk's nruns runs in time order. Each segment has one writer
+ * Feed the round's nruns runs in time order. Each segment has one writer
  * that stamps its records as they come, so a segment is one run or a few:
  * merging them costs a heap step per record where sorting 256-byte records
  * moved each one about log2(n) times; one run (one segment, a quiet round)
@@ -115,7 +133,7 @@ static void corrthread_merge(struct corrthread *t, uint32_t nruns)
 		corrthread_sift(t, nruns, i);
 	while (nruns > 1) {
 		k = t->heap[0];
-		corr_feed(t->corr, &t->chunk[t->run_pos[k]++], corrthread_emit, t);
+		corrthread_feed(t, t->run_seg[k], t->run_pos[k]++);
 		if (t->run_pos[k] == t->run_end[k])
 			t->heap[0] = t->heap[--nruns];
 		corrthread_sift(t, nruns, 0);
@@ -123,7 +141,7 @@ static void corrthread_merge(struct corrthread *t, uint32_t nruns)
 	if (nruns) {
 		k = t->heap[0];
 		for (i = t->run_pos[k]; i < t->run_end[k]; i++)
-			corr_feed(t->corr, &t->chunk[i], corrthread_emit, t);
+			corrthread_feed(t, t->run_seg[k], i);
 	}
 }
 
@@ -139,7 +157,7 @@ static uint64_t corrthread_now(void)
 static size_t corrthread_round(struct corrthread *t)
 {
 	uint64_t slots = ringread_slots(t->rr), per = CORR_CHUNK / t->nsegs, head, pos, end;
-	uint32_t s, n = 0, nruns = 0, seg0;
+	uint32_t s, n = 0, nruns = 0, seg0, i, k = 0, got;
 
 	for (s = 0; s < t->nsegs; s++) {
 		head = ringread_head(t->rr, s);
@@ -151,21 +169,26 @@ static size_t corrthread_round(struct corrthread *t)
 		}
 		seg0 = n;
 		end = head - t->cursor[s] < per ? head : t->cursor[s] + per;
-		for (pos = t->cursor[s]; pos < end; pos++) {
-			if (ringread_get_live(t->rr, s, pos, &t->chunk[n]) != RINGREAD_OK ||
-			    t->chunk[n].kind != RING_KIND_DROP)
+		pos = t->cursor[s];
+		got = ringread_stamps_live(t->rr, s, &pos, end, &t->stamp[n]);
+		t->cursor[s] = pos;
+		for (i = n; i < n + got; i++) {
+			if (t->stamp[i].kind != RING_KIND_DROP)
 				continue;
+			if (i != k)	/* a record of another kind was dropped before it */
+				t->stamp[k] = t->stamp[i];
 			/* A run ends where the segment does or time steps back. */
-			if (n == seg0 || t->chunk[n].ts_ns < t->chunk[n - 1].ts_ns) {
+			if (k == seg0 || t->stamp[k].ts_ns < t->stamp[k - 1].ts_ns) {
 				if (nruns)
-					t->run_end[nruns - 1] = n;
-				t->run_pos[nruns] = n;
+					t->run_end[nruns - 1] = k;
+				t->run_seg[nruns] = s;
+				t->run_pos[nruns] = k;
 				t->heap[nruns] = nruns;
 				nruns++;
 			}
-			n++;
+			k++;
 		}
-		t->cursor[s] = pos;
+		n = k;
 	}
 	if (nruns)
 		t->run_end[nruns - 1] = n;
@@ -193,7 +216,9 @@ static void *corrthread_main(void *arg)
 static void corrthread_free(struct corrthread *t)
 {
 	corr_free(t->corr);
-	free(t->chunk);
+	free(t->stamp);
+	free(t->rec);
+	free(t->run_seg);
 	free(t->run_pos);
 	free(t->run_end);
 	free(t->heap);
@@ -214,12 +239,16 @@ struct corrthread *corrthread_new(struct ring *ring, struct ring_reader *rr,
 	t->stop = stop;
 	t->nsegs = ringread_nsegs(rr) - 1;
 	t->cursor = calloc(t->nsegs ? t->nsegs : 1, sizeof(*t->cursor));
-	t->chunk = malloc(CORR_CHUNK * sizeof(*t->chunk));
+	t->stamp = malloc(CORR_CHUNK * sizeof(*t->stamp));
+	/* calloc: ringread_get_live_head() leaves raw[] and hw of the record as
+	 * they were, and nothing should ever read them uninitialised. */
+	t->rec = calloc(1, sizeof(*t->rec));
+	t->run_seg = malloc(CORR_CHUNK * sizeof(*t->run_seg));
 	t->run_pos = malloc(CORR_CHUNK * sizeof(*t->run_pos));
 	t->run_end = malloc(CORR_CHUNK * sizeof(*t->run_end));
 	t->heap = malloc(CORR_CHUNK * sizeof(*t->heap));
 	t->corr = corr_new(cfg, kb, id_base);
-	if (!t->nsegs || !t->cursor || !t->chunk || !t->run_pos || !t->run_end || !t->heap ||
+	if (!t->nsegs || !t->cursor || !t->stamp || !t->rec || !t->run_seg || !t->run_pos || !t->run_end || !t->heap ||
 	    !t->corr)
 		goto fail;
 	for (s = 0; s < t->nsegs; s++)

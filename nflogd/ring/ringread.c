@@ -185,6 +185,80 @@ enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg
 	return RINGREAD_OK;
 }
 
+#define RINGREAD_AHEAD	8	/* records: 2 KiB, a few hundred ns of copying ahead */
+
+static const char *ringread_segbase(const struct ring_reader *r, uint32_t seg)
+{
+	return (const char *)r->base + r->data_off + (size_t)seg * r->slots * RING_REC_SIZE;
+}
+
+/* The commit-word protocol for the record at p, copied only as far as the
+ * decoded fields go (everything before raw[]: three cache lines, not four,
+ * for a reader that needs those alone, the correlator; a constant size, so
+ * a few vector moves). A backlog is read long after it was written, from
+ * memory: the lines of the record RINGREAD_AHEAD on are asked for now, as
+ * the hardware's stream prefetch stops at each 4 KiB page (16 records). */
+static bool ringread_copy1(const char *segbase, uint64_t mask, uint64_t p, struct ring_rec *out)
+{
+	const struct ring_rec *rec = (const void *)(segbase + (p & mask) * RING_REC_SIZE);
+	const char *ahead = segbase + ((p + RINGREAD_AHEAD) & mask) * RING_REC_SIZE;
+	uint64_t want = 2 * p + 2;
+
+	__builtin_prefetch(ahead);
+	__builtin_prefetch(ahead + 64);
+	__builtin_prefetch(ahead + 128);
+	/* Pairs with the second commit store in ring_append(). */
+	if (__atomic_load_n(&rec->commit, __ATOMIC_ACQUIRE) != want)
+		return false;
+	memcpy(out, rec, RINGREAD_LIVE_LEN);
+	/* Pairs with the release fence in ring_append(), as above. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&rec->commit, __ATOMIC_RELAXED) == want;
+}
+
+bool ringread_get_live_head(const struct ring_reader *r, uint32_t seg, uint64_t pos,
+			    struct ring_rec *out)
+{
+	return seg < r->nsegs && ringread_copy1(ringread_segbase(r, seg), r->slots - 1, pos, out);
+}
+
+_Static_assert(offsetof(struct ring_rec, kind) < 64, "a stamp is in the first cache line");
+
+size_t ringread_stamps_live(const struct ring_reader *r, uint32_t seg, uint64_t *pos,
+			    uint64_t end, struct ringread_stamp *out)
+{
+	const char *segbase;
+	uint64_t p, mask = r->slots - 1, want, ts;
+	size_t n = 0;
+	uint8_t kind;
+
+	if (seg >= r->nsegs) {
+		*pos = end;
+		return 0;
+	}
+	segbase = ringread_segbase(r, seg);
+	for (p = *pos; p < end; p++) {
+		const struct ring_rec *rec = (const void *)(segbase + (p & mask) * RING_REC_SIZE);
+
+		want = 2 * p + 2;
+		/* Pairs with the second commit store in ring_append(). */
+		if (__atomic_load_n(&rec->commit, __ATOMIC_ACQUIRE) != want)
+			continue;
+		ts = rec->ts_ns;
+		kind = rec->kind;
+		/* Pairs with the release fence in ring_append(), as above. */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&rec->commit, __ATOMIC_RELAXED) != want)
+			continue;
+		out[n].pos = p;
+		out[n].ts_ns = ts;
+		out[n].kind = kind;
+		n++;
+	}
+	*pos = p;
+	return n;
+}
+
 enum ringread_result ringread_get(const struct ring_reader *r, uint32_t seg,
 				  uint64_t pos, struct ring_rec *out)
 {

@@ -7,6 +7,7 @@
 #ifndef NFLOGD_RINGREAD_H
 #define NFLOGD_RINGREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,27 @@ enum ringread_result ringread_get(const struct ring_reader *r, uint32_t seg,
  * other process or an earlier run wrote. */
 enum ringread_result ringread_get_live(const struct ring_reader *r, uint32_t seg,
 				       uint64_t pos, struct ring_rec *out);
+#define RINGREAD_LIVE_LEN	offsetof(struct ring_rec, raw)
+/* ringread_get_live_head - ringread_get_live() that copies only up to raw[]
+ * (the first RINGREAD_LIVE_LEN bytes; raw[] and hw of *out are left as they
+ * were): true if the record at pos of segment seg was whole. */
+bool ringread_get_live_head(const struct ring_reader *r, uint32_t seg, uint64_t pos,
+			    struct ring_rec *out);
+
+/* Where a whole record is and what it is, without its body. */
+struct ringread_stamp {
+	uint64_t pos;
+	uint64_t ts_ns;
+	uint8_t	 kind;
+};
+/* ringread_stamps_live - the commit-word protocol of ringread_get_live() over
+ * positions *pos..end-1 of segment seg, reading of each whole record only its
+ * first cache line: its position, time and kind into out[0], out[1], ...
+ * Returns how many; *pos = end. For a reader that orders records before it
+ * copies them one by one (the record may be overwritten in between: the copy
+ * checks the commit word again). */
+size_t ringread_stamps_live(const struct ring_reader *r, uint32_t seg, uint64_t *pos,
+			    uint64_t end, struct ringread_stamp *out);
 
 /* ringread_ctr - counter c of segment seg (relaxed snapshot). */
 uint64_t ringread_ctr(const struct ring_reader *r, uint32_t seg, unsigned c);

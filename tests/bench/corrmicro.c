@@ -13,6 +13,10 @@
  *                              that print the same lines detected the same.
  *                              JITTER_NS: stamps wander back by up to that
  *                              much, so segments are not quite in order
+ *   corrmicro --time STREAM N  the same, and print the wall-clock ns per
+ *                              record spent in the rounds alone (the total
+ *                              over all rounds, cache misses included); pin
+ *                              it with taskset and take the best of a few runs
  *
  * Streams:
  *   random   every record a new source (IPv4 and some IPv6; TCP, UDP, ICMP;
@@ -49,6 +53,7 @@ static struct cm {
 	uint64_t		 gap;
 	uint64_t		 jitter;
 	uint64_t		 n;
+	uint64_t		 round_ns;	/* --time: inside corrmicro_round() */
 	int			 stop;
 	char			 path[64];
 } cm;
@@ -266,9 +271,18 @@ fail:
 	return -1;
 }
 
+static uint64_t cm_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void cm_run(void (*gen)(struct ring_rec *), uint64_t n)
 {
 	struct ring_rec r;
+	uint64_t t0;
 	unsigned i, s;
 
 	while (cm.n < n) {
@@ -283,7 +297,9 @@ static void cm_run(void (*gen)(struct ring_rec *), uint64_t n)
 		}
 		for (s = 0; s < CM_SEGS; s++)
 			ring_publish(&cm.w[s]);
+		t0 = cm_clock();
 		corrmicro_round(cm.t);
+		cm.round_ns += cm_clock() - t0;
 	}
 }
 
@@ -335,12 +351,14 @@ static int cm_alerts(void)
 int main(int argc, char **argv)
 {
 	void (*gen)(struct ring_rec *);
-	bool alerts;
+	bool alerts, timed;
+	uint64_t n;
 	int rc = 0;
 
 	alerts = argc >= 4 && !strcmp(argv[1], "--alerts");
-	if (!(argc == 4 && !strcmp(argv[1], "--ir")) && !(alerts && argc <= 6)) {
-		fprintf(stderr, "usage: corrmicro --ir random|mix|odd N\n"
+	timed = argc == 4 && !strcmp(argv[1], "--time");
+	if (!(argc == 4 && !strcmp(argv[1], "--ir")) && !timed && !(alerts && argc <= 6)) {
+		fprintf(stderr, "usage: corrmicro --ir|--time random|mix|odd N\n"
 				"       corrmicro --alerts random|mix|odd N [GAP_NS [JITTER_NS]]\n");
 		return 2;
 	}
@@ -358,7 +376,11 @@ int main(int argc, char **argv)
 	}
 	if (cm_setup() < 0)
 		return 1;
-	cm_run(gen, strtoull(argv[3], NULL, 10));
+	n = strtoull(argv[3], NULL, 10);
+	cm_run(gen, n);
+	if (timed)
+		printf("%s %llu records: %.1f ns/record in the rounds\n", argv[2],
+		       (unsigned long long)n, n ? (double)cm.round_ns / (double)n : 0.0);
 	cm.stop = 1;
 	corrthread_join(cm.t);
 	if (alerts)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nflmin.c - the minimal NFLOG consumer of `make bench`: receive and count.
  *
- * usage: nflmin -g GROUP | --per-cpu BASE
+ * usage: nflmin -g GROUP | --per-cpu BASE [--rcvbuf BYTES]
  *
  * The practical limit of the kernel path: the same socket and instance
  * settings as nflogd (capture_open(): copy range 128, qthreshold 1000, flush
@@ -11,8 +11,11 @@
  * check: no decode, no classification, no record. Prints "ready" on stderr
  * once bound; on SIGTERM/SIGINT unbinds (the kernel flushes what it holds),
  * drains, and prints "received N lost_seq L enobufs E trunc T" on stdout.
+ * --rcvbuf: another socket buffer, as nflogd's option (the drain bench
+ * queues 200,000 messages, more than the default 32 MiB holds).
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -133,11 +136,19 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	unsigned n = 1, i, base;
 	uint64_t rx = 0, lost = 0, eno = 0, tr = 0;
-	char err[256];
+	unsigned long rcvbuf = CAPTURE_RCVBUF;
+	char err[256], *end = NULL;
 	int percpu;
 
+	if (argc == 5 && !strcmp(argv[3], "--rcvbuf")) {
+		rcvbuf = strtoul(argv[4], &end, 10);
+		if (*end || rcvbuf < 65536 || rcvbuf > INT_MAX / 2)
+			argc = 0;	/* usage */
+		else
+			argc = 3;
+	}
 	if (argc != 3 || (strcmp(argv[1], "-g") && strcmp(argv[1], "--per-cpu"))) {
-		fprintf(stderr, "usage: nflmin -g GROUP | --per-cpu BASE\n");
+		fprintf(stderr, "usage: nflmin -g GROUP | --per-cpu BASE [--rcvbuf BYTES]\n");
 		return 2;
 	}
 	percpu = !strcmp(argv[1], "--per-cpu");
@@ -155,7 +166,7 @@ int main(int argc, char **argv)
 		struct capture_cfg cfg = {
 			.group = (uint16_t)(base + i), .copy_range = CAPTURE_COPY_RANGE,
 			.qthresh = CAPTURE_QTHRESH, .timeout_cs = CAPTURE_TIMEOUT_CS,
-			.nlbufsiz = CAPTURE_NLBUFSIZ, .rcvbuf = CAPTURE_RCVBUF,
+			.nlbufsiz = CAPTURE_NLBUFSIZ, .rcvbuf = (uint32_t)rcvbuf,
 		};
 
 		ms[i].cap = capture_open(&cfg, err, sizeof(err));

@@ -567,6 +567,66 @@ static void test_lapped_reader(void **state)
 	ring_close(r);
 }
 
+/* ringread_get_live_head: the bytes up to raw[] of a whole record, and not
+ * a byte further; nothing of a lapped or unwritten one. */
+static void test_get_live_head(void **state)
+{
+	struct fx *f = *state;
+	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
+	struct ring_reader *rr = rr_new(f, f->path);
+	struct ring_rec out, want;
+	struct ring_writer w;
+	uint64_t pos;
+
+	ring_writer_init(r, &w, 1, 11, 1);
+	append_n(&w, 1, SLOTS + 4);	/* positions 0..3 are lapped */
+	ring_publish(&w);
+	for (pos = 4; pos < SLOTS + 4; pos++) {
+		memset(&out, 0xa5, sizeof(out));
+		assert_true(ringread_get_live_head(rr, 1, pos, &out));
+		assert_int_equal(ringread_get_live(rr, 1, pos, &want), RINGREAD_OK);
+		assert_memory_equal(&out, &want, RINGREAD_LIVE_LEN);
+		assert_int_equal(out.raw[0], 0xa5);
+		assert_int_equal(((const uint8_t *)&out)[sizeof(out) - 1], 0xa5);
+	}
+	assert_false(ringread_get_live_head(rr, 1, 2, &out));
+	assert_false(ringread_get_live_head(rr, 1, SLOTS + 4, &out));
+	assert_false(ringread_get_live_head(rr, 7, 9, &out));
+	ringread_close(rr);
+	ring_close(r);
+}
+
+/* ringread_stamps_live: position, time and kind of each whole record. */
+static void test_stamps_live(void **state)
+{
+	struct fx *f = *state;
+	struct ring *r = ring_new(f, f->path, 2, SLOTS, NULL, 0);
+	struct ring_reader *rr = rr_new(f, f->path);
+	struct ringread_stamp st[SLOTS + 4];
+	struct ring_rec want;
+	struct ring_writer w;
+	uint64_t pos = 0;
+	size_t n, i;
+
+	ring_writer_init(r, &w, 0, 10, 0);
+	append_n(&w, 0, SLOTS + 4);	/* positions 0..3 are lapped */
+	ring_publish(&w);
+	n = ringread_stamps_live(rr, 0, &pos, SLOTS + 6, st);
+	assert_int_equal(n, SLOTS);
+	assert_int_equal(pos, SLOTS + 6);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(st[i].pos, 4 + i);
+		assert_int_equal(ringread_get_live(rr, 0, st[i].pos, &want), RINGREAD_OK);
+		assert_int_equal(st[i].ts_ns, want.ts_ns);
+		assert_int_equal(st[i].kind, want.kind);
+	}
+	pos = 0;
+	assert_int_equal(ringread_stamps_live(rr, 7, &pos, 3, st), 0);
+	assert_int_equal(pos, 3);
+	ringread_close(rr);
+	ring_close(r);
+}
+
 static void test_damage(void **state)
 {
 	struct fx *f = *state;
@@ -1581,6 +1641,8 @@ int main(void)
 		T(test_roundtrip),
 		T(test_wrap),
 		T(test_lapped_reader),
+		T(test_get_live_head),
+		T(test_stamps_live),
 		T(test_damage),
 		T(test_reopen),
 		T(test_populate),
