@@ -1,0 +1,393 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run.sh - make check-fleet: three firewall hosts ship their drops and alerts through real rsyslogd instances to a collector, and a real Prometheus scrapes them.
+#
+#   NFLOGD_BUILD=build tests/fleet/run.sh
+#
+# Topology (every address a documentation one, every namespace made and removed here):
+#
+#   ns inet (probes)            ns fwN, N = 1..3 (own UTS name fwN)         ns col
+#   wN 192.0.2.(4N+2)/30 <----> wan 192.0.2.(4N+1)/30
+#                               nft: iifname wan -> log group 10+N, drop
+#                               nflogd -g 10+N, ring, --metrics-listen mgmt:9477
+#                               shipper: nflogctl read -f ... -> ship.sock
+#                               rsyslogd (scripts/rsyslog/nflogd-ship.conf)
+#                               mgmt 198.51.100.(4N+1)/30 <---------------> hN 198.51.100.(4N+2)/30
+#                                                                           rsyslogd (nflogd-collector.conf)
+#                                                                           prometheus (scripts/prometheus)
+#
+# Probes go to all three hosts (a UDP stream from many sources each, and one port scan
+# from one source across the three); the collector is killed with SIGKILL while they
+# flow and started again. At the end every drop and alert each ring holds must be in the
+# collector's file for that host exactly once, keyed by (host, kind, group, sequence,
+# @timestamp), and Prometheus's sum of nflogd_records_total over the three daemons must
+# equal the sum of `nflogctl stats` over the three rings. The last line:
+#   fleet: hosts=3 recorded=N collected=N missing=0 duplicates=0 prometheus_sum=N
+# The shipped rule files are checked first (promtool check config/rules, test rules).
+
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/../netns/lib.sh"
+nl_require_root
+nl_require_cmd ip nft nmap python3 rsyslogd logger prometheus promtool unshare
+nl_require_bins
+PKTGEN=$NFLOGD_BUILD/pktgen
+[ -x "$PKTGEN" ] || nl_skip "no $PKTGEN (make $PKTGEN)"
+for m in imrelp omrelp imuxsock; do
+	ls /usr/lib/*/rsyslog/$m.so >/dev/null 2>&1 || nl_skip "no rsyslog module $m (scripts/deps.sh fleet)"
+done
+NL_TMP_NAME=nflogd-fleet nl_init
+chmod 755 "$NL_TMP"	# the daemon drops to an unprivileged user and creates its ring here
+
+RSYSLOG_DIR=$NL_ROOT/scripts/rsyslog
+PROM_DIR=$NL_ROOT/scripts/prometheus
+HOSTS="1 2 3"
+NS_INET=nfl-inet-$$
+NS_COL=nfl-col-$$
+SCANNER=203.0.113.66
+FLOOD_PKTS=2500		# per host, from 40 forged sources
+FLOOD_PPS=500
+PROM_ADDR=127.0.0.1:9090	# loopback of the collector's own namespace
+COL_PID=
+PROM_PID=
+
+fw_ns() { echo "nfl-fw$1-$$"; }
+fw_wan() { echo "192.0.2.$((4 * $1 + 1))"; }
+fw_mgmt() { echo "198.51.100.$((4 * $1 + 1))"; }
+col_addr() { echo "198.51.100.$((4 * $1 + 2))"; }
+fw_dir() { echo "$NL_TMP/fw$1"; }
+# fw_exec N CMD...: CMD on host N, in its network namespace with its own host name (the
+# one its records are filed under); exec all the way, so $! is CMD's pid.
+fw_exec() {
+	local n=$1
+	shift
+	ip netns exec "$(fw_ns "$n")" unshare --uts -- sh -c 'hostname "$0" && exec "$@"' "fw$n" "$@"
+}
+col_exec() { ip netns exec "$NS_COL" "$@"; }
+
+# The shipper of host N, one line: nflogctl follows the ring and every record becomes one
+# RFC 5424 message whose MSG is the record's JSON line, on the socket host N's rsyslogd
+# reads (scripts/rsyslog/nflogd-ship.conf).
+ship_cmd() {
+	local d
+	d=$(fw_dir "$1")
+	echo "exec $NFLOGCTL read -f --json --ring $d/drops.ring | exec logger -u $d/ship.sock --rfc5424=notq -t nflogctl --size 65536 --socket-errors=on"
+}
+
+# --- the shipped Prometheus files, checked by promtool ---
+echo "--- promtool"
+nl_check "promtool check config scripts/prometheus/prometheus.yml" \
+	promtool check config "$PROM_DIR/prometheus.yml"
+nl_check "promtool check rules scripts/prometheus/nflogd-rules.yml" \
+	promtool check rules "$PROM_DIR/nflogd-rules.yml"
+nl_check "promtool test rules scripts/prometheus/nflogd-rules.test.yml" \
+	sh -c 'cd "$1" && promtool test rules nflogd-rules.test.yml' sh "$PROM_DIR"
+
+# --- the network ---
+echo "--- setup"
+nl_netns_add "$NS_INET"
+nl_netns_add "$NS_COL"
+ip netns exec "$NS_INET" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null
+ip netns exec "$NS_COL" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null
+ip -n "$NS_INET" addr add "$SCANNER/32" dev lo
+for n in $HOSTS; do
+	ns=$(fw_ns "$n")
+	nl_netns_add "$ns"
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 >/dev/null
+	ip link add wan netns "$ns" type veth peer name "w$n" netns "$NS_INET" ||
+		nl_die "cannot create veth wan/w$n"
+	ip link add mgmt netns "$ns" type veth peer name "h$n" netns "$NS_COL" ||
+		nl_die "cannot create veth mgmt/h$n"
+	ip -n "$ns" addr add "$(fw_wan "$n")/30" dev wan
+	ip -n "$ns" addr add "$(fw_mgmt "$n")/30" dev mgmt
+	ip -n "$NS_INET" addr add "192.0.2.$((4 * n + 2))/30" dev "w$n"
+	ip -n "$NS_COL" addr add "$(col_addr "$n")/30" dev "h$n"
+	ip -n "$ns" link set wan up
+	ip -n "$ns" link set mgmt up
+	ip -n "$NS_INET" link set "w$n" up
+	ip -n "$NS_COL" link set "h$n" up
+	ip -n "$ns" route add default via "192.0.2.$((4 * n + 2))" dev wan
+	# Everything that comes in from the outside is logged to this host's group, dropped.
+	ip netns exec "$ns" nft -f - <<NFT || nl_die "nft -f failed on fw$n"
+table inet fleet {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		iifname "wan" counter log prefix "fleet-drop" group $((10 + n)) drop comment "nflog"
+	}
+}
+NFT
+	mkdir -p "$(fw_dir "$n")/work"
+done
+mkdir -p "$NL_TMP/col/work" "$NL_TMP/col/out" "$NL_TMP/prom/data"
+
+# --- the daemons and their rsyslogd ---
+# wait_for DESC SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local desc=$1 end=$((SECONDS + $2))
+	shift 2
+	until "$@"; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			nl_log "timed out waiting for $desc"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+is_ready() { grep -q ready "$1" 2>/dev/null; }
+
+# rsyslog_conf DIR SNIPPET SED...: DIR/rsyslog.conf, an instance of its own (work
+# directory, no /dev/log, its own messages to DIR/rsyslogd.log) that includes the shipped
+# SNIPPET with the site values replaced (sed expressions).
+rsyslog_conf() {
+	local dir=$1 snip=$2
+	shift 2
+	sed "$@" "$RSYSLOG_DIR/$snip" >"$dir/$snip" || return 1
+	cat >"$dir/rsyslog.conf" <<CONF
+global(workDirectory="$dir/work")
+module(load="imuxsock" SysSock.Use="off")
+include(file="$dir/$snip")
+*.* action(type="omfile" file="$dir/rsyslogd.log")
+CONF
+	rsyslogd -N1 -f "$dir/rsyslog.conf" >"$dir/check.log" 2>&1 ||
+		{ sed 's/^/  | /' "$dir/check.log" >&2; return 1; }
+}
+
+col_start() {
+	col_exec rsyslogd -n -f "$NL_TMP/col/rsyslog.conf" -i "$NL_TMP/col/rsyslogd.pid" \
+		2>>"$NL_TMP/col/stderr" &
+	COL_PID=$!
+	NL_PIDS+=("$COL_PID")
+	wait_for "the collector's RELP port" 10 col_listening
+}
+col_listening() { col_exec ss -Hltn 'sport = :2514' | grep -q LISTEN; }
+
+rsyslog_conf "$NL_TMP/col" nflogd-collector.conf -e "s|/var/log/nflogd|$NL_TMP/col/out|" ||
+	nl_die "collector config does not pass rsyslogd -N1"
+nl_pass "collector config passes rsyslogd -N1"
+col_start || nl_die "collector did not start"
+
+declare -A NFLOGD_PIDS SHIP_PIDS RSYS_PIDS
+for n in $HOSTS; do
+	d=$(fw_dir "$n")
+	rsyslog_conf "$d" nflogd-ship.conf -e "s|collector\.example\.net|$(col_addr "$n")|" \
+		-e "s|/run/nflogd/ship.sock|$d/ship.sock|" ||
+		nl_die "fw$n config does not pass rsyslogd -N1"
+	fw_exec "$n" rsyslogd -n -f "$d/rsyslog.conf" -i "$d/rsyslogd.pid" 2>"$d/rsyslogd.err" &
+	RSYS_PIDS[$n]=$!
+	NL_PIDS+=("$!")
+	fw_exec "$n" "$NFLOGD" --ring "$d/drops.ring" -g $((10 + n)) \
+		--metrics-listen "$(fw_mgmt "$n"):9477" 2>"$d/nflogd.err" &
+	NFLOGD_PIDS[$n]=$!
+	NL_PIDS+=("$!")
+done
+for n in $HOSTS; do
+	d=$(fw_dir "$n")
+	wait_for "nflogd on fw$n" 10 is_ready "$d/nflogd.err" ||
+		{ sed 's/^/  | /' "$d/nflogd.err" >&2; nl_die "nflogd on fw$n did not start"; }
+	wait_for "fw$n's rsyslogd socket" 10 test -S "$d/ship.sock" ||
+		{ cat "$d/rsyslogd.err" "$d/rsyslogd.log" >&2; nl_die "rsyslogd on fw$n did not start"; }
+	fw_exec "$n" sh -c "$(ship_cmd "$n")" 2>"$d/ship.err" &
+	SHIP_PIDS[$n]=$!
+	NL_PIDS+=("$!")
+done
+nl_pass "ship config passes rsyslogd -N1; 3 nflogd, 3 shippers, 4 rsyslogd running"
+
+# Prometheus in the collector's namespace, from the shipped files: the targets are the
+# three management addresses, the intervals 1 s instead of 15 s.
+sed -e 's/15s/1s/g' "$PROM_DIR/prometheus.yml" >"$NL_TMP/prom/prometheus.yml"
+for n in $HOSTS; do
+	sed -i "s|fw$n\.example\.net:9477|$(fw_mgmt "$n"):9477|" "$NL_TMP/prom/prometheus.yml"
+done
+cp "$PROM_DIR/nflogd-rules.yml" "$NL_TMP/prom/"
+col_exec prometheus --config.file="$NL_TMP/prom/prometheus.yml" \
+	--storage.tsdb.path="$NL_TMP/prom/data" --web.listen-address="$PROM_ADDR" \
+	>"$NL_TMP/prom/log" 2>&1 &
+PROM_PID=$!
+NL_PIDS+=("$PROM_PID")
+
+# --- probes, and the collector killed while they flow ---
+echo "--- probes"
+declare -a GEN_PIDS=()
+for n in $HOSTS; do
+	ip netns exec "$NS_INET" "$PKTGEN" -s "203.0.113.$((10 + 50 * (n - 1)))/40" \
+		-n "$FLOOD_PKTS" "$(fw_wan "$n")" $((5000 + n)) "$FLOOD_PPS" 60 \
+		>"$NL_TMP/pktgen$n.log" 2>&1 &
+	GEN_PIDS+=("$!")
+	NL_PIDS+=("$!")
+done
+# One source scans the same ports on all three hosts.
+for n in $HOSTS; do
+	ip netns exec "$NS_INET" nmap -n -Pn -e "w$n" -S "$SCANNER" --max-retries 0 -T5 -sS \
+		-p 1-120 -g 40000 "$(fw_wan "$n")" >/dev/null 2>&1 ||
+		nl_fail "nmap scan of fw$n failed"
+done
+sleep 1
+kill -KILL "$COL_PID"
+wait "$COL_PID" 2>/dev/null
+nl_pass "collector killed with SIGKILL mid-stream ($(cat "$NL_TMP"/col/out/*.jsonl 2>/dev/null | wc -l) lines written so far)"
+sleep 2
+col_start || nl_die "collector did not start again"
+nl_pass "collector started again"
+for p in "${GEN_PIDS[@]}"; do wait "$p" || nl_fail "pktgen exited with status $?"; done
+ip netns exec "$NS_INET" nmap -n -Pn -e w1 -S "$SCANNER" --max-retries 0 -T5 -sS \
+	-p 121-200 -g 40000 "$(fw_wan 1)" >/dev/null 2>&1 || nl_fail "second nmap scan failed"
+
+# The rings are settled when the counters stop moving for 3 s (the correlator writes
+# alert states once a second).
+ring_total() {
+	local n t=0 r
+	for n in $HOSTS; do
+		r=$("$NFLOGCTL" stats --ring "$(fw_dir "$n")/drops.ring" --json | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["total"]["recorded"])') || return 1
+		t=$((t + r))
+	done
+	echo "$t"
+}
+prev=-1 same=0
+for i in $(seq 120); do
+	cur=$(ring_total) || nl_die "nflogctl stats failed"
+	if [ "$cur" = "$prev" ]; then same=$((same + 1)); else same=0; fi
+	[ "$same" -ge 6 ] && break
+	prev=$cur
+	sleep 0.5
+done
+[ "$same" -ge 6 ] || nl_fail "the rings did not settle in 60 s"
+
+# --- Prometheus: the sum over the fleet equals the sum over the rings ---
+echo "--- prometheus"
+prom_query() {	# prom_query EXPR: the single value of an instant vector sum, or nothing
+	col_exec python3 - "$PROM_ADDR" "$1" <<'PY'
+import json, sys, urllib.parse, urllib.request
+url = "http://%s/api/v1/query?%s" % (sys.argv[1], urllib.parse.urlencode({"query": sys.argv[2]}))
+try:
+    d = json.load(urllib.request.urlopen(url, timeout=5))
+except Exception:
+    sys.exit(1)
+r = d.get("data", {}).get("result", [])
+if d.get("status") != "success" or len(r) != 1:
+    sys.exit(1)
+print(int(float(r[0]["value"][1])))
+PY
+}
+up=
+wait_for "Prometheus to scrape 3 targets" 60 sh -c \
+	'[ "$("$@")" = 3 ]' sh prom_query 'sum(up{job="nflogd"})' 2>/dev/null || true
+up=$(prom_query 'sum(up{job="nflogd"})')
+nl_eq "Prometheus scrapes the three daemons (sum(up))" 3 "${up:-none}"
+psum= rsum=
+for i in $(seq 60); do
+	rsum=$(ring_total)
+	psum=$(prom_query 'sum(nflogd_records_total)')
+	[ -n "$psum" ] && [ "$psum" = "$rsum" ] && break
+	sleep 0.5
+done
+nl_eq "sum(nflogd_records_total) in Prometheus = sum of nflogctl stats over the rings" \
+	"$rsum" "${psum:-none}"
+PROM_SUM=${psum:-none}
+lost=$(prom_query 'sum(nflogd_lost_seq_total) + sum(nflogd_enobufs_episodes_total)')
+nl_eq "no records lost, no ENOBUFS (Prometheus)" 0 "${lost:-none}"
+firing=$(col_exec python3 - "$PROM_ADDR" <<'PY'
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen("http://%s/api/v1/rules" % sys.argv[1], timeout=5))
+n = sum(len(r.get("rules", [])) for r in d["data"]["groups"])
+print(n)
+PY
+)
+nl_check "Prometheus loaded the shipped alerting rules ($firing rules)" test "${firing:-0}" -ge 4
+
+# --- rsyslog: every record of every ring in the collector exactly once ---
+echo "--- rsyslog"
+# The daemons stop (the rings are final); the shippers go on to the end of the ring.
+for n in $HOSTS; do
+	kill -TERM "${NFLOGD_PIDS[$n]}"
+	nl_wait_pid "${NFLOGD_PIDS[$n]}" 10 || nl_fail "nflogd on fw$n did not stop"
+	nl_check_sanitizer "$(fw_dir "$n")/nflogd.err"
+done
+for n in $HOSTS; do
+	d=$(fw_dir "$n")
+	"$NFLOGCTL" read --json --ring "$d/drops.ring" >"$d/ring.jsonl" ||
+		nl_fail "nflogctl read --json on fw$n's ring failed"
+	"$NFLOGCTL" alerts --json --ring "$d/drops.ring" >"$d/alerts.jsonl" ||
+		nl_fail "nflogctl alerts --json on fw$n's ring failed"
+done
+caught_up() {
+	local n
+	for n in $HOSTS; do
+		[ "$(wc -l <"$NL_TMP/col/out/fw$n.jsonl" 2>/dev/null || echo 0)" -ge \
+			"$(wc -l <"$(fw_dir "$n")/ring.jsonl")" ] || return 1
+	done
+}
+wait_for "the collector to catch up" 120 caught_up || nl_fail "collector behind after 120 s"
+sleep 2	# what a retransmission would add would come now
+
+python3 - "$NL_TMP" "$SCANNER" "$PROM_SUM" $HOSTS >"$NL_TMP/compare.out" <<'PY'
+import json, sys
+from collections import Counter
+tmp, scanner, psum, hosts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+
+def key(host, r):
+    kind = r["event"]["kind"]
+    group = r.get("nflog", {}).get("group", "alerts") if kind == "event" else "alerts"
+    return (host, kind, group, r["event"]["sequence"], r["@timestamp"])
+
+recorded = collected = missing = dups = extra = bad = 0
+scan_hosts = set()
+for n in hosts:
+    h = "fw" + n
+    ring = Counter(key(h, json.loads(l)) for l in open("%s/fw%s/ring.jsonl" % (tmp, n)))
+    alerts = [json.loads(l) for l in open("%s/fw%s/alerts.jsonl" % (tmp, n))]
+    got = Counter()
+    try:
+        for l in open("%s/col/out/%s.jsonl" % (tmp, h)):
+            try:
+                r = json.loads(l)
+            except ValueError:
+                bad += 1
+                continue
+            got[key(h, r)] += 1
+            if (r["event"]["kind"] == "alert" and r.get("source", {}).get("ip") == scanner
+                    and r["nflog"]["alert"]["type"] == "port-scan"):
+                scan_hosts.add(h)
+    except FileNotFoundError:
+        pass
+    kinds = Counter(k[1] for k in ring)
+    m = sum(1 for k in ring if k not in got)
+    d = sum(c - 1 for c in got.values() if c > 1)
+    x = sum(1 for k in got if k not in ring)
+    am = sum(1 for a in alerts if key(h, a) not in got)
+    print("  %s: ring %d (%d drops, %d alert states; alerts --json %d, %d of them not collected),"
+          " collected %d, missing %d, duplicates %d, not in the ring %d"
+          % (h, sum(ring.values()), kinds["event"], kinds["alert"], len(alerts), am,
+             sum(got.values()), m, d, x), file=sys.stderr)
+    recorded += sum(ring.values())
+    collected += len(got)
+    missing += m + am
+    dups += d
+    extra += x
+print("  port-scan alerts of %s collected from: %s" % (scanner, " ".join(sorted(scan_hosts)) or "none"),
+      file=sys.stderr)
+print("%d %d %d %d %d %d %d" % (recorded, collected, missing, dups, extra, bad, len(scan_hosts)))
+PY
+[ $? -eq 0 ] || nl_fail "comparison failed"
+read -r REC COL MISS DUP EXTRA BAD SCANS <"$NL_TMP/compare.out"
+nl_check "every ring has records ($REC in all)" test "${REC:-0}" -gt $((3 * FLOOD_PKTS))
+nl_eq "records missing from the collector" 0 "$MISS"
+nl_eq "records the collector holds twice" 0 "$DUP"
+nl_eq "collector lines that are in no ring" 0 "$EXTRA"
+nl_eq "collector lines that are not JSON" 0 "$BAD"
+nl_eq "hosts whose port-scan alert of $SCANNER reached the collector" 3 "$SCANS"
+nl_eq "sum(nflogd_records_total) = records in the rings" "$REC" "$PROM_SUM"
+for n in $HOSTS; do
+	nl_check_sanitizer "$(fw_dir "$n")/ship.err"
+	if [ -s "$(fw_dir "$n")/ship.err" ]; then
+		nl_log "fw$n shipper stderr:"
+		sed 's/^/  | /' "$(fw_dir "$n")/ship.err" >&2
+	fi
+done
+
+nl_summary
+rc=$?
+echo "fleet: hosts=3 recorded=$REC collected=$COL missing=$MISS duplicates=$DUP prometheus_sum=$PROM_SUM"
+exit $rc
