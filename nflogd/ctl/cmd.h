@@ -10,7 +10,8 @@
 
 int cmd_read_main(int argc, char **argv);	/* read */
 int cmd_alerts_main(int argc, char **argv);	/* alerts */
-int cmd_syslog_main(int argc, char **argv);	/* read --syslog */
+int cmd_ship_read_main(int argc, char **argv);	/* read --cursor, read --syslog */
+int cmd_ship_alerts_main(int argc, char **argv);	/* alerts --cursor, alerts --syslog */
 int cmd_stats_main(int argc, char **argv);	/* stats */
 int cmd_prom_main(int argc, char **argv);	/* stats --prometheus */
 int cmd_explain_main(int argc, char **argv);	/* explain */

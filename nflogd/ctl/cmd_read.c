@@ -14,6 +14,7 @@
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
 #include "ctl/ctlgeo.h"
+#include "ctl/ctlline.h"
 #include "ctl/ctlout.h"
 #include "report/recfmt.h"
 #include "ring/ringread.h"
@@ -36,36 +37,11 @@ struct ctl_read {
 
 static void ctl_print(struct ctl_read *c, const struct ringscan_item *it)
 {
+	const struct ctlline_src src = { .kb = c->kb, .services = c->services, .geo = c->geo,
+					 .json = c->json };
 	char line[RECFMT_LINE_MAX];
-	struct ctl_names names;
-	struct recfmt_ctx ctx = ctl_fmt_ctx(c->rr, it->seg, it->pos, &it->rec, c->kb, &names);
-	struct geoip_info sg, dg;
 
-	ctx.services = c->services;
-	if (c->geo) {
-		ctx.src_geo = &sg;
-		ctx.dst_geo = &dg;
-	}
-	if (it->rec.kind == RING_KIND_ALERT) {
-		union ring_slot u = { .rec = it->rec };
-
-		/* The alert's source; its target is this host or many. */
-		dg.status = GEOIP_ST_NONE;
-		if (c->geo && (u.alert.family == 4 || u.alert.family == 6))
-			geoip_lookup(c->geo, u.alert.family, u.alert.saddr, &sg);
-		else
-			sg.status = GEOIP_ST_NONE;
-		if (c->json)
-			recfmt_alert_json(line, sizeof(line), &u.alert, &ctx);
-		else
-			recfmt_alert_text(line, sizeof(line), &u.alert, &ctx);
-	} else if (c->json) {
-		geoip_rec(c->geo, &it->rec, &sg, &dg);
-		recfmt_json(line, sizeof(line), &it->rec, &ctx);
-	} else {
-		geoip_rec(c->geo, &it->rec, &sg, &dg);
-		recfmt_text(line, sizeof(line), &it->rec, &ctx);
-	}
+	ctlline_format(line, sizeof(line), c->rr, it, &src);
 	puts(line);
 }
 
@@ -138,10 +114,17 @@ static int ctl_read(const char *path, struct ctl_read *cp, uint64_t last, bool f
 		rc = 1;
 		goto out;
 	}
-	if (follow && !last)
-		last = NFLOGCTL_FOLLOW_TAIL;
-	if (ctl_drain(&c, last) < 0)
-		rc = 1;
+	if (last == CTL_LAST_NONE) {	/* -n 0: none of what is there, only what comes */
+		uint32_t s;
+
+		for (s = 0; s < ringread_nsegs(c.rr); s++)
+			c.cursor[s] = ringread_head(c.rr, s);
+	} else {
+		if (follow && !last)
+			last = NFLOGCTL_FOLLOW_TAIL;
+		if (ctl_drain(&c, last) < 0)
+			rc = 1;
+	}
 	c.every_state = true;	/* following: each new state as it comes */
 	while (follow && rc == 0) {
 		if (fflush(stdout) == EOF)
@@ -165,14 +148,15 @@ static void ctl_read_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl read [--ring PATH] [--local-kb PATH] [-n N] [-f|--follow] [--json]\n"
-"       nflogctl read --syslog [--syslog-socket PATH] [--syslog-facility NAME] [...]\n"
+"                    [--cursor FILE [--cursor-reset]] [--syslog [...]]\n"
 "  the drops and the alerts in the ring, oldest first\n"
 "  --ring PATH      ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
-"  -n N             only the last N (1..%u)\n"
+"  -n N             only the last N (0..%u; 0: none, with -f only new ones)\n"
 "  -f, --follow     keep printing as they arrive (from the last 10, or -n N)\n"
 "  --json           JSON Lines (doc/json-schema.md) instead of text\n"
-"  --syslog         RFC 5424 messages to /dev/log instead (read --syslog --help)\n",
+"  --cursor FILE    go on after the last record handed on (read --cursor --help)\n"
+"  --syslog         syslog messages instead (read --syslog --help)\n",
 		UINT32_MAX);
 }
 
@@ -184,9 +168,11 @@ static void ctl_alerts_usage(FILE *f)
 "  with -f every new state as it is written\n"
 "  --ring PATH      ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
 "  --local-kb PATH  site knowledge (default " NFLOGCTL_LOCAL_KB ", used when present)\n"
-"  -n N             only the last N (1..%u)\n"
+"  -n N             only the last N (0..%u; 0: none, with -f only new ones)\n"
 "  -f, --follow     keep printing as they arrive\n"
-"  --json           JSON Lines (doc/json-schema.md) instead of text\n",
+"  --json           JSON Lines (doc/json-schema.md) instead of text\n"
+"  --cursor FILE    go on after the last record handed on (alerts --cursor --help)\n"
+"  --syslog         syslog messages instead (alerts --syslog --help)\n",
 		UINT32_MAX);
 }
 

@@ -208,10 +208,12 @@ int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail,
 
 bool ctl_parse_last(const char *arg, uint64_t *last)
 {
-	if (opts_uint(arg, 1, UINT32_MAX, last) < 0) {
-		fprintf(stderr, "nflogctl: bad -n '%s': want a count 1..%u\n", arg, UINT32_MAX);
+	if (opts_uint(arg, 0, UINT32_MAX, last) < 0) {
+		fprintf(stderr, "nflogctl: bad -n '%s': want a count 0..%u\n", arg, UINT32_MAX);
 		return false;
 	}
+	if (*last == 0)
+		*last = CTL_LAST_NONE;
 	return true;
 }
 
@@ -311,9 +313,12 @@ void ctl_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json] [--geoip FILE]...\n"
-"       nflogctl read    [--ring PATH] [-n N] [-f|--follow] --syslog [--syslog-socket PATH]\n"
-"                        [--syslog-facility NAME]\n"
+"                        [--cursor FILE [--cursor-reset]]\n"
+"       nflogctl read    [--ring PATH] [-n N] [-f|--follow] [--json] [--cursor FILE]\n"
+"                        --syslog [--syslog-socket PATH] [--syslog-facility NAME]\n"
+"                        [--syslog-sd-id NAME@PEN]\n"
 "       nflogctl alerts  [--ring PATH] [-n N] [-f|--follow] [--json] [--geoip FILE]...\n"
+"                        [--cursor FILE [--cursor-reset]] [--syslog ...]\n"
 "       nflogctl stats   [--ring PATH] [--json]\n"
 "       nflogctl stats   [--ring PATH] --prometheus [-o FILE]\n"
 "       nflogctl top     [--ring PATH] [--interval SECONDS] [--once]\n"
@@ -339,10 +344,14 @@ void ctl_usage(FILE *f)
 "                   city and AS from a MaxMind DB file (repeat for several;\n"
 "                   default: the *.mmdb in " GEOIP_DIRS_DEFAULT "; none: no GeoIP)\n"
 "  --ring PATH   ring file (default " NFLOGCTL_RING_DEFAULT ")\n"
-"  -n N          only the last N drops\n"
+"  -n N          only the last N drops (0: none, with -f only new ones)\n"
 "  -f, --follow  keep printing drops as they arrive\n"
 "  --json        JSON Lines (doc/json-schema.md) instead of text\n"
-"  --syslog      send RFC 5424 messages to /dev/log (or --syslog-socket) instead\n"
+"  --cursor FILE go on after the last record handed on, across restarts; records\n"
+"                the ring overwrote first are reported (read --cursor --help)\n"
+"  --syslog      one syslog message each instead: journald's native fields when\n"
+"                journald runs, else syslog(3)'s form to /dev/log; RFC 5424 to\n"
+"                --syslog-socket PATH\n"
 "  --prometheus  Prometheus text format, for node_exporter's textfile collector\n"
 "  -o FILE       write FILE (complete, then renamed into place); - is stdout\n"
 "  nflogctl COMMAND --help: that command's options. Shipping to a central store:\n"

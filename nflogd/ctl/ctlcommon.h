@@ -95,7 +95,9 @@ struct ctl_readargs {
 int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail, bool operands,
 		       struct ctl_readargs *ra);
 
-/* ctl_parse_last - -n N (1..UINT32_MAX); false after saying why. */
+/* ctl_parse_last - -n N (0..UINT32_MAX; 0 is stored as CTL_LAST_NONE, since
+ * a last of 0 means "all"); false after saying why. */
+#define CTL_LAST_NONE	UINT64_MAX	/* -n 0: none of the records already there */
 bool ctl_parse_last(const char *arg, uint64_t *last);
 
 /* ctl_parse_since - --since DURATION in seconds (> 0); false after saying why. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* syslogout.c - RFC 5424 messages for drops and alerts (syslogout.h). */
+/* syslogout.c - RFC 5424, local syslog(3) and journald messages for drops and alerts (syslogout.h). */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,8 +22,9 @@
 
 /* snprintf-like accumulation: len counts everything, buf holds what fits. */
 struct sbuf {
-	char	*buf;
-	size_t	 size, len;
+	char			*buf;
+	size_t			 size, len;
+	enum syslogout_form	 form;	/* where parameters go: SD, nowhere, NFLOG_* fields */
 };
 
 static void syslogout_sb_mem(struct sbuf *b, const char *s, size_t n)
@@ -83,7 +85,7 @@ static void syslogout_sb_value(struct sbuf *b, const char *s)
 
 int syslogout_param_value(char *buf, size_t size, const char *s)
 {
-	struct sbuf b = { buf, size, 0 };
+	struct sbuf b = { buf, size, 0, SYSLOGOUT_RFC5424 };
 
 	if (!s || (!buf && size))
 		return -1;
@@ -107,7 +109,7 @@ int syslogout_facility(const char *name)
 }
 
 /* "<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID " */
-static void syslogout_sb_header(struct sbuf *b, const struct syslogout_id *id, unsigned sev,
+static void syslogout_sb_header5424(struct sbuf *b, const struct syslogout_id *id, unsigned sev,
 		      uint64_t ts_ns, const char *msgid)
 {
 	time_t secs = (time_t)(ts_ns / 1000000000u);
@@ -138,16 +140,132 @@ static void syslogout_sb_header(struct sbuf *b, const struct syslogout_id *id, u
 	syslogout_sb_fmt(b, "%s ", msgid);
 }
 
+/* "<PRI>Mmm dd hh:mm:ss APP[PROCID]: ": what syslog(3) writes to /dev/log,
+ * in UTC like the RFC 5424 form (the receiver adds its own host name). */
+static void syslogout_sb_header_local(struct sbuf *b, const struct syslogout_id *id,
+				      unsigned sev, uint64_t ts_ns)
+{
+	static const char mon[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+					 "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t secs = (time_t)(ts_ns / 1000000000u);
+	struct tm tm;
+
+	syslogout_sb_fmt(b, "<%u>", (id->facility & 31u) * 8 + sev);
+	if (gmtime_r(&secs, &tm) && tm.tm_mon >= 0 && tm.tm_mon < 12)
+		syslogout_sb_fmt(b, "%s %2d %02d:%02d:%02d ", mon[tm.tm_mon], tm.tm_mday,
+				 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	syslogout_sb_fmt(b, "%.48s", id->app && *id->app ? id->app : "nflogctl");
+	if (id->procid)
+		syslogout_sb_fmt(b, "[%u]", id->procid);
+	syslogout_sb_str(b, ": ");
+}
+
+/* One journal field; a value with a newline takes the binary-safe form. */
+static void syslogout_sb_field(struct sbuf *b, const char *key, const char *value)
+{
+	size_t n = strlen(value), i;
+	uint8_t le[8];
+
+	syslogout_sb_str(b, key);
+	if (!memchr(value, '\n', n)) {
+		syslogout_sb_mem(b, "=", 1);
+		syslogout_sb_mem(b, value, n);
+	} else {
+		for (i = 0; i < 8; i++)
+			le[i] = (uint8_t)((uint64_t)n >> (8 * i));
+		syslogout_sb_mem(b, "\n", 1);
+		syslogout_sb_mem(b, (const char *)le, 8);
+		syslogout_sb_mem(b, value, n);
+	}
+	syslogout_sb_mem(b, "\n", 1);
+}
+
+static void syslogout_sb_header_journal(struct sbuf *b, const struct syslogout_id *id,
+					unsigned sev)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%u", sev);
+	syslogout_sb_field(b, "PRIORITY", num);
+	snprintf(num, sizeof(num), "%u", id->facility & 31u);
+	syslogout_sb_field(b, "SYSLOG_FACILITY", num);
+	syslogout_sb_field(b, "SYSLOG_IDENTIFIER", id->app && *id->app ? id->app : "nflogctl");
+	if (id->procid) {
+		snprintf(num, sizeof(num), "%u", id->procid);
+		syslogout_sb_field(b, "SYSLOG_PID", num);
+	}
+}
+
+static void syslogout_sb_header(struct sbuf *b, const struct syslogout_id *id, unsigned sev,
+				uint64_t ts_ns, const char *msgid)
+{
+	if (b->form == SYSLOGOUT_JOURNAL) {
+		syslogout_sb_header_journal(b, id, sev);
+		syslogout_sb_field(b, "NFLOG_KIND", msgid);
+	} else if (b->form == SYSLOGOUT_LOCAL) {
+		syslogout_sb_header_local(b, id, sev, ts_ns);
+	} else {
+		syslogout_sb_header5424(b, id, sev, ts_ns, msgid);
+		syslogout_sb_str(b, "[");
+		syslogout_sb_str(b, id->sdid ? id->sdid : SYSLOGOUT_SDID);
+	}
+}
+
 static void syslogout_sb_param(struct sbuf *b, const char *name, const char *value)
 {
-	syslogout_sb_fmt(b, " %s=\"", name);
-	syslogout_sb_value(b, value);
-	syslogout_sb_str(b, "\"");
+	char key[64] = "NFLOG_";
+	size_t i;
+
+	if (b->form == SYSLOGOUT_RFC5424) {
+		syslogout_sb_fmt(b, " %s=\"", name);
+		syslogout_sb_value(b, value);
+		syslogout_sb_str(b, "\"");
+	} else if (b->form == SYSLOGOUT_JOURNAL) {
+		/* Journal field names: upper case, digits and '_' only. */
+		for (i = 0; name[i] && i + 7 < sizeof(key); i++)
+			key[6 + i] = isalnum((unsigned char)name[i]) ?
+				     (char)toupper((unsigned char)name[i]) : '_';
+		key[6 + i] = '\0';
+		syslogout_sb_field(b, key, value);
+	}
 }
 
 static void syslogout_sb_param_u(struct sbuf *b, const char *name, unsigned long long v)
 {
-	syslogout_sb_fmt(b, " %s=\"%llu\"", name, v);
+	char num[24];
+
+	snprintf(num, sizeof(num), "%llu", v);
+	syslogout_sb_param(b, name, num);
+}
+
+/* After the parameters: the end of the SD element, and MSG. */
+static void syslogout_sb_msg(struct sbuf *b, const struct syslogout_id *id, const char *msg)
+{
+	if (id->host_id && *id->host_id)
+		syslogout_sb_param(b, "host_id", id->host_id);
+	if (b->form == SYSLOGOUT_JOURNAL) {
+		syslogout_sb_field(b, "MESSAGE", msg);
+		return;
+	}
+	if (b->form == SYSLOGOUT_RFC5424)
+		syslogout_sb_str(b, "] ");
+	syslogout_sb_str(b, msg);
+}
+
+int syslogout_sdid_ok(const char *s)
+{
+	const char *at = s ? strchr(s, '@') : NULL;
+	size_t i;
+
+	if (!at || at == s || at - s > 31 || strlen(s) > 32 || at[1] < '1' || at[1] > '9')
+		return 0;
+	for (i = 0; s + i < at; i++)
+		if (s[i] <= 32 || s[i] >= 127 || strchr("=]\"@", s[i]))
+			return 0;
+	for (i = 1; at[i]; i++)
+		if (!isdigit((unsigned char)at[i]) && !(at[i] == '.' && at[i - 1] != '.' && at[i + 1]))
+			return 0;
+	return 1;
 }
 
 static void syslogout_sb_addr(struct sbuf *b, const char *name, unsigned family,
@@ -190,18 +308,19 @@ static unsigned syslogout_drop_severity(unsigned verdict)
 	       verdict == KB_VERDICT_SUSPICIOUS ? SEV_NOTICE : SEV_INFO;
 }
 
-int syslogout_drop(char *buf, size_t size, const struct syslogout_id *id,
-		   const struct ring_rec *r, const struct recfmt_ctx *c)
+static int syslogout_drop_form(char *buf, size_t size, const struct syslogout_id *id,
+			       enum syslogout_form form, const struct ring_rec *r,
+			       const struct recfmt_ctx *c, const char *msg)
 {
-	struct sbuf b = { buf, size, 0 };
+	struct sbuf b = { buf, size, 0, form };
 	char line[RECFMT_LINE_MAX];
 	const char *name;
 
-	if (!id || !r || !c || (!buf && size) || recfmt_text(line, sizeof(line), r, c) < 0)
+	if (!id || !r || !c || (!buf && size) || (!msg && recfmt_text(line, sizeof(line), r, c) < 0))
 		return -1;
 	syslogout_sb_header(&b, id, syslogout_drop_severity(r->klass.verdict), r->ts_ns, "drop");
-	syslogout_sb_str(&b, "[" SYSLOGOUT_SDID);
 	syslogout_sb_param_u(&b, "group", r->group);
+	syslogout_sb_param_u(&b, "seq", c->pos);
 	if (r->cpu != RING_CPU_UNPINNED)
 		syslogout_sb_param_u(&b, "cpu", r->cpu);
 	if (c->prefix)
@@ -235,27 +354,33 @@ int syslogout_drop(char *buf, size_t size, const struct syslogout_id *id,
 			syslogout_sb_param(&b, "service", name);
 		}
 	}
-	syslogout_sb_str(&b, "] ");
-	syslogout_sb_str(&b, line);
+	syslogout_sb_msg(&b, id, msg ? msg : line);
 	return syslogout_sb_end(&b);
 }
 
-int syslogout_alert(char *buf, size_t size, const struct syslogout_id *id,
-		    const struct ring_alert *a, const struct recfmt_ctx *c)
+int syslogout_drop(char *buf, size_t size, const struct syslogout_id *id,
+		   const struct ring_rec *r, const struct recfmt_ctx *c)
+{
+	return syslogout_drop_form(buf, size, id, SYSLOGOUT_RFC5424, r, c, NULL);
+}
+
+static int syslogout_alert_form(char *buf, size_t size, const struct syslogout_id *id,
+				enum syslogout_form form, const struct ring_alert *a,
+				const struct recfmt_ctx *c, const char *msg)
 {
 	static const uint8_t zero[16];
 	static const char *const states[] = { "?", "open", "update", "closed" };
-	struct sbuf b = { buf, size, 0 };
+	struct sbuf b = { buf, size, 0, form };
 	char line[RECFMT_LINE_MAX];
 	const char *name;
 
 	if (!id || !a || !c || (!buf && size) ||
-	    recfmt_alert_text(line, sizeof(line), a, c) < 0)
+	    (!msg && recfmt_alert_text(line, sizeof(line), a, c) < 0))
 		return -1;
 	syslogout_sb_header(&b, id, a->verdict == KB_VERDICT_HOSTILE ? SEV_WARNING : SEV_NOTICE,
 		  a->ts_ns, "alert");
-	syslogout_sb_str(&b, "[" SYSLOGOUT_SDID);
 	syslogout_sb_param_u(&b, "id", a->alert_id);
+	syslogout_sb_param_u(&b, "seq", c->pos);
 	if ((name = ring_alert_type_name(a->type)))
 		syslogout_sb_param(&b, "type", name);
 	else
@@ -274,7 +399,42 @@ int syslogout_alert(char *buf, size_t size, const struct syslogout_id *id,
 	syslogout_sb_param(&b, "verdict", kb_verdict_name(a->verdict));
 	if ((name = syslogout_kb_service(c->kb, a->kb_id)))
 		syslogout_sb_param(&b, "service", name);
-	syslogout_sb_str(&b, "] ");
-	syslogout_sb_str(&b, line);
+	syslogout_sb_msg(&b, id, msg ? msg : line);
+	return syslogout_sb_end(&b);
+}
+
+int syslogout_alert(char *buf, size_t size, const struct syslogout_id *id,
+		    const struct ring_alert *a, const struct recfmt_ctx *c)
+{
+	return syslogout_alert_form(buf, size, id, SYSLOGOUT_RFC5424, a, c, NULL);
+}
+
+int syslogout_record(char *buf, size_t size, const struct syslogout_id *id,
+		     enum syslogout_form form, const struct ring_rec *r,
+		     const struct recfmt_ctx *c, const char *msg)
+{
+	union ring_slot u;
+
+	if (!r || form > SYSLOGOUT_JOURNAL)
+		return -1;
+	if (r->kind != RING_KIND_ALERT)
+		return syslogout_drop_form(buf, size, id, form, r, c, msg);
+	u.rec = *r;
+	return syslogout_alert_form(buf, size, id, form, &u.alert, c, msg);
+}
+
+int syslogout_skipped(char *buf, size_t size, const struct syslogout_id *id,
+		      enum syslogout_form form, uint64_t ts_ns, uint32_t seg, uint32_t group,
+		      uint64_t n, const char *msg)
+{
+	struct sbuf b = { buf, size, 0, form };
+
+	if (!id || !msg || (!buf && size) || form > SYSLOGOUT_JOURNAL)
+		return -1;
+	syslogout_sb_header(&b, id, SEV_WARNING, ts_ns, "skipped");
+	syslogout_sb_param_u(&b, "skipped", n);
+	syslogout_sb_param_u(&b, "segment", seg);
+	syslogout_sb_param_u(&b, "group", group);
+	syslogout_sb_msg(&b, id, msg);
 	return syslogout_sb_end(&b);
 }

@@ -53,6 +53,8 @@ int ringscan_collect(const struct ring_reader *rr, uint64_t *cursor, uint64_t si
 			from[s] = to[s];
 		if (from[s] < oldest) {
 			lapped += oldest - from[s];
+			if (st && st->seg_lapped)
+				st->seg_lapped[s] += oldest - from[s];
 			from[s] = oldest;
 		}
 		total += to[s] - from[s];
@@ -76,6 +78,8 @@ int ringscan_collect(const struct ring_reader *rr, uint64_t *cursor, uint64_t si
 				break;
 			case RINGREAD_LAPPED:
 				lapped++;
+				if (st && st->seg_lapped)
+					st->seg_lapped[s]++;
 				break;
 			default:
 				damaged++;

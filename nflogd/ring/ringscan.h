@@ -29,6 +29,7 @@ struct ringscan_item {
 struct ringscan_stats {
 	uint64_t	lapped;
 	uint64_t	damaged;
+	uint64_t	*seg_lapped;	/* NULL, or one per segment: lapped added per segment */
 };
 
 /*

@@ -224,9 +224,17 @@ static void test_readargs(void **state)
 	assert_string_equal(test_captured(),
 			    "nflogctl: --services belongs to read, alerts and explain\n");
 
+	/* -n 0: none of what is there (with -f: only new records), not "all". */
+	assert_int_equal(ctl_readargs_parse(ARGS("read", "-n", "0"), test_usage, true, false, &ra),
+			 CTL_RUN);
+	assert_true(ra.last == CTL_LAST_NONE);
 	test_capture();
-	assert_int_equal(ctl_readargs_parse(ARGS("read", "-n", "0"), test_usage, true, false, &ra), 2);
-	assert_string_equal(test_captured(), "nflogctl: bad -n '0': want a count 1..4294967295\n");
+	assert_int_equal(ctl_readargs_parse(ARGS("read", "-n", "-1"), test_usage, true, false, &ra), 2);
+	assert_string_equal(test_captured(), "nflogctl: bad -n '-1': want a count 0..4294967295\n");
+	test_capture();
+	assert_int_equal(ctl_readargs_parse(ARGS("stats", "-n", "0"), test_usage, false, false, &ra),
+			 2);
+	assert_string_equal(test_captured(), "nflogctl: -n and -f belong to read and alerts\n");
 }
 
 static void test_since(void **state)

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test_syslogout.c - RFC 5424 messages for drops and alerts.
+/* test_syslogout.c - RFC 5424, syslog(3) and journald messages for drops and alerts.
  *
  * The header fields exactly; SD-PARAM values escaped so that '"', '\' and
  * ']' from a log prefix cannot end the value or the element early (a small
  * RFC 5424 structured-data parser here reads them back); control characters
- * and bytes that are not UTF-8 replaced; MSG is the record's text line.
+ * and bytes that are not UTF-8 replaced; MSG is the record's text line or
+ * the caller's (JSON) line. The syslog(3) form is what imuxsock's default
+ * parser reads; the journal form is KEY=VALUE lines, a value with a newline
+ * in the length-prefixed form, read back here field by field.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -157,11 +160,11 @@ static void test_drop(void **state)
 	assert_int_equal(strlen(msg), (size_t)n);
 	/* daemon.warning = 3 * 8 + 4 */
 	assert_memory_equal(msg, "<28>1 2023-11-14T22:13:20.123456Z fw1 nflogctl 42 drop "
-			    "[nflog@32473 group=\"10\" cpu=\"1\" prefix=\"evil\\\"\\] \\\\x\" "
+			    "[nflog@32473 group=\"10\" seq=\"5\" cpu=\"1\" prefix=\"evil\\\"\\] \\\\x\" "
 			    "in=\"veth1\" family=\"ipv4\" proto=\"tcp\" src=\"198.51.100.7\" "
 			    "dst=\"192.0.2.1\" sport=\"3001\" dport=\"27374\" verdict=\"hostile\" kb_id=\"",
 			    strlen("<28>1 2023-11-14T22:13:20.123456Z fw1 nflogctl 42 drop "
-				   "[nflog@32473 group=\"10\" cpu=\"1\" prefix=\"evil\\\"\\] \\\\x\" "
+				   "[nflog@32473 group=\"10\" seq=\"5\" cpu=\"1\" prefix=\"evil\\\"\\] \\\\x\" "
 				   "in=\"veth1\" family=\"ipv4\" proto=\"tcp\" src=\"198.51.100.7\" "
 				   "dst=\"192.0.2.1\" sport=\"3001\" dport=\"27374\" verdict=\"hostile\" kb_id=\""));
 	text = sd_get(msg, "prefix", val, sizeof(val), &found);
@@ -181,7 +184,7 @@ static void test_drop(void **state)
 			   &r, &c);
 	assert_true(n > 0);
 	assert_memory_equal(msg, "<134>1 2023-11-14T22:13:20.123456Z - x - drop [nflog@32473 "
-			    "group=\"10\" in=", 69);
+			    "group=\"10\" seq=\"5\" in=", 77);
 	r.klass.verdict = KB_VERDICT_SUSPICIOUS;
 	syslogout_drop(msg, sizeof(msg), &id, &r, &c);
 	assert_memory_equal(msg, "<29>1 ", 6);
@@ -236,7 +239,7 @@ static void test_alert(void **state)
 	memcpy(a.daddr, (const uint8_t[]){ 192, 0, 2, 1 }, 4);
 	assert_true(syslogout_alert(msg, sizeof(msg), &id, &a, &c) > 0);
 	assert_non_null(strstr(msg, "<29>1 2023-11-14T22:13:20.123456Z fw1 nflogctl 42 alert "
-				    "[nflog@32473 id=\"16777216\" type=\"port-scan\" state=\"closed\" "
+				    "[nflog@32473 id=\"16777216\" seq=\"0\" type=\"port-scan\" state=\"closed\" "
 				    "src=\"198.51.100.66\" dst=\"192.0.2.1\" packets=\"150\" "
 				    "ports=\"150\" targets=\"1\" sources=\"1\" verdict=\"suspicious\"]"));
 	text = sd_get(msg, "type", val, sizeof(val), &found);
@@ -253,6 +256,131 @@ static void test_alert(void **state)
 	assert_null(strstr(msg, "dst="));
 }
 
+
+/* The journal datagram's fields, read back as journald does; the value of
+ * key into val (binary-safe), found or not. */
+static bool journal_get(const char *m, size_t n, const char *key, char *val, size_t len)
+{
+	const char *p = m, *end = m + n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *eq;
+		uint64_t vl = 0;
+		int i;
+
+		assert_non_null(nl);
+		eq = memchr(p, '=', (size_t)(nl - p));
+		if (eq) {
+			if ((size_t)(eq - p) == strlen(key) && !memcmp(p, key, strlen(key))) {
+				assert_true((size_t)(nl - eq) < len);
+				memcpy(val, eq + 1, (size_t)(nl - eq - 1));
+				val[nl - eq - 1] = '\0';
+				return true;
+			}
+			p = nl + 1;
+			continue;
+		}
+		/* KEY\n LE64 VALUE \n */
+		assert_true(end - nl > 9);
+		for (i = 0; i < 8; i++)
+			vl |= (uint64_t)(unsigned char)nl[1 + i] << (8 * i);
+		assert_true(vl <= (uint64_t)(end - nl - 9) - 1 && nl[9 + vl] == '\n');
+		if ((size_t)(nl - p) == strlen(key) && !memcmp(p, key, strlen(key))) {
+			assert_true(vl < len);
+			memcpy(val, nl + 9, vl);
+			val[vl] = '\0';
+			return true;
+		}
+		p = nl + 10 + vl;
+	}
+	return false;
+}
+
+static void test_journal(void **state)
+{
+	const struct syslogout_id id = { .facility = 3, .hostname = "fw1", .app = "nflogctl",
+					 .procid = 42, .host_id = "0123456789abcdef0123456789abcdef" };
+	struct ring_rec r = sub7_syn();
+	struct recfmt_ctx c = { .prefix = "two\nlines", .pos = 7, .kb = kb_builtin() };
+	char msg[SYSLOGOUT_MAX], val[1024];
+	int n;
+
+	(void)state;
+	n = syslogout_record(msg, sizeof(msg), &id, SYSLOGOUT_JOURNAL, &r, &c, "{\"a\":1}");
+	assert_true(n > 0 && (size_t)n < sizeof(msg));
+	assert_true(journal_get(msg, (size_t)n, "MESSAGE", val, sizeof(val)));
+	assert_string_equal(val, "{\"a\":1}");
+	assert_true(journal_get(msg, (size_t)n, "PRIORITY", val, sizeof(val)));
+	assert_string_equal(val, "4");
+	assert_true(journal_get(msg, (size_t)n, "SYSLOG_IDENTIFIER", val, sizeof(val)));
+	assert_string_equal(val, "nflogctl");
+	assert_true(journal_get(msg, (size_t)n, "SYSLOG_FACILITY", val, sizeof(val)));
+	assert_string_equal(val, "3");
+	assert_true(journal_get(msg, (size_t)n, "NFLOG_KIND", val, sizeof(val)));
+	assert_string_equal(val, "drop");
+	assert_true(journal_get(msg, (size_t)n, "NFLOG_SEQ", val, sizeof(val)));
+	assert_string_equal(val, "7");
+	assert_true(journal_get(msg, (size_t)n, "NFLOG_DPORT", val, sizeof(val)));
+	assert_string_equal(val, "27374");
+	assert_true(journal_get(msg, (size_t)n, "NFLOG_HOST_ID", val, sizeof(val)));
+	assert_string_equal(val, "0123456789abcdef0123456789abcdef");
+	assert_true(journal_get(msg, (size_t)n, "NFLOG_KB_ID", val, sizeof(val)));
+	/* No SD escaping here: a prefix with a newline arrives whole, in the
+	 * length form, and cannot start a field of its own. */
+	assert_true(journal_get(msg, (size_t)n, "NFLOG_PREFIX", val, sizeof(val)));
+	assert_string_equal(val, "two\nlines");
+	assert_false(journal_get(msg, (size_t)n, "lines", val, sizeof(val)));
+	/* a MESSAGE with a newline takes the length form */
+	n = syslogout_record(msg, sizeof(msg), &id, SYSLOGOUT_JOURNAL, &r, &c, "a\nb");
+	assert_true(journal_get(msg, (size_t)n, "MESSAGE", val, sizeof(val)));
+	assert_string_equal(val, "a\nb");
+	assert_non_null(memmem(msg, (size_t)n, "MESSAGE\n\x03\0\0\0\0\0\0\0a\nb\n", 19));
+	/* snprintf-like, binary: the return value counts */
+	assert_int_equal(syslogout_record(NULL, 0, &id, SYSLOGOUT_JOURNAL, &r, &c, "a\nb"), n);
+	assert_int_equal(syslogout_record(msg, sizeof(msg), &id, 7, &r, &c, NULL), -1);
+}
+
+static void test_local_and_sdid(void **state)
+{
+	struct syslogout_id id = { .facility = 3, .hostname = "fw1", .app = "nflogctl",
+				   .procid = 42, .host_id = "0123456789abcdef0123456789abcdef" };
+	struct ring_rec r = sub7_syn();
+	struct recfmt_ctx c = { .pos = 7, .kb = kb_builtin() };
+	char msg[SYSLOGOUT_MAX];
+
+	(void)state;
+	/* syslog(3)'s form: no host name, no SD, the line as MSG. */
+	assert_true(syslogout_record(msg, sizeof(msg), &id, SYSLOGOUT_LOCAL, &r, &c, "LINE") > 0);
+	assert_string_equal(msg, "<28>Nov 14 22:13:20 nflogctl[42]: LINE");
+	/* RFC 5424 with the site's SD-ID and the host id */
+	id.sdid = "fw@99999";
+	assert_true(syslogout_record(msg, sizeof(msg), &id, SYSLOGOUT_RFC5424, &r, &c, "LINE") > 0);
+	assert_memory_equal(msg, "<28>1 2023-11-14T22:13:20.123456Z fw1 nflogctl 42 drop "
+			    "[fw@99999 group=\"10\" seq=\"7\" ", 76);
+	assert_non_null(strstr(msg, " host_id=\"0123456789abcdef0123456789abcdef\"] LINE"));
+	assert_true(syslogout_sdid_ok("nflog@32473"));
+	assert_true(syslogout_sdid_ok("a@1.3.6"));
+	assert_false(syslogout_sdid_ok("nflog"));
+	assert_false(syslogout_sdid_ok("@123"));
+	assert_false(syslogout_sdid_ok("a b@123"));
+	assert_false(syslogout_sdid_ok("a@0123"));
+	assert_false(syslogout_sdid_ok("a@12x"));
+	assert_false(syslogout_sdid_ok("a@1..2"));
+	assert_false(syslogout_sdid_ok("a@1."));
+	assert_false(syslogout_sdid_ok("a\"b@1"));
+	assert_false(syslogout_sdid_ok("abcdefghijklmnopqrstuvwxyz01234@1"));
+	assert_false(syslogout_sdid_ok(NULL));
+	/* the skipped-records message */
+	id.sdid = NULL;
+	assert_true(syslogout_skipped(msg, sizeof(msg), &id, SYSLOGOUT_RFC5424, TS, 2, 11, 600,
+				      "SKIPPED") > 0);
+	assert_string_equal(msg, "<28>1 2023-11-14T22:13:20.123456Z fw1 nflogctl 42 skipped "
+			    "[nflog@32473 skipped=\"600\" segment=\"2\" group=\"11\" "
+			    "host_id=\"0123456789abcdef0123456789abcdef\"] SKIPPED");
+	assert_int_equal(syslogout_skipped(msg, sizeof(msg), &id, SYSLOGOUT_RFC5424, TS, 2, 11,
+					   600, NULL), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +388,8 @@ int main(void)
 		cmocka_unit_test(test_facility),
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_alert),
+		cmocka_unit_test(test_journal),
+		cmocka_unit_test(test_local_and_sdid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

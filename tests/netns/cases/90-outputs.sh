@@ -608,8 +608,8 @@ nl_check "report --since bad" bad_cli report --ring "$RING" -o "$NL_TMP/x.html" 
 nl_check "pcap -o without a file" bad_cli pcap --ring "$RING" -o
 nl_check "stats --prometheus --json" bad_cli stats --prometheus --json
 nl_check "read --syslog --syslog-facility kern" bad_cli read --syslog --syslog-facility kern
-nl_check "read --syslog --json" bad_cli read --syslog --json
-nl_check "read --syslog -n 0" bad_cli read --syslog -n 0
+nl_check "read --syslog-sd-id without a PEN" bad_cli read --syslog --syslog-sd-id nflog
+nl_check "read --cursor-reset without --cursor" bad_cli read --cursor-reset
 out=$("$NFLOGCTL" read --ring "$RING" --syslog-socket "$NL_TMP/nobody.sock" 2>&1)
 nl_eq "read --syslog to a missing socket: status 1" 1 "$?"
 nl_check "  ... names the socket" grep -q "nobody.sock" <<<"$out"
