@@ -199,7 +199,7 @@ $(BUILD)/nfdelay: tests/bench/delay.c $(LIB)
 # The correlator is counted inside its round only (writing the records does not
 # count), from 20000 records on: past its 8192 sources, so the random stream is
 # measured while every new source evicts an old one.
-MICRO_OPS       := nlparse nlwalk decode lookup direct classify crc append append-nocrc path path-rand read
+MICRO_OPS       := nlparse nlwalk decode lookup direct classify crc append append-nocrc path path-rand read json text
 MICRO_OPS_QUICK := crc path read
 bench: $(PROGS) $(BENCH_BINS)
 	$(Q)$(BUILD)/micro

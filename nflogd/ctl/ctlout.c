@@ -14,6 +14,25 @@
 #include "ctl/ctlout.h"
 #include "ring/ringscan.h"
 #include "ruleset/nftrules.h"
+#include "util/hostid.h"
+
+/* This host as the JSON records name it (host.*, observer.hostname): read
+ * and escaped at the first record, then the same for every line (nflogctl
+ * formats from one thread). */
+static const struct recfmt_host *ctl_fmt_host(void)
+{
+	static struct recfmt_host host;
+	static bool loaded;
+
+	if (!loaded) {
+		struct hostid id;
+
+		hostid_load(&id, NULL);
+		recfmt_host_init(&host, id.name, id.id);
+		loaded = true;
+	}
+	return &host;
+}
 
 struct recfmt_ctx ctl_fmt_ctx(struct ring_reader *rr, uint32_t seg, uint64_t pos,
 			      const struct ring_rec *rec, const struct kb *kb,
@@ -26,6 +45,7 @@ struct recfmt_ctx ctl_fmt_ctx(struct ring_reader *rr, uint32_t seg, uint64_t pos
 		.ifname_out = ringread_ifname(rr, rec->ifindex_out, names->out, sizeof(names->out)),
 		.pos = pos,
 		.kb = kb,
+		.host = ctl_fmt_host(),
 	};
 }
 

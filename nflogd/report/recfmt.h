@@ -15,9 +15,34 @@
 #include "ring/ringfmt.h"
 
 /* Bytes that always hold one line of either format with its NUL, whatever the
- * record and context contain (worst case: every prefix byte escaped, and both
- * ends' three GeoIP names with every byte escaped: 2 x 3 x 95 x 6 bytes). */
-#define RECFMT_LINE_MAX		8192u
+ * record and context contain (worst case: every prefix byte escaped, both
+ * ends' three GeoIP names with every byte escaped: 2 x 3 x 95 x 6 bytes, and
+ * a 255-byte host name of quotes in host, observer and event.id). */
+#define RECFMT_LINE_MAX		12288u
+
+/* The ECS version whose field set the JSON objects use, and nflog.schema
+ * (doc/json-schema.md: when it is bumped). */
+#define RECFMT_ECS_VERSION	"8.11.0"
+#define RECFMT_JSON_SCHEMA	1
+
+/*
+ * Who wrote the records, for the JSON objects that leave the host: host.name,
+ * host.id, observer.hostname and the prefix of an alert's event.id, escaped
+ * once per process by recfmt_host_init (every line carries them; the reader's
+ * hot path only copies them).
+ */
+#define RECFMT_HOST_FRAG	1024u	/* one escaped fragment, at most */
+
+struct recfmt_host {
+	char	 host[RECFMT_HOST_FRAG];	/* ,"host":{"name":..,"id":..} */
+	char	 observer[RECFMT_HOST_FRAG];	/* ,"observer":{..,"hostname":.. (open) */
+	char	 event_id[RECFMT_HOST_FRAG];	/* machine id, else name, escaped, then '-' */
+	size_t	 host_len, observer_len, event_id_len;
+};
+
+/* recfmt_host_init - fill h for a host called name (printable ASCII, as
+ * util/hostid.h gives it) with machine id id ("" or NULL: none). */
+void recfmt_host_init(struct recfmt_host *h, const char *name, const char *id);
 
 /*
  * What the reader knows about a record beyond the record itself. The strings
@@ -44,6 +69,8 @@ struct recfmt_ctx {
 						 * single target), looked up by the
 						 * caller (report/geoip.h); NULL: none */
 	const struct geoip_info *dst_geo;
+	const struct recfmt_host *host;	/* this host (recfmt_host_init); NULL: no
+					 * host object, observer without hostname */
 };
 
 /*

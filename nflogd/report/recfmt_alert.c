@@ -123,36 +123,108 @@ int recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
 	return recfmt_out_finish(&o);
 }
 
+/* The categorisation every alert shares (ECS: an intrusion detection alert
+ * about network traffic that was denied), then event.severity's value. */
+#define RECFMT_ALERT_EVENT "\",\"ecs\":{\"version\":\"" RECFMT_ECS_VERSION "\"},"	\
+	"\"event\":{\"kind\":\"alert\",\"category\":[\"intrusion_detection\",\"network\"],"	\
+	"\"type\":[\"denied\"],\"module\":\"nflogd\",\"dataset\":\"nflogd.alert\",\"severity\":"
+
+/* ,"message":"port-scan open: 198.51.100.2 -> 192.0.2.1, 40 packets, 20 ports":
+ * fixed names and numbers only, nothing to escape. */
+static void recfmt_alert_message(struct recfmt_out *o, const struct ring_alert *a,
+				 const char *sa, const char *da)
+{
+	recfmt_fmt(o, ",\"message\":\"%s %s", recfmt_alert_type_str(a->type),
+		   recfmt_alert_state_str(a->state));
+	if (sa) {
+		recfmt_str(o, ": ");
+		recfmt_str(o, sa);
+		if (da)
+			recfmt_fmt(o, " -> %s", da);
+		else if (a->targets > 1)
+			recfmt_fmt(o, " -> %" PRIu32 " hosts", a->targets);
+	}
+	recfmt_fmt(o, ", %" PRIu32 " packets", a->packets);
+	if (a->ports > 1)
+		recfmt_fmt(o, ", %" PRIu32 " ports", a->ports);
+	else if (a->ports == 1)
+		recfmt_fmt(o, ", port %u", a->port_lo);
+	recfmt_chr(o, '"');
+}
+
+/* "event":{..} with the incident's id (stable across its states), start and end. */
+static void recfmt_alert_event(struct recfmt_out *o, const struct ring_alert *a,
+			       const struct recfmt_ctx *c)
+{
+	recfmt_str(o, RECFMT_ALERT_EVENT);
+	recfmt_u(o, recfmt_ecs_severity(a->verdict));
+	recfmt_fmt(o, ",\"action\":\"%s\",\"id\":\"", recfmt_alert_type_str(a->type));
+	if (c->host)
+		recfmt_mem(o, c->host->event_id, c->host->event_id_len);
+	recfmt_u(o, a->alert_id);
+	recfmt_str(o, "\",\"start\":\"");
+	recfmt_time(o, a->first_seen, 9);
+	recfmt_str(o, "\",\"end\":\"");
+	recfmt_time(o, a->last_seen, 9);
+	recfmt_str_u(o, "\",\"sequence\":", c->pos);
+	recfmt_chr(o, '}');
+}
+
+static void recfmt_alert_kb_json(struct recfmt_out *o, const struct ring_alert *a,
+				 const struct recfmt_ctx *c)
+{
+	const struct kb_port *row = recfmt_alert_kb_row(a, c);
+	const struct kb_icmp *ic = recfmt_alert_kb_icmp(a, c);
+
+	if (row) {
+		recfmt_fmt(o, ",\"kb\":{\"id\":%u,\"service\":", row->id);
+		recfmt_json_str(o, row->service, SIZE_MAX);
+		recfmt_str(o, ",\"summary\":");
+		recfmt_json_str(o, row->summary, SIZE_MAX);
+		recfmt_chr(o, '}');
+	} else if (ic) {
+		recfmt_fmt(o, ",\"kb\":{\"id\":%u,\"service\":", ic->id);
+		recfmt_json_str(o, ic->name, SIZE_MAX);
+		recfmt_str(o, ",\"summary\":");
+		recfmt_json_str(o, ic->summary, SIZE_MAX);
+		recfmt_chr(o, '}');
+	}
+}
+
 int recfmt_alert_json(char *buf, size_t size, const struct ring_alert *a,
 		      const struct recfmt_ctx *c)
 {
 	char sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
-	const struct kb_port *row;
+	const char *st = NULL, *dt = NULL;
 	unsigned i, n;
 	struct recfmt_out o;
 
 	if (recfmt_out_init(&o, buf, size, a, c) < 0)
 		return -1;
-	row = recfmt_alert_kb_row(a, c);
+	if (a->family == 4 || a->family == 6) {
+		st = recfmt_addr_str(sa, a->family, a->saddr);
+		if (a->targets == 1)
+			dt = recfmt_addr_str(da, a->family, a->daddr);
+	}
 	recfmt_str(&o, "{\"@timestamp\":\"");
 	recfmt_time(&o, a->ts_ns, 9);
-	recfmt_fmt(&o, "\",\"event\":{\"kind\":\"alert\",\"action\":\"%s\",\"sequence\":%" PRIu64
-	    "}", recfmt_alert_type_str(a->type), c->pos);
-	if (a->family == 4 || a->family == 6) {
-		recfmt_fmt(&o, ",\"source\":{\"ip\":\"%s\"",
-		    recfmt_addr_str(sa, a->family, a->saddr));
+	recfmt_alert_event(&o, a, c);
+	recfmt_alert_message(&o, a, st, dt);
+	recfmt_ecs_host(&o, c->host);
+	recfmt_chr(&o, '}');
+	if (st) {
+		recfmt_fmt(&o, ",\"source\":{\"ip\":\"%s\"", st);
 		recfmt_json_geo(&o, c->src_geo);
 		recfmt_chr(&o, '}');
-		if (a->targets == 1) {
-			recfmt_fmt(&o, ",\"destination\":{\"ip\":\"%s\"",
-			    recfmt_addr_str(da, a->family, a->daddr));
+		if (dt) {
+			recfmt_fmt(&o, ",\"destination\":{\"ip\":\"%s\"", dt);
 			recfmt_json_geo(&o, c->dst_geo);
 			recfmt_chr(&o, '}');
 		}
 	}
-	recfmt_fmt(&o, ",\"nflog\":{\"alert\":{\"type\":\"%s\",\"id\":%" PRIu32
-	    ",\"state\":\"%s\",\"first_seen\":\"", recfmt_alert_type_str(a->type), a->alert_id,
-	    recfmt_alert_state_str(a->state));
+	recfmt_fmt(&o, ",\"nflog\":{\"schema\":%u,\"alert\":{\"type\":\"%s\",\"id\":%" PRIu32
+	    ",\"state\":\"%s\",\"first_seen\":\"", RECFMT_JSON_SCHEMA,
+	    recfmt_alert_type_str(a->type), a->alert_id, recfmt_alert_state_str(a->state));
 	recfmt_time(&o, a->first_seen, 9);
 	recfmt_str(&o, "\",\"last_seen\":\"");
 	recfmt_time(&o, a->last_seen, 9);
@@ -171,21 +243,7 @@ int recfmt_alert_json(char *buf, size_t size, const struct ring_alert *a,
 	n = 0;
 	recfmt_bit_names(&o, a->scan_tags, recfmt_alert_style_name, 1, &n);
 	recfmt_str(&o, "]}");
-	if (row) {
-		recfmt_fmt(&o, ",\"kb\":{\"id\":%u,\"service\":", row->id);
-		recfmt_json_str(&o, row->service, SIZE_MAX);
-		recfmt_str(&o, ",\"summary\":");
-		recfmt_json_str(&o, row->summary, SIZE_MAX);
-		recfmt_chr(&o, '}');
-	} else if (recfmt_alert_kb_icmp(a, c)) {
-		const struct kb_icmp *ic = recfmt_alert_kb_icmp(a, c);
-
-		recfmt_fmt(&o, ",\"kb\":{\"id\":%u,\"service\":", ic->id);
-		recfmt_json_str(&o, ic->name, SIZE_MAX);
-		recfmt_str(&o, ",\"summary\":");
-		recfmt_json_str(&o, ic->summary, SIZE_MAX);
-		recfmt_chr(&o, '}');
-	}
+	recfmt_alert_kb_json(&o, a, c);
 	recfmt_str(&o, ",\"verdict\":");
 	recfmt_json_str(&o, kb_verdict_name(a->verdict), SIZE_MAX);
 	recfmt_str(&o, "}}");

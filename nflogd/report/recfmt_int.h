@@ -7,6 +7,7 @@
  *   recfmt_json.c   recfmt_json: the ECS JSON Lines object
  *   recfmt_alert.c  recfmt_alert_text and recfmt_alert_json
  *   recfmt_geo.c    an address's country and AS in either format
+ *   recfmt_ecs.c    host/observer, network.direction, event.severity, message
  * Nothing here is for other modules: they use recfmt.h.
  */
 #ifndef NFLOGD_RECFMT_INT_H
@@ -151,5 +152,12 @@ struct geoip_info;
  * inside an open source/destination object. NULL or not looked up: nothing. */
 void recfmt_text_geo(struct recfmt_out *o, const char *side, const struct geoip_info *g);
 void recfmt_json_geo(struct recfmt_out *o, const struct geoip_info *g);
+
+/* recfmt_ecs.c: ,"host":{..},"observer":{.. (left open); the rest as named. */
+void recfmt_ecs_host(struct recfmt_out *o, const struct recfmt_host *h);
+unsigned recfmt_ecs_severity(unsigned verdict);
+const char *recfmt_ecs_direction(const struct ring_rec *r);
+void recfmt_ecs_message(struct recfmt_out *o, const struct ring_rec *r, const char *s,
+			const char *d, int has_ports, int verdict);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recfmt_json.c - one ring record as an ECS JSON Lines object (doc/json-schema.md, schema 1).
+/* recfmt_json.c - one ring record as an ECS JSON Lines object (doc/json-schema.md, nflog.schema 1).
  *
  * Strings pass as valid UTF-8, invalid bytes become U+FFFD (recfmt_json_str).
  */
@@ -68,33 +68,48 @@ static void recfmt_json_mac(struct recfmt_out *o, const struct ring_hw *hw, unsi
 	if (!hw || !(hw->flags & flag))
 		return;
 	recfmt_mac_ecs(mac, flag == RING_HWF_SRC ? hw->src : hw->dst);
-	recfmt_fmt(o, ",\"mac\":\"%s\"", mac);
+	recfmt_str(o, ",\"mac\":\"");
+	recfmt_mem(o, mac, 17);
+	recfmt_chr(o, '"');
 }
 
 /* ,"source":{..},"destination":{..} when the family has addresses; hw (NULL
  * for a quoted header) adds ECS source.mac/destination.mac, c (NULL for a
- * quoted header) the addresses' geo and as. */
-static void recfmt_json_endpoints(struct recfmt_out *o, unsigned family, const uint8_t *sa,
-				  const uint8_t *da, int has_ports, unsigned sport, unsigned dport,
+ * quoted header) the addresses' geo and as, bytes (0: none) source.bytes. */
+struct recfmt_json_ends {
+	unsigned		 family;
+	const uint8_t		*sa, *da;
+	const char		*s, *d;		/* their text, NULL: format here */
+	int			 has_ports;
+	unsigned		 sport, dport;
+	uint32_t		 bytes;
+};
+
+static void recfmt_json_endpoints(struct recfmt_out *o, const struct recfmt_json_ends *e,
 				  const struct ring_hw *hw, const struct recfmt_ctx *c)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	const char *st = e->s, *dt = e->d;
 
-	if (recfmt_addr_str(s, family, sa) == NULL || recfmt_addr_str(d, family, da) == NULL)
+	if (!st && (st = recfmt_addr_str(s, e->family, e->sa)) == NULL)
+		return;
+	if (!dt && (dt = recfmt_addr_str(d, e->family, e->da)) == NULL)
 		return;
 	recfmt_str(o, ",\"source\":{\"ip\":\"");
-	recfmt_str(o, s);
+	recfmt_str(o, st);
 	recfmt_chr(o, '"');
-	if (has_ports)
-		recfmt_fmt(o, ",\"port\":%u", sport);
+	if (e->has_ports)
+		recfmt_str_u(o, ",\"port\":", e->sport);
+	if (e->bytes)
+		recfmt_str_u(o, ",\"bytes\":", e->bytes);
 	recfmt_json_mac(o, hw, RING_HWF_SRC);
 	if (c)
 		recfmt_json_geo(o, c->src_geo);
 	recfmt_str(o, "},\"destination\":{\"ip\":\"");
-	recfmt_str(o, d);
+	recfmt_str(o, dt);
 	recfmt_chr(o, '"');
-	if (has_ports)
-		recfmt_fmt(o, ",\"port\":%u", dport);
+	if (e->has_ports)
+		recfmt_str_u(o, ",\"port\":", e->dport);
 	recfmt_json_mac(o, hw, RING_HWF_DST);
 	if (c)
 		recfmt_json_geo(o, c->dst_geo);
@@ -142,11 +157,16 @@ static void recfmt_json_l4(struct recfmt_out *o, const struct ring_rec *r)
 		recfmt_fmt(o, ",\"icmp\":{\"type\":%u,\"code\":%u", r->icmp_type,
 		    r->icmp_code);
 		if (r->ip_flags & RING_IPF_HAVE_INNER) {
+			const struct recfmt_json_ends e = {
+				.family = r->inner_family, .sa = r->inner_saddr,
+				.da = r->inner_daddr,
+				.has_ports = recfmt_proto_has_ports(r->inner_proto),
+				.sport = r->inner_sport, .dport = r->inner_dport,
+			};
+
 			recfmt_str(o, ",\"inner\":{");
 			recfmt_json_network(o, &first, r->inner_family, r->inner_proto, 1);
-			recfmt_json_endpoints(o, r->inner_family, r->inner_saddr,
-			    r->inner_daddr, recfmt_proto_has_ports(r->inner_proto),
-			    r->inner_sport, r->inner_dport, NULL, NULL);
+			recfmt_json_endpoints(o, &e, NULL, NULL);
 			recfmt_chr(o, '}');
 		}
 		recfmt_chr(o, '}');
@@ -254,8 +274,79 @@ static void recfmt_json_kb(struct recfmt_out *o, const struct ring_rec *r,
 	recfmt_chr(o, ']');
 }
 
+/* The categorisation every drop shares, then event.severity's value. */
+#define RECFMT_JSON_DROP_EVENT "\",\"ecs\":{\"version\":\"" RECFMT_ECS_VERSION "\"},"	\
+	"\"event\":{\"kind\":\"event\",\"category\":[\"network\"],"			\
+	"\"type\":[\"connection\",\"denied\"],\"action\":\"dropped\","			\
+	"\"outcome\":\"failure\",\"module\":\"nflogd\",\"dataset\":\"nflogd.drop\","	\
+	"\"severity\":"
+
+/* ,"tags":[..],"rule":{..}: the packet's tags (ECS tags) and the log prefix. */
+static void recfmt_json_rule(struct recfmt_out *o, const struct ring_rec *r,
+			     const struct recfmt_ctx *c)
+{
+	unsigned n = 0;
+
+	recfmt_str(o, ",\"tags\":[");
+	recfmt_bit_names(o, r->klass.tags, classify_tag_name, 1, &n);
+	recfmt_chr(o, ']');
+	if (c->prefix != NULL) {
+		/* The prefix names the rule, and is the one name of its place in
+		 * the ruleset the record carries: ECS rule.ruleset too. */
+		recfmt_str(o, ",\"rule\":{\"name\":");
+		recfmt_json_str(o, c->prefix, RING_PREFIX_LEN);
+		recfmt_str(o, ",\"ruleset\":");
+		recfmt_json_str(o, c->prefix, RING_PREFIX_LEN);
+		recfmt_chr(o, '}');
+	}
+}
+
+/* ,"network":{..}: type, transport, direction and, with an IP header, bytes. */
+static void recfmt_json_net(struct recfmt_out *o, const struct ring_rec *r, int l3)
+{
+	int first = 1;
+
+	recfmt_str(o, ",\"network\":{");
+	recfmt_json_network(o, &first, r->family, r->proto, l3);
+	recfmt_json_key(o, &first, "direction");
+	recfmt_chr(o, '"');
+	recfmt_str(o, recfmt_ecs_direction(r));
+	recfmt_chr(o, '"');
+	if (l3 && r->ip_len)
+		recfmt_str_u(o, ",\"bytes\":", r->ip_len);
+	recfmt_chr(o, '}');
+}
+
+static void recfmt_json_nflog(struct recfmt_out *o, const struct ring_rec *r,
+			      const struct recfmt_ctx *c, enum recfmt_depth depth)
+{
+	recfmt_fmt(o, ",\"nflog\":{\"schema\":%u,\"group\":%u", RECFMT_JSON_SCHEMA, r->group);
+	if (r->cpu != RING_CPU_UNPINNED)
+		recfmt_fmt(o, ",\"cpu\":%u", r->cpu);
+	recfmt_fmt(o, ",\"hook\":%u", r->hook);
+	if (r->ip_flags & RING_IPF_HAVE_SEQ)
+		recfmt_fmt(o, ",\"seq\":%" PRIu32, r->nflog_seq);
+	recfmt_fmt(o, ",\"mark\":%" PRIu32 ",\"status\":\"%s\"", r->mark,
+	    recfmt_status_str(r->status));
+	if (r->status != RING_ST_OK) {
+		recfmt_str(o, ",\"why\":");
+		recfmt_json_str(o, recfmt_why_str(r->why), SIZE_MAX);
+	}
+	recfmt_fmt(o, ",\"cap_len\":%u", r->cap_len);
+	recfmt_json_l2(o, r);
+	if (depth >= RECFMT_DEPTH_L3)
+		recfmt_json_ip(o, r);
+	if (recfmt_has_l4(r))
+		recfmt_json_l4(o, r);
+	if (c->kb)
+		recfmt_json_kb(o, r, c);
+	recfmt_str(o, "}}");
+}
+
 int recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct recfmt_ctx *c)
 {
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	struct recfmt_json_ends e = { 0 };
 	struct recfmt_out o;
 	enum recfmt_depth depth;
 	int first;
@@ -263,53 +354,32 @@ int recfmt_json(char *buf, size_t size, const struct ring_rec *r, const struct r
 	if (recfmt_out_init(&o, buf, size, r, c) < 0)
 		return -1;
 	depth = recfmt_depth(r);
+	if (depth >= RECFMT_DEPTH_L3) {
+		e.s = recfmt_addr_str(s, r->family, r->saddr);
+		e.d = recfmt_addr_str(d, r->family, r->daddr);
+	}
+	e.family = r->family;
+	e.has_ports = recfmt_has_l4(r) && recfmt_proto_has_ports(r->proto);
+	e.sport = r->sport;
+	e.dport = r->dport;
+	e.bytes = r->ip_len;
 	recfmt_str(&o, "{\"@timestamp\":\"");
 	recfmt_time(&o, r->ts_ns, 9);
-	recfmt_str(&o, "\",\"event\":{\"action\":\"dropped\",\"kind\":\"event\"");
-	recfmt_fmt(&o, ",\"sequence\":%" PRIu64 "}", c->pos);
-	if (c->prefix != NULL) {
-		recfmt_str(&o, ",\"rule\":{\"name\":");
-		recfmt_json_str(&o, c->prefix, RING_PREFIX_LEN);
-		recfmt_chr(&o, '}');
-	}
-	if (r->ifindex_in != 0 || r->ifindex_out != 0) {
-		first = 1;
-		recfmt_str(&o, ",\"observer\":{");
-		recfmt_json_iface(&o, &first, "ingress", r->ifindex_in, c->ifname_in);
-		recfmt_json_iface(&o, &first, "egress", r->ifindex_out, c->ifname_out);
-		recfmt_chr(&o, '}');
-	}
-	if (r->family == 4 || r->family == 6 || depth >= RECFMT_DEPTH_L3) {
-		first = 1;
-		recfmt_str(&o, ",\"network\":{");
-		recfmt_json_network(&o, &first, r->family, r->proto, depth >= RECFMT_DEPTH_L3);
-		recfmt_chr(&o, '}');
-	}
-	if (depth >= RECFMT_DEPTH_L3)
-		recfmt_json_endpoints(&o, r->family, r->saddr, r->daddr,
-		    recfmt_has_l4(r) && recfmt_proto_has_ports(r->proto), r->sport, r->dport,
-		    ring_rec_hw(r), c);
-
-	recfmt_fmt(&o, ",\"nflog\":{\"group\":%u", r->group);
-	if (r->cpu != RING_CPU_UNPINNED)
-		recfmt_fmt(&o, ",\"cpu\":%u", r->cpu);
-	recfmt_fmt(&o, ",\"hook\":%u", r->hook);
-	if (r->ip_flags & RING_IPF_HAVE_SEQ)
-		recfmt_fmt(&o, ",\"seq\":%" PRIu32, r->nflog_seq);
-	recfmt_fmt(&o, ",\"mark\":%" PRIu32 ",\"status\":\"%s\"", r->mark,
-	    recfmt_status_str(r->status));
-	if (r->status != RING_ST_OK) {
-		recfmt_str(&o, ",\"why\":");
-		recfmt_json_str(&o, recfmt_why_str(r->why), SIZE_MAX);
-	}
-	recfmt_fmt(&o, ",\"cap_len\":%u", r->cap_len);
-	recfmt_json_l2(&o, r);
-	if (depth >= RECFMT_DEPTH_L3)
-		recfmt_json_ip(&o, r);
-	if (recfmt_has_l4(r))
-		recfmt_json_l4(&o, r);
-	if (c->kb)
-		recfmt_json_kb(&o, r, c);
-	recfmt_str(&o, "}}");
+	recfmt_str(&o, RECFMT_JSON_DROP_EVENT);
+	recfmt_u(&o, recfmt_ecs_severity(r->klass.verdict));
+	recfmt_str_u(&o, ",\"sequence\":", c->pos);
+	recfmt_chr(&o, '}');
+	recfmt_ecs_message(&o, r, e.s, e.d, e.has_ports, c->kb ? r->klass.verdict : -1);
+	recfmt_json_rule(&o, r, c);
+	recfmt_ecs_host(&o, c->host);
+	first = 0;	/* the observer object is open, with type etc. in it */
+	recfmt_json_iface(&o, &first, "ingress", r->ifindex_in, c->ifname_in);
+	recfmt_json_iface(&o, &first, "egress", r->ifindex_out, c->ifname_out);
+	recfmt_chr(&o, '}');
+	if (r->family == 4 || r->family == 6 || depth >= RECFMT_DEPTH_L3)
+		recfmt_json_net(&o, r, depth >= RECFMT_DEPTH_L3);
+	if (e.s && e.d)
+		recfmt_json_endpoints(&o, &e, ring_rec_hw(r), c);
+	recfmt_json_nflog(&o, r, c, depth);
 	return recfmt_out_finish(&o);
 }

@@ -24,11 +24,19 @@ const char *recfmt_l2_name(unsigned l2)
 	return l2 < __RING_L2_MAX ? recfmt_l2_names[l2] : "unknown";
 }
 
-/* ECS writes MAC addresses upper-case, hyphenated (ECS 8.x source.mac). */
+/* ECS writes MAC addresses upper-case, hyphenated (ECS 8.x source.mac). By
+ * table, not snprintf: two per JSON record, and snprintf cost them a fifth
+ * of the formatter's instructions. */
 void recfmt_mac_ecs(char out[18], const uint8_t mac[6])
 {
-	snprintf(out, 18, "%02X-%02X-%02X-%02X-%02X-%02X", mac[0], mac[1], mac[2], mac[3],
-		 mac[4], mac[5]);
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned i;
+
+	for (i = 0; i < 6; i++) {
+		out[3 * i] = hex[mac[i] >> 4];
+		out[3 * i + 1] = hex[mac[i] & 15];
+		out[3 * i + 2] = i < 5 ? '-' : '\0';
+	}
 }
 
 /* RFC 4291 2.7 scope nibble; RFC 5771 and RFC 2365 for IPv4. */

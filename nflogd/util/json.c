@@ -36,14 +36,28 @@ static void json_put_u(struct json_sink *k, unsigned cp)
 	json_put(k, e, sizeof(e));
 }
 
+/* Bytes that go out as they are with no UTF-8 decoding: printable ASCII but
+ * '"' and '\\'. Most text (kb summaries, prefixes) is only these, so runs of
+ * them are copied at once instead of one json_put per character. */
+static const uint8_t json_plain[256] = {
+	[' ' ... '!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
+};
+
 static void json_escape(struct json_sink *k, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strnlen(s, max), i = 0, len;
+	size_t n = strnlen(s, max), i = 0, j, len;
 	uint32_t cp;
 
 	json_put(k, "\"", 1);
 	while (i < n) {
+		for (j = i; j < n && json_plain[p[j]]; j++)
+			;
+		if (j > i) {
+			json_put(k, s + i, j - i);
+			i = j;
+			continue;
+		}
 		len = utf8_seq_len(p + i, n - i, &cp);
 		if (len == 0) {
 			json_put_u(k, 0xfffd);

@@ -29,6 +29,7 @@
 #include "classify/kb.h"
 #include "capture/nflogmsg.h"
 #include "ring/ring.h"
+#include "report/recfmt.h"
 #include "ring/ringread.h"
 
 #define MICRO_OPS	(1u << 22)	/* operations per run */
@@ -78,6 +79,10 @@ static struct micro {
 	 * back as in one datagram (attribute order of __build_packet_message). */
 	uint8_t			 nl[64 * 256];
 	const struct nlmsghdr	*nlh[64];
+	struct ring_rec		 fmtrecs[256];	/* read back, for the formatters */
+	struct recfmt_ctx	 fmtctx;
+	struct recfmt_host	 fmthost;
+	char			 line[RECFMT_LINE_MAX];
 } m;
 
 /* A host with two interfaces: 192.0.2.1/24 and 2001:db8::1/64 on one,
@@ -272,12 +277,12 @@ static void micro_path(uint32_t i)
 }
 
 enum micro_opid { OP_NLPARSE, OP_NLWALK, OP_DECODE, OP_LOOKUP, OP_DIRECT, OP_CLASSIFY, OP_CRC,
-	OP_APPEND, OP_APPEND_NOCRC, OP_PATH, OP_PATH_RAND, OP_READ, __OP_MAX };
+	OP_APPEND, OP_APPEND_NOCRC, OP_PATH, OP_PATH_RAND, OP_READ, OP_JSON, OP_TEXT, __OP_MAX };
 
 /* Names for `micro --ir`. */
 static const char *const micro_opname[__OP_MAX] = {
 	"nlparse", "nlwalk", "decode", "lookup", "direct", "classify", "crc", "append",
-	"append-nocrc", "path", "path-rand", "read",
+	"append-nocrc", "path", "path-rand", "read", "json", "text",
 };
 
 /* One operation of each kind; inlined into each timing loop, where op is a
@@ -336,6 +341,16 @@ static inline void micro_op(enum micro_opid op, uint32_t i)
 		break;
 	case OP_READ:
 		micro_sink += ringread_get(m.rr, 0, m.w.pos - 1 - (i % MICRO_READS), &out);
+		break;
+	case OP_JSON:	/* what `read --json` does per record, but the write */
+		if (getenv("MICRO_PRINT") && i < 2)
+			puts(m.line);
+		micro_sink += (uint64_t)recfmt_json(m.line, sizeof(m.line), &m.fmtrecs[i & 255],
+						    &m.fmtctx);
+		break;
+	case OP_TEXT:
+		micro_sink += (uint64_t)recfmt_text(m.line, sizeof(m.line), &m.fmtrecs[i & 255],
+						    &m.fmtctx);
 		break;
 	default:
 		break;
@@ -429,6 +444,14 @@ static int micro_setup(void)
 		fprintf(stderr, "micro: %s\n", err);
 		return -1;
 	}
+	for (n = 0; n < 256; n++)
+		if (ringread_get(m.rr, 0, m.w.pos - 256 + n, &m.fmtrecs[n]) != RINGREAD_OK)
+			return -1;
+	m.fmtctx.prefix = "nflogd-drop";
+	m.fmtctx.ifname_in = "eth0";
+	m.fmtctx.kb = m.kb;
+	recfmt_host_init(&m.fmthost, "fw1.example.net", "0123456789abcdef0123456789abcdef");
+	m.fmtctx.host = &m.fmthost;
 	return 0;
 }
 
@@ -498,6 +521,8 @@ int main(int argc, char **argv)
 		   micro_op(OP_PATH_RAND, i));
 	MICRO_TIME("reader: ringread_get (commit + CRC check)", MICRO_READS * 16u,
 		   micro_op(OP_READ, i));
+	MICRO_TIME("recfmt_json (read --json, one record)", MICRO_READS * 4u, micro_op(OP_JSON, i));
+	MICRO_TIME("recfmt_text (read, one record)", MICRO_READS * 4u, micro_op(OP_TEXT, i));
 	printf("  => one core: %.1f M records/s written, %.1f M records/s validated by a reader\n",
 	       1e3 / path, 1e3 / last);
 	printf("  => CRC32C share of the record path: %.0f%%\n", 100.0 * crc / path);
