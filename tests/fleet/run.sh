@@ -10,7 +10,7 @@
 #   wN 192.0.2.(4N+2)/30 <----> wan 192.0.2.(4N+1)/30
 #                               nft: iifname wan -> log group 10+N, drop
 #                               nflogd -g 10+N, ring, --metrics-listen mgmt:9477
-#                               shipper: nflogctl read -f ... -> ship.sock
+#                               shipper: nflogctl read -f --cursor --syslog --json -> ship.sock
 #                               rsyslogd (scripts/rsyslog/nflogd-ship.conf)
 #                               mgmt 198.51.100.(4N+1)/30 <---------------> hN 198.51.100.(4N+2)/30
 #                                                                           rsyslogd (nflogd-collector.conf)
@@ -18,7 +18,8 @@
 #
 # Probes go to all three hosts (a UDP stream from many sources each, and one port scan
 # from one source across the three); the collector is killed with SIGKILL while they
-# flow and started again. At the end every drop and alert each ring holds must be in the
+# flow and started again; fw2's shipper is stopped (SIGTERM) and started again on its
+# cursor while they flow too. At the end every drop and alert each ring holds must be in the
 # collector's file for that host exactly once, keyed by (host, kind, group, sequence,
 # @timestamp), and Prometheus's sum of nflogd_records_total over the three daemons must
 # equal the sum of `nflogctl stats` over the three rings. The last line:
@@ -28,7 +29,7 @@
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/../netns/lib.sh"
 nl_require_root
-nl_require_cmd ip nft nmap python3 rsyslogd logger prometheus promtool unshare
+nl_require_cmd ip nft nmap python3 rsyslogd ss prometheus promtool unshare
 nl_require_bins
 PKTGEN=$NFLOGD_BUILD/pktgen
 [ -x "$PKTGEN" ] || nl_skip "no $PKTGEN (make $PKTGEN)"
@@ -63,19 +64,32 @@ fw_spawn() {
 	exec ip netns exec "$(fw_ns "$n")" unshare --uts -- \
 		sh -c 'hostname "$0" || exit 1; exec "$@"' "fw$n" "$@"
 }
+# fw_run N CMD...: the same, in the foreground.
+fw_run() {
+	local n=$1
+	shift
+	ip netns exec "$(fw_ns "$n")" unshare --uts -- \
+		sh -c 'hostname "$0" || exit 1; exec "$@"' "fw$n" "$@"
+}
 col_exec() { ip netns exec "$NS_COL" "$@"; }
 
-# The shipper of host N, one line: nflogctl follows the ring and every record becomes one
-# RFC 5424 message whose MSG is the record's JSON line, on the socket host N's rsyslogd
-# reads (scripts/rsyslog/nflogd-ship.conf).
-ship_cmd() {
-	local d
-	d=$(fw_dir "$1")
-	echo "exec $NFLOGCTL read -f --json --ring $d/drops.ring | exec logger -u $d/ship.sock --rfc5424=notq -t nflogctl --size 65536 --socket-errors=on"
+# The shipper of host N: nflogctl follows the ring from its cursor (a new one starts at
+# the oldest record) and every record becomes one RFC 5424 message whose MSG is the
+# record's JSON line, on the socket host N's rsyslogd reads (nflogd-ship.conf).
+ship_start() {
+	local n=$1 d
+	d=$(fw_dir "$n")
+	fw_spawn "$n" "$NFLOGCTL" read -f --cursor "$d/ship.cursor" --syslog --json \
+		--syslog-socket "$d/ship.sock" --ring "$d/drops.ring" 2>>"$d/ship.err" &
+	SHIP_PIDS[$n]=$!
+	NL_PIDS+=("$!")
 }
 
+phase() { echo "--- $1 (${SECONDS} s)"; }
+SECONDS=0
+
 # --- the shipped Prometheus files, checked by promtool ---
-echo "--- promtool"
+phase "promtool"
 nl_check "promtool check config scripts/prometheus/prometheus.yml" \
 	promtool check config "$PROM_DIR/prometheus.yml"
 nl_check "promtool check rules scripts/prometheus/nflogd-rules.yml" \
@@ -84,7 +98,7 @@ nl_check "promtool test rules scripts/prometheus/nflogd-rules.test.yml" \
 	sh -c 'cd "$1" && promtool test rules nflogd-rules.test.yml' sh "$PROM_DIR"
 
 # --- the network ---
-echo "--- setup"
+phase "setup"
 nl_netns_add "$NS_INET"
 nl_netns_add "$NS_COL"
 ip netns exec "$NS_INET" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null
@@ -188,9 +202,7 @@ for n in $HOSTS; do
 		{ sed 's/^/  | /' "$d/nflogd.err" >&2; nl_die "nflogd on fw$n did not start"; }
 	wait_for "fw$n's rsyslogd socket" 10 test -S "$d/ship.sock" ||
 		{ cat "$d/rsyslogd.err" "$d/rsyslogd.log" >&2; nl_die "rsyslogd on fw$n did not start"; }
-	fw_spawn "$n" sh -c "$(ship_cmd "$n")" 2>"$d/ship.err" &
-	SHIP_PIDS[$n]=$!
-	NL_PIDS+=("$!")
+	ship_start "$n"
 done
 nl_pass "ship config passes rsyslogd -N1; 3 nflogd, 3 shippers, 4 rsyslogd running"
 
@@ -208,7 +220,7 @@ PROM_PID=$!
 NL_PIDS+=("$PROM_PID")
 
 # --- probes, and the collector killed while they flow ---
-echo "--- probes"
+phase "probes"
 declare -a GEN_PIDS=()
 for n in $HOSTS; do
 	ip netns exec "$NS_INET" "$PKTGEN" -s "203.0.113.$((10 + 50 * (n - 1)))/40" \
@@ -225,7 +237,13 @@ for n in $HOSTS; do
 	NL_PIDS+=("$!")
 done
 collected_lines() { cat "$NL_TMP"/col/out/*.jsonl 2>/dev/null | wc -l; }
-sleep 2.5
+# fw2's shipper is stopped and started again mid-stream: it goes on from its cursor.
+sleep 1
+kill -TERM "${SHIP_PIDS[2]}"
+nl_wait_pid "${SHIP_PIDS[2]}" 10 || nl_fail "fw2's shipper did not stop on SIGTERM"
+nl_eq "fw2's shipper exit status on SIGTERM" 0 "$NL_RC"
+ship_start 2
+sleep 1.5
 kill -KILL "$COL_PID"
 wait "$COL_PID" 2>/dev/null
 AT_KILL=$(collected_lines)
@@ -259,7 +277,7 @@ done
 [ "$same" -ge 6 ] || nl_fail "the rings did not settle in 60 s"
 
 # --- Prometheus: the sum over the fleet equals the sum over the rings ---
-echo "--- prometheus"
+phase "prometheus"
 prom_query() {	# prom_query EXPR: the single value of an instant vector sum, or nothing
 	col_exec python3 - "$PROM_ADDR" "$1" <<'PY'
 import json, sys, urllib.parse, urllib.request
@@ -274,9 +292,8 @@ if d.get("status") != "success" or len(r) != 1:
 print(int(float(r[0]["value"][1])))
 PY
 }
-up=
-wait_for "Prometheus to scrape 3 targets" 60 sh -c \
-	'[ "$("$@")" = 3 ]' sh prom_query 'sum(up{job="nflogd"})' 2>/dev/null || true
+prom_all_up() { [ "$(prom_query 'sum(up{job="nflogd"})')" = 3 ]; }
+wait_for "Prometheus to scrape 3 targets" 60 prom_all_up
 up=$(prom_query 'sum(up{job="nflogd"})')
 nl_eq "Prometheus scrapes the three daemons (sum(up))" 3 "${up:-none}"
 psum= rsum=
@@ -301,7 +318,7 @@ PY
 nl_check "Prometheus loaded the shipped alerting rules ($firing rules)" test "${firing:-0}" -ge 4
 
 # --- rsyslog: every record of every ring in the collector exactly once ---
-echo "--- rsyslog"
+phase "rsyslog"
 # The daemons stop (the rings are final); the shippers go on to the end of the ring.
 for n in $HOSTS; do
 	kill -TERM "${NFLOGD_PIDS[$n]}"
@@ -310,9 +327,10 @@ for n in $HOSTS; do
 done
 for n in $HOSTS; do
 	d=$(fw_dir "$n")
-	"$NFLOGCTL" read --json --ring "$d/drops.ring" >"$d/ring.jsonl" ||
+	# Read on the host itself: host.name is the reader's host name.
+	fw_run "$n" "$NFLOGCTL" read --json --ring "$d/drops.ring" >"$d/ring.jsonl" ||
 		nl_fail "nflogctl read --json on fw$n's ring failed"
-	"$NFLOGCTL" alerts --json --ring "$d/drops.ring" >"$d/alerts.jsonl" ||
+	fw_run "$n" "$NFLOGCTL" alerts --json --ring "$d/drops.ring" >"$d/alerts.jsonl" ||
 		nl_fail "nflogctl alerts --json on fw$n's ring failed"
 done
 caught_up() {
@@ -324,6 +342,7 @@ caught_up() {
 }
 wait_for "the collector to catch up" 120 caught_up || nl_fail "collector behind after 120 s"
 sleep 2	# what a retransmission would add would come now
+phase "compare"
 
 python3 - "$NL_TMP" "$SCANNER" "$PROM_SUM" $HOSTS >"$NL_TMP/compare.out" <<'PY'
 import json, sys
@@ -332,10 +351,11 @@ tmp, scanner, psum, hosts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 
 def key(host, r):
     kind = r["event"]["kind"]
+    host = r.get("host", {}).get("name", host)
     group = r.get("nflog", {}).get("group", "alerts") if kind == "event" else "alerts"
     return (host, kind, group, r["event"]["sequence"], r["@timestamp"])
 
-recorded = collected = missing = dups = extra = bad = drops = 0
+recorded = collected = missing = dups = extra = bad = drops = wronghost = 0
 scan_hosts = set()
 for n in hosts:
     h = "fw" + n
@@ -350,6 +370,8 @@ for n in hosts:
                 bad += 1
                 continue
             got[key(h, r)] += 1
+            if r.get("host", {}).get("name") != h:
+                wronghost += 1
             if (r["event"]["kind"] == "alert" and r.get("source", {}).get("ip") == scanner
                     and r["nflog"]["alert"]["type"] == "port-scan"):
                 scan_hosts.add(h)
@@ -372,10 +394,11 @@ for n in hosts:
     extra += x
 print("  port-scan alerts of %s collected from: %s" % (scanner, " ".join(sorted(scan_hosts)) or "none"),
       file=sys.stderr)
-print("%d %d %d %d %d %d %d %d" % (recorded, collected, missing, dups, extra, bad, len(scan_hosts), drops))
+print("%d %d %d %d %d %d %d %d %d" % (recorded, collected, missing, dups, extra, bad, len(scan_hosts),
+                                     drops, wronghost))
 PY
 [ $? -eq 0 ] || nl_fail "comparison failed"
-read -r REC COL MISS DUP EXTRA BAD SCANS DROPS <"$NL_TMP/compare.out"
+read -r REC COL MISS DUP EXTRA BAD SCANS DROPS WRONGHOST <"$NL_TMP/compare.out"
 nl_check "every ring has records ($REC in all, $DROPS drops)" test "${DROPS:-0}" -gt $((3 * FLOOD_PKTS))
 nl_check "the collector got records after its restart ($AT_KILL of $COL by the kill)" \
 	test "$AT_KILL" -lt "${COL:-0}"
@@ -383,6 +406,7 @@ nl_eq "records missing from the collector" 0 "$MISS"
 nl_eq "records the collector holds twice" 0 "$DUP"
 nl_eq "collector lines that are in no ring" 0 "$EXTRA"
 nl_eq "collector lines that are not JSON" 0 "$BAD"
+nl_eq "collector lines whose host.name is not the host of their file" 0 "$WRONGHOST"
 nl_eq "hosts whose port-scan alert of $SCANNER reached the collector" 3 "$SCANS"
 # nflogd_records_total and stats' "recorded" count the drops (the alert states are
 # counted apart, in the alert segment).
