@@ -107,7 +107,9 @@ $(BUILD)/version.h: debian/changelog
 	@mkdir -p $(@D)
 	$(Q)printf '/* version.h - generated from debian/changelog by the Makefile. */\n#define NFLOGD_VERSION "%s"\n' \
 		'$(VERSION)' >$@
-$(BUILD)/obj/daemon/options.o $(BUILD)/obj/ctl/nflogctl.o build/fuzz/obj/daemon/options.o: $(BUILD)/version.h
+$(BUILD)/obj/daemon/options.o $(BUILD)/obj/ctl/nflogctl.o $(BUILD)/obj/ctl/cmd_prom.o \
+	$(BUILD)/obj/daemon/metrics.o build/fuzz/obj/daemon/options.o \
+	build/fuzz/obj/daemon/metrics.o: $(BUILD)/version.h
 
 $(BUILD)/obj/%.o: nflogd/%.c
 	$(call msg,CC,$@)

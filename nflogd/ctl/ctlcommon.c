@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctl/ctlcommon.h"
+#include "report/ringmetrics.h"
 #include "util/opts.h"
 
 enum { CTL_O_JSON = CTL_O_OWN };	/* the read options' own */
@@ -293,18 +294,7 @@ struct ring_reader *ctl_ring_open(const char *path, const struct kb *kb)
 
 void ctl_kb_counters(const struct ring_reader *rr, ctl_kb_counter_fn *fn, void *ctx)
 {
-	uint32_t s, i, nkb;
-
-	for (s = 0; s < ringread_nsegs(rr); s++) {
-		const struct ring_seg_hdr *h = ringread_seg(rr, s);
-
-		/* Pairs with the release store of nkb in the writer. */
-		nkb = __atomic_load_n(&h->nkb, __ATOMIC_ACQUIRE);
-		if (nkb > RING_KB_SLOTS)
-			nkb = RING_KB_SLOTS;
-		for (i = 0; i < nkb; i++)
-			fn(ctx, h->kb_ids[i], __atomic_load_n(&h->kb_count[i], __ATOMIC_RELAXED));
-	}
+	ringmetrics_kb_counters(rr, fn, ctx);
 }
 
 /* One usage text for `nflogctl help` and for the subcommands that have no

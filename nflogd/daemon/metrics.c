@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* metrics.c - GET /metrics in the daemon: the ring's counters as Prometheus
  * text. It never touches the capture threads: like nflogctl it only reads
- * the file's counters (relaxed loads) through its own read-only mapping. */
+ * the file's counters (relaxed loads) through its own read-only mapping, and
+ * the families come from the same writer as `nflogctl stats --prometheus`
+ * (report/ringmetrics.c), with the daemon's own figures first. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
@@ -20,6 +22,7 @@
 #include "report/promout.h"
 #include "report/ringmetrics.h"
 #include "ring/ringread.h"
+#include "version.h"	/* NFLOGD_VERSION: generated from debian/changelog */
 
 #define METRICS_POLL_MS	250	/* ms between checks of *stop when idle */
 #define METRICS_BACKLOG	8
@@ -27,6 +30,7 @@
 struct metrics {
 	int				 fd;
 	struct ring_reader		*rr;
+	struct ringmetrics_src		 src;
 	const struct metrics_stats	*st;
 	const int			*stop;
 	char				*body;	/* METRICS_BODY_MAX + headers */
@@ -99,51 +103,17 @@ static int metrics_stats_write(FILE *f, const struct metrics_stats *st)
 	return rc;
 }
 
-int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_stats *st)
+int metrics_write(FILE *f, const struct ring_reader *rr, const struct ringmetrics_src *src,
+		  const struct metrics_stats *st)
 {
-	char seg[16], group[16];
-	struct promout_label l[4];
-	uint32_t s, nsegs = ringread_nsegs(rr);
-	unsigned v;
-	size_t i;
 	int rc = 0;
 
 	rc |= promout_family(f, "nflogd_up", "gauge", "1 while the daemon serves this endpoint.");
 	rc |= promout_sample(f, "nflogd_up", NULL, 0, 1);
 	rc |= metrics_stats_write(f, st);
-	for (i = 0; i < ringmetrics_n; i++) {
-		rc |= promout_family(f, ringmetrics[i].name, ringmetrics[i].type,
-				     ringmetrics[i].help);
-		for (s = 0; s < nsegs; s++) {
-			const struct ring_seg_hdr *h = ringread_seg(rr, s);
-
-			snprintf(seg, sizeof(seg), "%u", s);
-			snprintf(group, sizeof(group), "%u", h->group);
-			l[0] = (struct promout_label){ "segment", seg };
-			l[1] = (struct promout_label){ "role",
-				h->role == RING_SEG_ALERT ? "alerts" : "capture" };
-			l[2] = (struct promout_label){ "group", group };
-			rc |= promout_sample(f, ringmetrics[i].name, l, 3,
-					     ringread_ctr(rr, s, ringmetrics[i].ctr));
-		}
-	}
-	rc |= promout_family(f, RINGMETRICS_VERDICT_NAME, "counter", ringmetrics_verdict_help);
-	for (s = 0; s < nsegs; s++) {
-		const struct ring_seg_hdr *h = ringread_seg(rr, s);
-
-		if (h->role != RING_SEG_CAPTURE)
-			continue;
-		snprintf(seg, sizeof(seg), "%u", s);
-		snprintf(group, sizeof(group), "%u", h->group);
-		l[0] = (struct promout_label){ "segment", seg };
-		l[1] = (struct promout_label){ "group", group };
-		for (v = 0; v < __KB_VERDICT_MAX; v++) {
-			l[2] = (struct promout_label){ "verdict", kb_verdict_name(v) };
-			rc |= promout_sample(f, RINGMETRICS_VERDICT_NAME, l, 3,
-					     ringread_ctr(rr, s, ringmetrics_verdict_ctr[v]));
-		}
-	}
-	return rc ? -EIO : 0;
+	if (rc)
+		return ferror(f) ? -EIO : -EINVAL;
+	return ringmetrics_write(f, rr, src);
 }
 
 static size_t metrics_simple(char *out, size_t outlen, const char *status, const char *text)
@@ -156,7 +126,8 @@ static size_t metrics_simple(char *out, size_t outlen, const char *status, const
 }
 
 size_t metrics_respond(const char *req, size_t len, const struct ring_reader *rr,
-		       const struct metrics_stats *st, char *out, size_t outlen)
+		       const struct ringmetrics_src *src, const struct metrics_stats *st,
+		       char *out, size_t outlen)
 {
 	static const char hdr_fmt[] = "HTTP/1.0 200 OK\r\n"
 		"Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
@@ -188,7 +159,7 @@ size_t metrics_respond(const char *req, size_t len, const struct ring_reader *rr
 	f = fmemopen(out + hlen, outlen - hlen, "w");
 	if (!f)
 		return metrics_simple(out, outlen, "500 Internal Server Error", "out of memory\n");
-	n = metrics_write(f, rr, st);
+	n = metrics_write(f, rr, src, st);
 	blen = (size_t)ftell(f);
 	if (fclose(f) != 0 || n < 0 || blen >= outlen - hlen - 1)
 		return metrics_simple(out, outlen, "500 Internal Server Error",
@@ -243,7 +214,8 @@ static void metrics_client(struct metrics *m, int c)
 		if (r <= 0)
 			return;
 		len += (size_t)r;
-		out = metrics_respond(req, len, m->rr, m->st, m->body, METRICS_BODY_MAX + 512);
+		out = metrics_respond(req, len, m->rr, &m->src, m->st, m->body,
+				      METRICS_BODY_MAX + 512);
 	}
 	deadline = metrics_ms() + METRICS_IO_MS;
 	while (off < out) {
@@ -273,8 +245,8 @@ static void *metrics_main(void *arg)
 	return NULL;
 }
 
-struct metrics *metrics_new(int fd, struct ring_reader *rr, const struct metrics_stats *st,
-			    const int *stop)
+struct metrics *metrics_new(int fd, struct ring_reader *rr, const char *ring_path,
+			    const struct kb *kb, const struct metrics_stats *st, const int *stop)
 {
 	struct metrics *m = calloc(1, sizeof(*m));
 
@@ -285,6 +257,8 @@ struct metrics *metrics_new(int fd, struct ring_reader *rr, const struct metrics
 	}
 	m->fd = fd;
 	m->rr = rr;
+	m->src = (struct ringmetrics_src){ .ring_path = ring_path, .version = NFLOGD_VERSION,
+					   .kb = kb };
 	m->st = st;
 	m->stop = stop;
 	return m;

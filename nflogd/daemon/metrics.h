@@ -20,7 +20,9 @@
 #define METRICS_IO_MS		2000	/* ms a client has for its request, and for the answer */
 #define METRICS_BODY_MAX	(1u << 20)	/* bytes of exposition text, at most */
 
+struct kb;
 struct ring_reader;
+struct ringmetrics_src;
 struct metrics;
 
 /* Counters the main thread keeps and the endpoint shows (relaxed loads). */
@@ -37,8 +39,11 @@ struct metrics_stats {
  * Returns the descriptor or -errno with a reason in err. */
 int metrics_listen(const char *spec, char *err, size_t errlen);
 
-/* metrics_write - the exposition text for rr's counters. 0 or -EIO. */
-int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_stats *st);
+/* metrics_write - the exposition text: nflogd_up and the daemon's own
+ * figures, then what ringmetrics_write (report/ringmetrics.h) writes for rr,
+ * the same families `nflogctl stats --prometheus` writes. 0 or -errno. */
+int metrics_write(FILE *f, const struct ring_reader *rr, const struct ringmetrics_src *src,
+		  const struct metrics_stats *st);
 
 /*
  * metrics_respond - the whole HTTP response for the request head req[0..len)
@@ -46,12 +51,14 @@ int metrics_write(FILE *f, const struct ring_reader *rr, const struct metrics_st
  * not complete yet (no blank line, len < METRICS_REQ_MAX).
  */
 size_t metrics_respond(const char *req, size_t len, const struct ring_reader *rr,
-		       const struct metrics_stats *st, char *out, size_t outlen);
+		       const struct ringmetrics_src *src, const struct metrics_stats *st,
+		       char *out, size_t outlen);
 
 /* metrics_new - serve fd (from metrics_listen) until *stop; takes ownership of
- * fd and rr. NULL with errno set. */
-struct metrics *metrics_new(int fd, struct ring_reader *rr, const struct metrics_stats *st,
-			    const int *stop);
+ * fd and rr. ring_path (the ring label) and kb (kb row ids to categories)
+ * must outlive the endpoint. NULL with errno set. */
+struct metrics *metrics_new(int fd, struct ring_reader *rr, const char *ring_path,
+			    const struct kb *kb, const struct metrics_stats *st, const int *stop);
 int metrics_start(struct metrics *m);	/* 0 or -errno */
 void metrics_join(struct metrics *m);	/* after *stop was set; frees everything */
 

@@ -491,7 +491,11 @@ static int nflogd_metrics_open(const struct nflogd_opts *o, struct nflogd_run *r
 		return -1;
 	}
 	mrr = ringread_open(o->ring_path, err, sizeof(err));
-	run->metrics = mrr ? metrics_new(run->mfd, mrr, &run->live.stats, &run->stop) : NULL;
+	/* The kb the correlator keeps: it lives as long as the daemon (a
+	 * reload's new rows show as category "other" until the restart). */
+	run->metrics = mrr ? metrics_new(run->mfd, mrr, o->ring_path,
+					 run->live.kb0 ? run->live.kb0 : kb_builtin(),
+					 &run->live.stats, &run->stop) : NULL;
 	if (!run->metrics) {
 		log_msg(LOG_ERR, "metrics: %s", mrr ? strerror(errno) : err);
 		ringread_close(mrr);

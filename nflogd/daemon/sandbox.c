@@ -352,8 +352,10 @@ static const struct sandbox_rule sandbox_rules[] = {
 	SB_IN(socket, 0, AF_NETLINK, AF_UNIX),
 	SB_A(bind), SB_A(getsockname), SB_A(connect), SB_A(close),
 	/* --metrics-listen: the socket is bound and listening before the drop;
-	 * its thread only accepts (then poll, read, write, close as above). */
-	SB_A(accept4),
+	 * its thread only accepts (then poll, read, write, close as above).
+	 * Counting the alert segment's incidents seeds a hash table from
+	 * getrandom (report/dropagg.c), as nflogctl does. */
+	SB_A(accept4), SB_A(getrandom),
 	/* Ring write-back every few ticks and at exit. */
 	SB_A(msync),
 	/* stderr or syslog; thread names through /proc/self/task/N/comm;

@@ -452,6 +452,46 @@ def check_kernel(c, name, r, k):
                  name + ": kernel inner DPT")
 
 
+def host_identity():
+    """host.name and host.id as nflogctl reads them (util/hostid.c)."""
+    name = "".join(ch for ch in socket.gethostname() if " " < ch < "\x7f") or "localhost"
+    try:
+        with open("/etc/machine-id") as f:
+            mid = f.read()
+        mid = mid[:-1] if mid.endswith("\n") else mid
+        if not re.fullmatch(r"[0-9a-f]{32}", mid):
+            mid = MISSING
+    except OSError:
+        mid = MISSING
+    return name, mid
+
+
+def check_ecs(c, name, r, prefix, direction):
+    """The ECS fields a SIEM's firewall view keys on (doc/json-schema.md)."""
+    hname, hid = host_identity()
+    want = {"ecs.version": "8.11.0", "event.category": ["network"],
+            "event.type": ["connection", "denied"], "event.outcome": "failure",
+            "event.module": "nflogd", "event.dataset": "nflogd.drop",
+            "observer.type": "firewall", "observer.product": "nflogd",
+            "observer.vendor": "nflogd", "observer.hostname": hname, "host.name": hname,
+            "host.id": hid, "nflog.schema": 1, "rule.ruleset": prefix,
+            "network.direction": direction,
+            "network.bytes": dig(r, "nflog.ip.len"), "source.bytes": dig(r, "nflog.ip.len")}
+    for path, v in sorted(want.items()):
+        c.eq(dig(r, path), v, "%s: %s" % (name, path))
+    sev = {"unknown": 3, "expected": 1, "noise": 2, "suspicious": 5, "hostile": 7}
+    c.eq(dig(r, "event.severity"), sev.get(dig(r, "nflog.verdict")), name + ": event.severity")
+    c.eq(dig(r, "tags"), dig(r, "nflog.tags"), name + ": tags (ECS) = nflog.tags")
+    msg = dig(r, "message")
+    sport, dport = dig(r, "source.port"), dig(r, "destination.port")
+    ends = (dig(r, "source.ip"), dig(r, "destination.ip"))
+    if sport is not MISSING:
+        fmt = "[%s]:%d" if ":" in ends[0] else "%s:%d"
+        ends = (fmt % (ends[0], sport), fmt % (ends[1], dport))
+    c.eq(msg, "dropped %s %s -> %s (%s)" % (dig(r, "network.transport"), ends[0], ends[1],
+                                          dig(r, "nflog.verdict")), name + ": message")
+
+
 def cmd_check(records_path, klog_path, prefix, group, ifname, ifindex, base):
     c = Checker()
     probes = build_probes(base)
@@ -498,6 +538,10 @@ def cmd_check(records_path, klog_path, prefix, group, ifname, ifindex, base):
                     "event.kind": "event", "nflog.mark": 0})
         for path, want in sorted(exp.items()):
             c.eq(dig(r, path), want, "%s: %s" % (name, path))
+        # The sources: the target's on-link neighbour (inside the perimeter of
+        # host and subnets) or a forged address outside it.
+        onlink = dig(r, "source.ip") in (SRC4, SRC6)
+        check_ecs(c, name, r, prefix, "internal" if onlink else "inbound")
         for path in p["absent"] + ["nflog.cpu", "observer.egress", "nflog.why"]:
             c.ok(dig(r, path) is MISSING, "%s: %s should be absent, is %r" % (name, path, dig(r, path)))
         c.ok(isinstance(dig(r, "@timestamp"), str) and ts_re.match(dig(r, "@timestamp")),

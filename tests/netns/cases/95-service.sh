@@ -146,7 +146,7 @@ if command -v promtool >/dev/null; then
 else
 	nl_log "  (no promtool: scripts/deps.sh installs prometheus)"
 fi
-nl_check "metrics show the 10 records" grep -Eq '^nflogd_received_total\{segment="0",role="capture",group="10"\} 10$' "$NL_TMP/metrics.txt"
+nl_check "metrics show the 10 records" grep -Eq '^nflogd_received_total\{segment="0",role="capture",group="10",cpu="none"\} 10$' "$NL_TMP/metrics.txt"
 nl_eq "GET /other answers 404" 404 "$(fetch /other | sed -n 1p)"
 nl_check "the file's [::1]:$MPORT6 is not served" \
 	sh -c "[ \"\$(ip netns exec $NS_TGT python3 -c 'import socket; s=socket.socket(socket.AF_INET6); print(s.connect_ex((\"::1\", $MPORT6)))')\" != 0 ]"
