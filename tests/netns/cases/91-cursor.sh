@@ -96,6 +96,7 @@ probes 94
 for i in $(seq 100); do [ "$(head0)" -ge 144 ] && break; sleep 0.1; done
 head=$(head0)
 want_skip=$((head - 64 - next))
+nl_check_sanitizer "$NL_TMP/reader.err"	# the two following runs
 : >"$NL_TMP/reader.err"
 "$NFLOGCTL" read --ring "$RING" --cursor "$CUR" --json >>"$OUT" 2>>"$NL_TMP/reader.err"
 nl_eq "read --cursor after the wrap: exit status" 0 "$?"
@@ -175,8 +176,10 @@ while time.time() - idle < 5:
 PY
 NL_PIDS+=("$!")
 for i in $(seq 50); do [ -S "$NL_TMP/journal.sock" ] && break; sleep 0.1; done
-"$NFLOGCTL" read --ring "$RING" --syslog --syslog-journal-socket "$NL_TMP/journal.sock" --json -n 3
+"$NFLOGCTL" read --ring "$RING" --syslog --syslog-journal-socket "$NL_TMP/journal.sock" --json -n 3 \
+	2>"$NL_TMP/journal.err"
 nl_eq "read --syslog --syslog-journal-socket: exit status" 0 "$?"
+nl_check_sanitizer "$NL_TMP/journal.err"
 sleep 0.5
 nl_check "journal datagrams: MESSAGE is the read --json line, fields named" \
 	python3 - "$NL_TMP/journal.msgs" "$NL_TMP/last3.json" <<'PY'
