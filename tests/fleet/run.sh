@@ -308,6 +308,9 @@ nl_eq "sum(nflogd_records_total) in Prometheus = sum of nflogctl stats over the 
 PROM_SUM=${psum:-none}
 lost=$(prom_query 'sum(nflogd_lost_seq_total) + sum(nflogd_enobufs_episodes_total)')
 nl_eq "no records lost, no ENOBUFS (Prometheus)" 0 "${lost:-none}"
+# The scans rule's input: the port-scan incident of the scanner on each of the three.
+scans=$(prom_query 'count(sum by (instance) (nflogd_alert_incidents{type="port-scan"}) > 0)')
+nl_eq "hosts with a port-scan incident in Prometheus (nflogd_alert_incidents)" 3 "${scans:-none}"
 firing=$(col_exec python3 - "$PROM_ADDR" <<'PY'
 import json, sys, urllib.request
 d = json.load(urllib.request.urlopen("http://%s/api/v1/rules" % sys.argv[1], timeout=5))
