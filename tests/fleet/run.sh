@@ -306,6 +306,7 @@ done
 nl_eq "sum(nflogd_records_total) in Prometheus = sum of nflogctl stats over the rings" \
 	"$rsum" "${psum:-none}"
 PROM_SUM=${psum:-none}
+echo "      (of which role=\"alerts\": $(prom_query 'sum(nflogd_records_total{role="alerts"})' || echo none))"
 lost=$(prom_query 'sum(nflogd_lost_seq_total) + sum(nflogd_enobufs_episodes_total)')
 nl_eq "no records lost, no ENOBUFS (Prometheus)" 0 "${lost:-none}"
 # The scans rule's input: the port-scan incident of the scanner on each of the three.
