@@ -44,8 +44,15 @@ HOSTS="1 2 3"
 NS_INET=nfl-inet-$$
 NS_COL=nfl-col-$$
 SCANNER=203.0.113.66
-FLOOD_PKTS=3000		# per host, from 40 forged sources, over 7.5 s
 FLOOD_PPS=400
+# FLEET_KILLS=K kills and restarts the collector K times (default once), 1.5 s apart, and
+# makes the streams long enough for that: a measurement of RELP's retransmissions, for
+# doc/shipping.md ("Duplicates"), not something make check-fleet needs.
+KILLS=${FLEET_KILLS:-1}
+case $KILLS in
+'' | *[!0-9]* | 0) nl_die "FLEET_KILLS must be a number from 1" ;;
+esac
+FLOOD_PKTS=$((3000 + (KILLS - 1) * 1000))	# per host, from 40 forged sources, 400/s
 PROM_ADDR=127.0.0.1:9090	# loopback of the collector's own namespace
 COL_PID=
 PROM_PID=
@@ -244,14 +251,17 @@ nl_wait_pid "${SHIP_PIDS[2]}" 10 || nl_fail "fw2's shipper did not stop on SIGTE
 nl_eq "fw2's shipper exit status on SIGTERM" 0 "$NL_RC"
 ship_start 2
 sleep 1.5
-kill -KILL "$COL_PID"
-wait "$COL_PID" 2>/dev/null
-AT_KILL=$(collected_lines)
-nl_check "collector killed with SIGKILL mid-stream ($AT_KILL lines written by then)" \
-	test "$AT_KILL" -gt 0
-sleep 2.5
-col_start || nl_die "collector did not start again"
-nl_pass "collector started again"
+for k in $(seq "$KILLS"); do
+	kill -KILL "$COL_PID"
+	wait "$COL_PID" 2>/dev/null
+	AT_KILL=$(collected_lines)
+	nl_check "collector killed with SIGKILL mid-stream ($AT_KILL lines written by then)" \
+		test "$AT_KILL" -gt 0
+	if [ "$KILLS" -eq 1 ]; then sleep 2.5; else sleep 0.5; fi
+	col_start || nl_die "collector did not start again"
+	nl_pass "collector started again"
+	[ "$k" -lt "$KILLS" ] && sleep 1
+done
 for p in "${GEN_PIDS[@]}"; do wait "$p" || nl_fail "a probe (pktgen/nmap) exited with status $?"; done
 
 # The rings are settled when the counters stop moving for 3 s (the correlator writes
