@@ -435,5 +435,12 @@ done
 
 nl_summary
 rc=$?
+if [ "$rc" -ne 0 ]; then	# what rsyslogd said about itself, for the failure's reader
+	for f in "$NL_TMP"/col/rsyslogd.log "$NL_TMP"/fw*/rsyslogd.log; do
+		[ -s "$f" ] || continue
+		nl_log "${f#"$NL_TMP"/}, last lines:"
+		tail -n 8 "$f" | sed 's/^/  | /' >&2
+	done
+fi
 echo "fleet: hosts=3 recorded=$REC collected=$COL missing=$MISS duplicates=$DUP prometheus_sum=$PROM_SUM"
 exit $rc
