@@ -160,13 +160,14 @@ is_ready() { grep -q ready "$1" 2>/dev/null; }
 
 # rsyslog_conf DIR SNIPPET SED...: DIR/rsyslog.conf, an instance of its own (work
 # directory, no /dev/log, its own messages to DIR/rsyslogd.log) that includes the shipped
-# SNIPPET with the site values replaced (sed expressions).
+# SNIPPET with the site values replaced (sed expressions). rsyslogd's own messages
+# (processInternalMessages: not to a system syslog) go to DIR/rsyslogd.log.
 rsyslog_conf() {
 	local dir=$1 snip=$2
 	shift 2
 	sed "$@" "$RSYSLOG_DIR/$snip" >"$dir/$snip" || return 1
 	cat >"$dir/rsyslog.conf" <<CONF
-global(workDirectory="$dir/work")
+global(workDirectory="$dir/work" processInternalMessages="on")
 module(load="imuxsock" SysSock.Use="off")
 include(file="$dir/$snip")
 *.* action(type="omfile" file="$dir/rsyslogd.log")
@@ -425,6 +426,11 @@ nl_eq "hosts whose port-scan alert of $SCANNER reached the collector" 3 "$SCANS"
 # nflogd_records_total and stats' "recorded" count the drops (the alert states are
 # counted apart, in the alert segment).
 nl_eq "sum(nflogd_records_total) = drops in the rings" "$DROPS" "$PROM_SUM"
+# Each host's rsyslogd saw the collector go away (omrelp suspended) and come back.
+for n in $HOSTS; do
+	nl_check "fw$n's rsyslogd suspended and resumed the RELP action" \
+		grep -q "action 'nflogd_relp' resumed" "$(fw_dir "$n")/rsyslogd.log"
+done
 for n in $HOSTS; do
 	nl_check_sanitizer "$(fw_dir "$n")/ship.err"
 	if [ -s "$(fw_dir "$n")/ship.err" ]; then
