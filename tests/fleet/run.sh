@@ -44,15 +44,19 @@ HOSTS="1 2 3"
 NS_INET=nfl-inet-$$
 NS_COL=nfl-col-$$
 SCANNER=203.0.113.66
-FLOOD_PPS=400
 # FLEET_KILLS=K kills and restarts the collector K times (default once), 1.5 s apart, and
-# makes the streams long enough for that: a measurement of RELP's retransmissions, for
-# doc/shipping.md ("Duplicates"), not something make check-fleet needs.
+# FLEET_PPS=R streams R packets a second to each host (default 400), the streams long
+# enough for the kills: a measurement of RELP's retransmissions, for doc/shipping.md
+# ("Duplicates"), not something make check-fleet needs.
 KILLS=${FLEET_KILLS:-1}
-case $KILLS in
-'' | *[!0-9]* | 0) nl_die "FLEET_KILLS must be a number from 1" ;;
+FLOOD_PPS=${FLEET_PPS:-400}
+case $KILLS$FLOOD_PPS in
+*[!0-9]*) nl_die "FLEET_KILLS and FLEET_PPS must be numbers" ;;
 esac
-FLOOD_PKTS=$((3000 + (KILLS - 1) * 1000))	# per host, from 40 forged sources, 400/s
+[ "$KILLS" -ge 1 ] && [ "$FLOOD_PPS" -ge 100 ] && [ "$FLOOD_PPS" -le 20000 ] ||
+	nl_die "FLEET_KILLS must be at least 1, FLEET_PPS from 100 to 20000"
+# Per host, from 40 forged sources: 7.5 s, and 2.5 s more for each further kill.
+FLOOD_PKTS=$((FLOOD_PPS * (15 + (KILLS - 1) * 5) / 2))
 PROM_ADDR=127.0.0.1:9090	# loopback of the collector's own namespace
 COL_PID=
 PROM_PID=
