@@ -335,6 +335,11 @@ install: $(PROGS)
 		install -m 0644 scripts/nflogd.conf $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogd.conf; \
 	fi
 	install -m 0644 scripts/nflogd.conf $(DESTDIR)$(SHAREDIR)/nflogd.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogctl.conf ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogctl.conf"; \
+	else \
+		install -m 0644 scripts/nflogctl.conf $(DESTDIR)$(SYSCONFDIR)/nflogd/nflogctl.conf; \
+	fi
 	@if [ -n "$(DESTDIR)" ]; then \
 		echo "DESTDIR set: not creating the nflogd user and group (the package's job)"; \
 	elif id -u nflogd >/dev/null 2>&1; then \

@@ -212,8 +212,8 @@ static uint32_t classify_tcp_tags(uint8_t flags)
 }
 
 /* What the Ethernet destination says: only a header the kernel gave counts.
- * own: the in-interface's link-layer address from the table, if any. */
-static inline uint8_t classify_l2(const struct pkt *p, const uint8_t *own, size_t own_len)
+ * hw: ADDRTAB_HW_* of the destination MAC against the in-interface's own. */
+static inline uint8_t classify_l2(const struct pkt *p, unsigned hw)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -223,9 +223,9 @@ static inline uint8_t classify_l2(const struct pkt *p, const uint8_t *own, size_
 		return RING_L2_LOOPBACK;
 	if (p->hw.dst[0] & 1)
 		return memcmp(p->hw.dst, bcast, 6) ? RING_L2_MULTICAST : RING_L2_BROADCAST;
-	if (!own || own_len != 6)
-		return RING_L2_UNICAST;
-	return memcmp(own, p->hw.dst, 6) ? RING_L2_OTHERHOST : RING_L2_HOST;
+	if (hw == ADDRTAB_HW_OURS)
+		return RING_L2_HOST;
+	return hw == ADDRTAB_HW_OTHER ? RING_L2_OTHERHOST : RING_L2_UNICAST;
 }
 
 /* RING_AF_* of one address without a table: what the address itself says. */
@@ -247,13 +247,14 @@ static inline void classify_local(const struct addrtab *local, const struct pkt 
 	struct addrtab_pkt at;
 
 	if (!local) {
-		k->l2 = classify_l2(p, NULL, 0);
+		k->l2 = classify_l2(p, ADDRTAB_HW_UNKNOWN);
 		k->dst_facts = classify_facts_alone(p->family, p->daddr);
 		k->src_facts = classify_facts_alone(p->family, p->saddr);
 		return;
 	}
-	addrtab_packet(local, p->family, p->saddr, p->daddr, p->ifindex_in, &at);
-	k->l2 = classify_l2(p, at.in_hw, at.in_hwlen);
+	at = addrtab_packet(local, p->family, p->saddr, p->daddr, p->ifindex_in,
+			    p->hw.flags & RING_HWF_DST ? p->hw.dst : NULL);
+	k->l2 = classify_l2(p, at.hw);
 	k->dst_facts = (uint8_t)(RING_AF_KNOWN | at.dst);
 	k->src_facts = (uint8_t)(RING_AF_KNOWN | at.src);
 }

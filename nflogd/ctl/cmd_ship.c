@@ -55,6 +55,8 @@ static void ship_usage(FILE *f, const char *cmd)
 "                    journald's native fields when " SHIP_JOURNAL "\n"
 "                    exists, else syslog(3)'s form to " SHIP_DEVLOG "\n"
 "  --syslog-socket PATH      RFC 5424 messages to this datagram socket instead\n"
+"  --syslog-format F         with --syslog-socket: rfc5424 (default), local\n"
+"                            (syslog(3)'s form) or journal\n"
 "  --syslog-journal-socket PATH  journald's native protocol to this socket instead\n"
 "  --syslog-facility NAME    daemon (default), user, auth, authpriv, local0..local7\n"
 "  --syslog-sd-id NAME@PEN   RFC 5424 SD-ID of the fields (default " SYSLOGOUT_SDID ",\n"
@@ -78,6 +80,7 @@ struct ship {
 	bool			 syslog;
 	const char		*sock_path;	/* --syslog-socket: RFC 5424 */
 	const char		*journal_path;	/* --syslog-journal-socket */
+	const char		*format;	/* --syslog-format, or NULL: by the socket */
 	enum syslogout_form	 form;
 	struct syslogout_id	 id;
 	struct hostid		 host;
@@ -193,7 +196,7 @@ static int ship_stdout_flush(void *ctx)
 }
 
 enum { SH_O_SYSLOG = CTL_O_OWN, SH_O_SOCKET, SH_O_FACILITY, SH_O_JSON, SH_O_CURSOR,
-       SH_O_RESET, SH_O_SDID, SH_O_JOURNAL };
+       SH_O_RESET, SH_O_SDID, SH_O_JOURNAL, SH_O_FORMAT };
 
 static int ship_option(void *ctx, int c, const char *arg)
 {
@@ -229,6 +232,15 @@ static int ship_option(void *ctx, int c, const char *arg)
 		sh->id.sdid = arg;
 		sh->syslog = true;
 		break;
+	case SH_O_FORMAT:
+		if (strcmp(arg, "rfc5424") && strcmp(arg, "local") && strcmp(arg, "journal")) {
+			fprintf(stderr, "nflogctl: bad --syslog-format '%s': want rfc5424, local "
+				"or journal\n", arg);
+			return 2;
+		}
+		sh->format = arg;
+		sh->syslog = true;
+		break;
 	case SH_O_JSON:
 		sh->src.json = true;
 		break;
@@ -261,8 +273,13 @@ static int ship_pick_socket(struct ship *sh)
 		fprintf(stderr, "nflogctl: --syslog-socket wants a path\n");
 		return 2;
 	}
+	if (sh->format && !sh->sock_path) {	/* a journal socket speaks only its own */
+		fprintf(stderr, "nflogctl: --syslog-format needs --syslog-socket PATH\n");
+		return 2;
+	}
 	if (sh->sock_path) {
-		sh->form = SYSLOGOUT_RFC5424;
+		sh->form = !sh->format || !strcmp(sh->format, "rfc5424") ? SYSLOGOUT_RFC5424 :
+			   !strcmp(sh->format, "local") ? SYSLOGOUT_LOCAL : SYSLOGOUT_JOURNAL;
 	} else if (sh->journal_path) {
 		sh->form = SYSLOGOUT_JOURNAL;
 		sh->sock_path = sh->journal_path;
@@ -309,6 +326,7 @@ static int ship_parse(int argc, char **argv, bool alerts, struct ship *sh, struc
 		{ "syslog-journal-socket", required_argument, NULL, SH_O_JOURNAL },
 		{ "syslog-facility",       required_argument, NULL, SH_O_FACILITY },
 		{ "syslog-sd-id",          required_argument, NULL, SH_O_SDID },
+		{ "syslog-format",         required_argument, NULL, SH_O_FORMAT },
 		CTL_LOPT_LOCALKB,
 		CTL_LOPT_SERVICES,
 		CTL_LOPT_GEOIP,

@@ -15,6 +15,8 @@
  * between sources, ASes and countries.
  */
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,12 +72,27 @@ struct ctl_top {
 	struct ringscan_stats	 st;
 	struct geoip		*geo;		/* NULL: no GeoIP */
 	enum topview_list	 list;		/* s, a, c; --view */
+	bool			 utf8;		/* the locale's character set is UTF-8 */
 	/* terminal */
 	bool			 tty_out, tty_in, raw;
 	struct termios		 saved;
 	char			*frame;
 	size_t			 frame_size;
 };
+
+/* Whether the admin's locale (LC_ALL, LC_CTYPE, LANG) is UTF-8: then names
+ * from GeoIP files are drawn with their letters. Asked once, and the C
+ * locale put back, so nothing else in nflogctl sees a changed ctype. */
+static bool top_locale_utf8(void)
+{
+	bool utf8 = false;
+
+	if (setlocale(LC_CTYPE, "")) {
+		utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+		setlocale(LC_CTYPE, "C");
+	}
+	return utf8;
+}
 
 static void ctl_top_usage(FILE *f)
 {
@@ -179,7 +196,7 @@ static int top_render(struct ctl_top *t, unsigned w, unsigned h, uint32_t interv
 		.interval_s = interval, .lost = lost,
 		.since_ns = t->since_ns ? t->since_ns : ctl_now_ns(),
 		.agg = t->agg, .kb = t->kb, .width = w, .height = h,
-		.geo = t->geo, .list = t->list,
+		.geo = t->geo, .list = t->list, .utf8 = t->utf8,
 	};
 	need = topview_render(t->frame, t->frame_size, &v);
 	if (need < 0)
@@ -476,6 +493,7 @@ int cmd_top_main(int argc, char **argv)
 		goto out;
 	}
 	t.list = o.list < 0 ? TOPVIEW_SOURCES : (enum topview_list)o.list;
+	t.utf8 = top_locale_utf8();
 	if (top_open(&t) < 0)
 		goto out;
 	t.tty_out = !o.once && isatty(STDOUT_FILENO);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlconf.h"
 #include "report/ringmetrics.h"
 #include "util/opts.h"
 
@@ -56,6 +57,40 @@ static int ctl_extra_argument(char **argv)
 	return 2;
 }
 
+/* The settings file's defaults (ctlconf.h), loaded by each ctl_args_parse:
+ * the strings a ctl_args holds point into it until the next parse. */
+static struct ctlconf ctl_conf;
+
+/* Load the settings file and take its defaults into a: 0, or 1 after saying why. */
+static int ctl_args_conf(struct ctl_args *a)
+{
+	char err[512];
+
+	ctlconf_free(&ctl_conf);
+	if (ctlconf_load(&ctl_conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "nflogctl: %s\n", err);
+		return 1;
+	}
+	*a = (struct ctl_args){ .ring = NFLOGCTL_RING_DEFAULT, .local_kb = NFLOGCTL_LOCAL_KB };
+	if (ctl_conf.ring)
+		a->ring = ctl_conf.ring;
+	if (ctl_conf.local_kb) {
+		a->local_kb = ctl_conf.local_kb;
+		a->local_given = true;	/* named: it must load */
+	}
+	return 0;
+}
+
+/* No --geoip on the command line: the settings file's geoip lines, if any. */
+static void ctl_args_conf_geoip(struct ctl_args *a)
+{
+	if (a->ngeoip || a->geoip_none)
+		return;
+	a->geoip_none = ctl_conf.geoip_none;
+	a->ngeoip = ctl_conf.ngeoip;
+	memcpy(a->geoip, ctl_conf.geoip, sizeof(a->geoip));
+}
+
 int ctl_args_parse(int argc, char **argv, const struct ctl_cmdline *cl, void *ctx,
 		   struct ctl_args *a)
 {
@@ -65,7 +100,8 @@ int ctl_args_parse(int argc, char **argv, const struct ctl_cmdline *cl, void *ct
 	char **av = argv + cl->first - 1;
 	int ac = argc - cl->first + 1, c, rc;
 
-	*a = (struct ctl_args){ .ring = NFLOGCTL_RING_DEFAULT, .local_kb = NFLOGCTL_LOCAL_KB };
+	if (ctl_args_conf(a) != 0)
+		return 1;
 	opterr = 0;
 	optind = 0;
 	while ((c = getopt_long(ac, av, cl->shortopts, cl->lopts, NULL)) != -1) {
@@ -99,6 +135,7 @@ int ctl_args_parse(int argc, char **argv, const struct ctl_cmdline *cl, void *ct
 	a->operand = optind + cl->first - 1;
 	if (optind < ac && !cl->operands)
 		return ctl_extra_argument(av);
+	ctl_args_conf_geoip(a);
 	return CTL_RUN;
 }
 
@@ -133,12 +170,13 @@ int ctl_load_services(const struct ctl_args *a, struct services **out)
 {
 	static const char *const defaults[] = { SERVICES_PATH_IANA, SERVICES_PATH_NMAP,
 						SERVICES_PATH_ETC };
+	const char *named = a->services ? a->services : ctl_conf.services;
 	char err[512];
 	size_t i;
 
 	*out = NULL;
-	if (a->services) {
-		if (ctl_services_try(a->services, out, err, sizeof(err)) == 0)
+	if (named) {
+		if (ctl_services_try(named, out, err, sizeof(err)) == 0)
 			return 0;
 		fprintf(stderr, "nflogctl: services: %s\n", err);
 		return 1;
@@ -345,5 +383,6 @@ void ctl_usage(FILE *f)
 "  --prometheus  Prometheus text format, for node_exporter's textfile collector\n"
 "  -o FILE       write FILE (complete, then renamed into place); - is stdout\n"
 "  nflogctl COMMAND --help: that command's options. Shipping to a central store:\n"
-"  doc/shipping.md.\n");
+"  doc/shipping.md. Defaults for --ring, --local-kb, --services and --geoip:\n"
+"  /etc/nflogd/nflogctl.conf (NFLOGCTL_CONFIG=FILE reads another, =none none).\n");
 }

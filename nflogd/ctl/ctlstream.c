@@ -176,26 +176,130 @@ static int cs_report_skips(struct cs *c)
 	return 0;
 }
 
-/* After items[0..k) of a batch went out and items[k] did not: each segment
- * goes on from its first record not handed on. */
-static void cs_partial(struct cs *c, const struct ringscan_item *items, size_t k, size_t n)
-{
-	size_t i;
+/*
+ * What of a batch is still to hand on, per segment: one bit per position
+ * from the segment's first record in the batch (base) to the end of the
+ * collect, set while that record is pending. A segment's cursor may move
+ * to the first pending position (ptr): everything below it was handed on
+ * or was nothing to hand on (lapped, damaged, a kind not asked for). A
+ * batch can hold a whole ring (a reader catching up), so the cursor moves
+ * and is saved within it too, every CS_CHUNK records, not only at its end.
+ */
+#define CS_CHUNK	4096	/* records between flushes and cursor moves in one batch */
 
-	for (i = k; i < n; i++)
-		if (items[i].pos < c->pos[items[i].seg])
-			c->pos[items[i].seg] = items[i].pos;
+struct cs_pend {
+	uint64_t	*base, *ptr;	/* per segment */
+	size_t		*off;		/* per segment: its first bit in bits */
+	uint64_t	*bits;
+};
+
+static void cs_pend_free(struct cs_pend *p)
+{
+	free(p->base);
+	free(p->ptr);
+	free(p->off);
+	free(p->bits);
 }
 
-static void cs_commit(struct cs *c)
+static bool cs_pend_bit(const struct cs_pend *p, uint32_t s, uint64_t pos)
+{
+	size_t b = p->off[s] + (size_t)(pos - p->base[s]);
+
+	return p->bits[b / 64] >> (b % 64) & 1;
+}
+
+static void cs_pend_set(struct cs_pend *p, const struct ringscan_item *it, bool on)
+{
+	size_t b = p->off[it->seg] + (size_t)(it->pos - p->base[it->seg]);
+
+	if (on)
+		p->bits[b / 64] |= UINT64_C(1) << (b % 64);
+	else
+		p->bits[b / 64] &= ~(UINT64_C(1) << (b % 64));
+}
+
+/* items[from..n) pending; c->pos holds the collect's end per segment. */
+static int cs_pend_init(struct cs_pend *p, struct cs *c, const struct ringscan_item *items,
+			size_t from, size_t n)
+{
+	uint32_t s, nsegs = c->cur.nsegs;
+	size_t i, total = 0;
+
+	p->base = calloc(nsegs, sizeof(*p->base));
+	p->ptr = calloc(nsegs, sizeof(*p->ptr));
+	p->off = calloc(nsegs, sizeof(*p->off));
+	p->bits = NULL;
+	if (!p->base || !p->ptr || !p->off)
+		return -1;
+	for (s = 0; s < nsegs; s++)
+		p->base[s] = c->pos[s];
+	for (i = 0; i < n; i++)
+		if (items[i].pos < p->base[items[i].seg])
+			p->base[items[i].seg] = items[i].pos;
+	for (s = 0; s < nsegs; s++) {
+		p->ptr[s] = p->base[s];
+		p->off[s] = total;
+		total += (size_t)(c->pos[s] - p->base[s]);	/* at most slots: one lap */
+	}
+	if (!(p->bits = calloc(total / 64 + 1, sizeof(*p->bits))))
+		return -1;
+	for (i = from; i < n; i++)
+		cs_pend_set(p, &items[i], true);
+	return 0;
+}
+
+/* Move each segment's cursor up to its first pending position. */
+static void cs_pend_commit(struct cs *c, struct cs_pend *p)
 {
 	uint32_t s;
 
 	for (s = 0; s < c->cur.nsegs; s++) {
-		if (c->cur.seg[s].next != c->pos[s])
+		while (p->ptr[s] < c->pos[s] && !cs_pend_bit(p, s, p->ptr[s]))
+			p->ptr[s]++;
+		if (c->cur.seg[s].next != p->ptr[s])
 			c->dirty = true;
-		c->cur.seg[s].next = c->pos[s];
+		c->cur.seg[s].next = p->ptr[s];
 	}
+}
+
+/* Hand on items[from..n): 0, or -1 (errno) with the cursor at what got through. */
+static int cs_hand_on(struct cs *c, const struct ringscan_item *items, size_t from, size_t n)
+{
+	const struct ctlstream_out *out = c->out;
+	struct cs_pend p;
+	size_t i, done = from;	/* items[from..done) are known to have got through */
+	int rc = 0, e;
+
+	if (cs_pend_init(&p, c, items, from, n) < 0) {
+		cs_pend_free(&p);
+		fprintf(stderr, "nflogctl: out of memory\n");
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = from; i < n && rc == 0; i++) {
+		if (out->record(out->ctx, c->rr, &items[i]) < 0) {
+			rc = -1;
+			break;
+		}
+		if (!out->flush)	/* unbuffered: out already */
+			cs_pend_set(&p, &items[i], false);
+		if ((i + 1 - from) % CS_CHUNK && i + 1 < n)
+			continue;
+		if (out->flush && out->flush(out->ctx) < 0) {
+			rc = -1;
+			break;
+		}
+		for (; out->flush && done <= i; done++)
+			cs_pend_set(&p, &items[done], false);
+		cs_pend_commit(c, &p);
+		if (i + 1 < n && cs_save(c, false) < 0)
+			rc = -1;
+	}
+	e = errno;
+	cs_pend_commit(c, &p);	/* all of it, or what did get through */
+	cs_pend_free(&p);
+	errno = e;
+	return rc;
 }
 
 /* One poll: 1 when records went out, 0 when none, -1 when the output failed. */
@@ -203,8 +307,8 @@ static int cs_drain(struct cs *c, uint64_t last)
 {
 	struct ringscan_stats st = { .seg_lapped = c->lapped };
 	struct ringscan_item *items;
-	size_t n, i, from;
-	int rc = 0;
+	size_t n, from;
+	int rc;
 
 	cs_prepare(c);
 	if (ringscan_collect(c->rr, c->pos, 0, c->o->alerts ? RINGSCAN_ALERTS :
@@ -219,18 +323,7 @@ static int cs_drain(struct cs *c, uint64_t last)
 		free(items);	/* the next run finds the same gap and says it again */
 		return -1;
 	}
-	for (i = from; rc == 0 && i < n; i++)
-		if (c->out->record(c->out->ctx, c->rr, &items[i]) < 0)
-			rc = -1;
-	if (rc == 0 && c->out->flush && c->out->flush(c->out->ctx) < 0)
-		rc = -1;
-	if (rc == 0) {
-		cs_commit(c);
-	} else if (!c->out->flush) {
-		/* Unbuffered: items before items[i-1] went out, items[i-1] did not. */
-		cs_partial(c, items, i - 1, n);
-		cs_commit(c);
-	}	/* buffered: nothing of this batch is known to have got through */
+	rc = cs_hand_on(c, items, from, n);
 	free(items);
 	return rc < 0 ? -1 : n > from;
 }

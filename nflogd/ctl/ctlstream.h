@@ -5,11 +5,13 @@
  *
  * A record counts as handed on when the output says so: for standard output
  * after a successful fflush() of the batch it is in, for a syslog socket
- * when send() took it. The cursor file is saved after a batch was handed on,
- * at most every CTLSTREAM_SAVE_MS and at exit, never once per record: a
- * reader killed with SIGKILL repeats at most what it handed on in that
- * window, and never loses a record (at least once, exactly once whenever it
- * stops by a signal it can catch, SIGTERM, SIGINT, SIGHUP, or a closed pipe).
+ * when send() took it. The cursor moves after each batch and every 4096
+ * records within one (a reader catching up gets the whole ring in one
+ * batch), and the file is saved at most every CTLSTREAM_SAVE_MS and at
+ * exit, never once per record: a reader killed with SIGKILL repeats what it
+ * handed on since the last save (half a second's worth, and one chunk), and
+ * never loses a record (at least once; exactly once whenever it stops by a
+ * signal it can catch, SIGTERM, SIGINT, SIGHUP, or a closed pipe).
  */
 #ifndef NFLOGD_CTLSTREAM_H
 #define NFLOGD_CTLSTREAM_H

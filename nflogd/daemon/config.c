@@ -7,7 +7,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -15,14 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include "capture/capture.h"
 #include "daemon/config.h"
 #include "util/errbuf.h"
 #include "util/opts.h"
+#include "util/readfile.h"
 #include "ring/ringfmt.h"
 
 enum config_type {
@@ -419,43 +417,12 @@ int config_load(const char *path, struct config **out, char *err, size_t errlen)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	struct stat st;
-	ssize_t r;
-	int fd, rc;
+	int rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	rc = readfile(path, CONFIG_MAX_BYTES, &buf, &len, err, errlen);
+	if (rc < 0)
 		return rc;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = -EINVAL;
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return rc;
-	}
-	buf = malloc(CONFIG_MAX_BYTES + 1);
-	if (!buf) {
-		close(fd);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	while (len <= CONFIG_MAX_BYTES &&
-	       (r = read(fd, buf + len, CONFIG_MAX_BYTES + 1 - len)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			close(fd);
-			free(buf);
-			return rc;
-		}
-		len += (size_t)r;
-	}
-	close(fd);
 	rc = config_parse(buf, len, path, out, err, errlen);
 	free(buf);
 	return rc;

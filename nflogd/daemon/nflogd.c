@@ -594,7 +594,7 @@ static int nflogd_threads_start(const struct nflogd_opts *o, struct nflogd_run *
  * still runs nflogd_shutdown(), which releases what was acquired. */
 static int nflogd_start(struct nflogd_opts *o, struct nflogd_run *run)
 {
-	char groups[1024];
+	char groups[1024], status[1536];
 
 	if (nflogd_captures(o, run) < 0 || nflogd_correlator(o, run) < 0 ||
 	    nflogd_metrics_open(o, run) < 0 || nflogd_detach(o, &run->user) < 0)
@@ -607,7 +607,10 @@ static int nflogd_start(struct nflogd_opts *o, struct nflogd_run *run)
 	log_msg(LOG_INFO, "ready: groups %s, ring %s%s%s", groups, o->ring_path,
 		o->metrics_listen ? ", metrics on " : "",
 		o->metrics_listen ? o->metrics_listen : "");
-	notify_send("READY=1");
+	/* What `systemctl status` shows from now on: STATUS=starting is stale. */
+	snprintf(status, sizeof(status), "READY=1\nSTATUS=capturing groups %s into %s", groups,
+		 o->ring_path);
+	notify_send(status);
 	return 0;
 }
 
@@ -723,6 +726,7 @@ int main(int argc, char **argv)
 	const char *env;
 	int rc = 1;
 
+	log_detect_journal();	/* before the first message: options_parse may have one */
 	if (options_parse(argc, argv, &o) < 0)
 		return 1;
 	env = getenv(NFLOGD_SELFTEST_ENV);	/* read once, here */

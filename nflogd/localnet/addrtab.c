@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* addrtab.c - the host's address table: a builder kept in step with rtnetlink, frozen into a hash for the packet path.
+/* addrtab.c - the host's address table frozen for the packet path: a hash, and vector lanes for a small table.
  *
- * The builder is a plain list of addresses (each once, in arrival order) and
- * a list of links sorted by ifindex. Prefixes are not stored there: a freeze
- * derives them from every address that holds one, so the list itself is the
- * reference count (10.0.0.0/24 on two interfaces, or held by two addresses,
- * lives until the last of them goes).
- *
- * The snapshot is one open-addressing hash (linear probing, load <= 1/2)
- * keyed by (family, plen, address masked to plen):
+ * A freeze reads the builder's lists (addrtab_build.c) and derives the
+ * prefixes from every address that holds one. The snapshot is one
+ * open-addressing hash (linear probing, load <= 1/2) keyed by (family, plen,
+ * address masked to plen):
  *
  *   (4, 32, 192.0.2.7)   -> OWN,   ifindex 2     every address, full length
  *   (4, 32, 192.0.2.255) -> BCAST, ifindex 2     directed broadcasts (IPv4)
@@ -26,35 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "localnet/addrtab.h"
+#include "localnet/addrtab_int.h"
 #include "util/mix.h"
-
-/* One address as rtnetlink gave it. */
-struct addrtab_baddr {
-	uint8_t		 family;	/* 4 or 6 */
-	uint8_t		 plen;
-	uint8_t		 has_bcast;
-	uint8_t		 bcast[4];
-	uint32_t	 ifindex;
-	uint8_t		 addr[16];	/* IPv4: 4 bytes, then zeros */
-};
-
-struct addrtab_blink {
-	uint32_t	 ifindex;
-	unsigned	 flags;		/* IFF_*: kept for the callers to come, not in snapshots */
-	uint8_t		 hwlen;
-	uint8_t		 hw[ADDRTAB_HWADDR_MAX];
-	char		 name[ADDRTAB_IFNAME_MAX];
-};
-
-struct addrtab_build {
-	struct addrtab_baddr	*addr;	/* [ADDRTAB_ADDRS_MAX] */
-	size_t			 naddr;
-	struct addrtab_blink	*link;	/* [ADDRTAB_LINKS_MAX], sorted by ifindex */
-	size_t			 nlink;
-	struct addrtab_counts	 counts;
-	uint64_t		 gen;
-};
 
 /* A hash slot; family 0 marks an empty one. */
 struct addrtab_slot {
@@ -75,26 +44,30 @@ struct addrtab_hw {
  * an address a gets
  *   sfacts (SUBNET) when (a & mask) == net,     its prefix
  *   ofacts (OWN)    when a == addr,             the address itself
- *   bfacts[k] (BCAST) when a == bcast[k],       the computed and the kernel's broadcast
+ *   bfacts (BCAST)  when a == bcast,            the prefix's directed broadcast
  * all in network order. GCC's vector extensions compile to SSE2 (NEON on
  * arm64): one address against four table addresses in a few instructions,
  * no branch per entry. Lane 0 is what an address says by itself: 224.0.0.0/4
- * gives MCAST, 255.255.255.255 LIMITED. A lane whose facts are 0 (unused,
- * a /32's prefix, a /31's broadcasts) adds nothing, whatever it matches, so
- * a zeroed table is an empty one. */
+ * gives MCAST, 255.255.255.255 LIMITED. A broadcast the kernel was told
+ * (IFA_BROADCAST) that differs from the computed one is rare: it gets a lane
+ * of its own (addr = it, ofacts = BCAST), so that the common case compares
+ * three keys per lane, not four. A lane whose facts are 0 (unused, a /32's
+ * prefix, a /31's broadcast) adds nothing, whatever it matches, so a zeroed
+ * table is an empty one. */
 typedef uint32_t addrtab_u32x4 __attribute__((vector_size(16)));
 
 #define ADDRTAB_LINK_DIRECT	256	/* ifindexes below this found by index */
 #define ADDRTAB_SCAN4_MAX	16	/* IPv4 addresses a small table holds */
-#define ADDRTAB_SCAN4_VECS	((ADDRTAB_SCAN4_MAX + 1 + 3) / 4)
+#define ADDRTAB_SCAN4_LANES	20	/* lane 0, the addresses, odd kernel broadcasts */
+#define ADDRTAB_SCAN4_VECS	(ADDRTAB_SCAN4_LANES / 4)
 
 struct addrtab_scan4 {
 	addrtab_u32x4	 net[ADDRTAB_SCAN4_VECS], mask[ADDRTAB_SCAN4_VECS];
 	addrtab_u32x4	 sfacts[ADDRTAB_SCAN4_VECS];
 	addrtab_u32x4	 addr[ADDRTAB_SCAN4_VECS], ofacts[ADDRTAB_SCAN4_VECS];
-	addrtab_u32x4	 bcast0[ADDRTAB_SCAN4_VECS], bfacts0[ADDRTAB_SCAN4_VECS];
-	addrtab_u32x4	 bcast1[ADDRTAB_SCAN4_VECS], bfacts1[ADDRTAB_SCAN4_VECS];
-	unsigned	 n;			/* lanes in use; vectors: (n + 3) / 4 */
+	addrtab_u32x4	 bcast[ADDRTAB_SCAN4_VECS], bfacts[ADDRTAB_SCAN4_VECS];
+	unsigned	 n;			/* lanes in use */
+	unsigned	 nvec;			/* vectors in use: (n + 3) / 4, at least 1 */
 };
 
 /* Up to ADDRTAB_SCAN4_MAX IPv4 addresses (what nearly every host has), an
@@ -117,11 +90,23 @@ struct addrtab {
 	/* link index + 1 by ifindex, for the ifindexes a host has (they count
 	 * up from 1): the packet path's lookup is one load, not a search. */
 	uint16_t		 link_at[ADDRTAB_LINK_DIRECT];
+	/* The same links' 6-byte MACs as addrtab_mac6 words (0: none), so
+	 * that the packet path compares a frame's destination in two loads. */
+	uint64_t		 link_mac6[ADDRTAB_LINK_DIRECT];
 };
 
-static inline unsigned addrtab_bits(unsigned family)
+#define ADDRTAB_MAC6_VALID	(1ull << 63)
+
+/* A 6-byte MAC as one word: its bytes in the low 48 bits, and a bit that
+ * tells it from "none" (all-zero MACs exist: loopback's). */
+static inline uint64_t addrtab_mac6(const uint8_t mac[6])
 {
-	return family == 4 ? 32u : 128u;
+	uint32_t lo;
+	uint16_t hi;
+
+	memcpy(&lo, mac, 4);
+	memcpy(&hi, mac + 4, 2);
+	return lo | (uint64_t)hi << 32 | ADDRTAB_MAC6_VALID;
 }
 
 /* Clear key's bits from plen on; nbytes is 4 or 16. */
@@ -131,196 +116,6 @@ static inline void addrtab_mask(uint8_t key[16], unsigned plen, unsigned nbytes)
 
 	for (i = plen / 8; i < nbytes; i++)
 		key[i] = i == plen / 8 ? (uint8_t)(key[i] & (0xff00u >> (plen % 8))) : 0;
-}
-
-/* ---- the builder ---- */
-
-struct addrtab_build *addrtab_build_new(void)
-{
-	struct addrtab_build *b = calloc(1, sizeof(*b));
-
-	if (!b)
-		return NULL;
-	b->addr = calloc(ADDRTAB_ADDRS_MAX, sizeof(*b->addr));
-	b->link = calloc(ADDRTAB_LINKS_MAX, sizeof(*b->link));
-	if (!b->addr || !b->link) {
-		addrtab_build_free(b);
-		errno = ENOMEM;
-		return NULL;
-	}
-	return b;
-}
-
-void addrtab_build_free(struct addrtab_build *b)
-{
-	if (!b)
-		return;
-	free(b->addr);
-	free(b->link);
-	free(b);
-}
-
-void addrtab_build_reset(struct addrtab_build *b)
-{
-	b->naddr = 0;
-	b->nlink = 0;
-	b->gen++;
-}
-
-const struct addrtab_counts *addrtab_build_counts(const struct addrtab_build *b)
-{
-	return &b->counts;
-}
-
-void addrtab_build_note_bad(struct addrtab_build *b, unsigned n)
-{
-	b->counts.bad_msg += n;
-}
-
-uint64_t addrtab_build_gen(const struct addrtab_build *b)
-{
-	return b->gen;
-}
-
-static struct addrtab_baddr *addrtab_build_find(struct addrtab_build *b, const struct addrtab_baddr *a)
-{
-	size_t i;
-
-	/* Linear: adds come from rtnetlink, not from packets, and a full dump
-	 * of ADDRTAB_ADDRS_MAX addresses costs a few milliseconds. */
-	for (i = 0; i < b->naddr; i++) {
-		struct addrtab_baddr *e = &b->addr[i];
-
-		if (e->family == a->family && e->plen == a->plen && e->ifindex == a->ifindex &&
-		    memcmp(e->addr, a->addr, sizeof(e->addr)) == 0)
-			return e;
-	}
-	return NULL;
-}
-
-int addrtab_build_addr(struct addrtab_build *b, bool add, unsigned family, const uint8_t addr[16],
-		       unsigned plen, uint32_t ifindex, const uint8_t *bcast4)
-{
-	struct addrtab_baddr a = { .family = (uint8_t)family, .ifindex = ifindex };
-	struct addrtab_baddr *e;
-
-	if ((family != 4 && family != 6) || !addr || plen > addrtab_bits(family)) {
-		errno = EINVAL;
-		return -1;
-	}
-	a.plen = (uint8_t)plen;
-	memcpy(a.addr, addr, family == 4 ? 4 : 16);
-	/* 0.0.0.0 is what the kernel's ifa_broadcast holds when none was set. */
-	if (family == 4 && bcast4 && (bcast4[0] | bcast4[1] | bcast4[2] | bcast4[3])) {
-		a.has_bcast = 1;
-		memcpy(a.bcast, bcast4, 4);
-	}
-	e = addrtab_build_find(b, &a);
-	if (!add) {
-		if (!e) {
-			b->counts.ignored++;
-			return 0;
-		}
-		memmove(e, e + 1, (size_t)(b->addr + b->naddr - (e + 1)) * sizeof(*e));
-		b->naddr--;
-		b->gen++;
-		return 0;
-	}
-	if (e) {
-		/* The kernel repeats RTM_NEWADDR for every lifetime or flag
-		 * change: only a new broadcast alters a snapshot. */
-		if (e->has_bcast != a.has_bcast || memcmp(e->bcast, a.bcast, 4) != 0) {
-			*e = a;
-			b->gen++;
-		}
-		return 0;
-	}
-	if (b->naddr == ADDRTAB_ADDRS_MAX) {
-		b->counts.overflow++;
-		errno = ENOSPC;
-		return -1;
-	}
-	b->addr[b->naddr++] = a;
-	b->gen++;
-	return 0;
-}
-
-/* Index of the first link whose ifindex is >= ifindex. */
-static size_t addrtab_link_pos(const struct addrtab_blink *l, size_t n, uint32_t ifindex)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (l[mid].ifindex < ifindex)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Delete a link and every address on it. */
-static void addrtab_build_unlink(struct addrtab_build *b, uint32_t ifindex, size_t pos)
-{
-	size_t i, kept = 0;
-	bool changed = false;
-
-	if (pos < b->nlink && b->link[pos].ifindex == ifindex) {
-		memmove(&b->link[pos], &b->link[pos + 1], (b->nlink - pos - 1) * sizeof(*b->link));
-		b->nlink--;
-		changed = true;
-	}
-	for (i = 0; i < b->naddr; i++)
-		if (b->addr[i].ifindex != ifindex)
-			b->addr[kept++] = b->addr[i];
-	changed |= kept != b->naddr;
-	b->naddr = kept;
-	if (changed)
-		b->gen++;
-	else
-		b->counts.ignored++;
-}
-
-int addrtab_build_link(struct addrtab_build *b, bool add, uint32_t ifindex, const uint8_t *hwaddr,
-		       size_t hwlen, unsigned ifflags, const char *name)
-{
-	size_t pos = addrtab_link_pos(b->link, b->nlink, ifindex);
-	struct addrtab_blink *l = &b->link[pos];
-	bool known = pos < b->nlink && l->ifindex == ifindex;
-
-	if (!add) {
-		addrtab_build_unlink(b, ifindex, pos);
-		return 0;
-	}
-	if (hwlen > ADDRTAB_HWADDR_MAX || (hwlen && !hwaddr)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (!known) {
-		if (b->nlink == ADDRTAB_LINKS_MAX) {
-			b->counts.overflow++;
-			errno = ENOSPC;
-			return -1;
-		}
-		memmove(l + 1, l, (b->nlink - pos) * sizeof(*l));
-		b->nlink++;
-		memset(l, 0, sizeof(*l));
-		l->ifindex = ifindex;
-		b->gen++;
-	} else if (l->hwlen != hwlen || (hwlen && memcmp(l->hw, hwaddr, hwlen) != 0)) {
-		b->gen++;	/* flags and name are not in snapshots; memcmp(NULL) is UB even for 0 */
-	}
-	l->hwlen = (uint8_t)hwlen;
-	memset(l->hw, 0, sizeof(l->hw));
-	if (hwlen)
-		memcpy(l->hw, hwaddr, hwlen);
-	l->flags = ifflags;
-	memset(l->name, 0, sizeof(l->name));
-	if (name)
-		memcpy(l->name, name, strnlen(name, sizeof(l->name) - 1));
-	return 0;
 }
 
 /* ---- the snapshot ---- */
@@ -453,17 +248,76 @@ static void addrtab_fill(struct addrtab *t, const struct addrtab_build *b)
 				t->plens[fi][t->nplen[fi]++] = (uint8_t)plen;
 }
 
+/* The kernel's broadcast of a, when the lanes must hold it apart: set, not
+ * 255.255.255.255 (LIMITED already), and not the computed one (*computed, 0
+ * if none). */
+static bool addrtab_odd_bcast(const struct addrtab_baddr *a, uint32_t computed, uint32_t *bc)
+{
+	if (!a->has_bcast || a->plen >= 31 ||
+	    (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) == 0xff)
+		return false;
+	memcpy(bc, a->bcast, 4);
+	return *bc != computed;
+}
+
+/* The next free lane of g: its vector *v and lane *l. */
+static void addrtab_scan4_lane(struct addrtab_scan4 *g, unsigned *v, unsigned *l)
+{
+	*v = g->n / 4;
+	*l = g->n % 4;
+	g->n++;
+}
+
+/* One IPv4 address of b in g's lanes: itself, its prefix, its broadcasts. */
+static void addrtab_scan4_add(struct addrtab_scan4 *g, const struct addrtab_baddr *a)
+{
+	uint32_t addr, mask, computed = 0, bc;
+	unsigned v, l;
+
+	addrtab_scan4_lane(g, &v, &l);
+	memcpy(&addr, a->addr, 4);
+	mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
+	g->addr[v][l] = addr;
+	g->ofacts[v][l] = ADDRTAB_OWN;
+	if (a->plen == 32)
+		return;	/* the address alone: no prefix */
+	g->net[v][l] = addr & mask;
+	g->mask[v][l] = mask;
+	g->sfacts[v][l] = ADDRTAB_SUBNET;
+	if (a->plen == 31)
+		return;	/* RFC 3021: no broadcast */
+	if (ntohl(addr & mask) >> 24) {
+		computed = (addr & mask) | ~mask;
+		g->bcast[v][l] = computed;
+		g->bfacts[v][l] = ADDRTAB_BCAST;
+	}
+	if (addrtab_odd_bcast(a, computed, &bc)) {
+		addrtab_scan4_lane(g, &v, &l);
+		g->addr[v][l] = bc;
+		g->ofacts[v][l] = ADDRTAB_BCAST;
+	}
+}
+
 /* The small-table form of b's IPv4 addresses, when there are few enough:
  * the same facts as the hash (addrtab_put_bcast's broadcasts). */
 static void addrtab_fill_scan4(struct addrtab *t, const struct addrtab_build *b)
 {
 	struct addrtab_scan4 *g = &t->scan4;
-	size_t i, n = 0;
-	unsigned v, l;
+	size_t i, n = 0, lanes = 1;
 
-	for (i = 0; i < b->naddr; i++)
-		n += b->addr[i].family == 4;
-	if (n > ADDRTAB_SCAN4_MAX)
+	for (i = 0; i < b->naddr; i++) {
+		const struct addrtab_baddr *a = &b->addr[i];
+		uint32_t addr, mask, bc;
+
+		if (a->family != 4)
+			continue;
+		n++;
+		memcpy(&addr, a->addr, 4);
+		mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
+		lanes += 1 + addrtab_odd_bcast(a, ntohl(addr & mask) >> 24 ? (addr & mask) | ~mask : 0,
+					       &bc);
+	}
+	if (n > ADDRTAB_SCAN4_MAX || lanes > ADDRTAB_SCAN4_LANES)
 		return;
 	t->use_scan4 = true;
 	g->net[0][0] = htonl(0xe0000000u);
@@ -472,36 +326,10 @@ static void addrtab_fill_scan4(struct addrtab *t, const struct addrtab_build *b)
 	g->addr[0][0] = ~0u;
 	g->ofacts[0][0] = ADDRTAB_LIMITED;
 	g->n = 1;
-	for (i = 0; i < b->naddr; i++) {
-		const struct addrtab_baddr *a = &b->addr[i];
-		uint32_t addr, mask, bc;
-
-		if (a->family != 4)
-			continue;
-		v = g->n / 4;
-		l = g->n % 4;
-		g->n++;
-		memcpy(&addr, a->addr, 4);
-		mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
-		g->addr[v][l] = addr;
-		g->ofacts[v][l] = ADDRTAB_OWN;
-		if (a->plen == 32)
-			continue;	/* the address alone: no prefix */
-		g->net[v][l] = addr & mask;
-		g->mask[v][l] = mask;
-		g->sfacts[v][l] = ADDRTAB_SUBNET;
-		if (a->plen == 31)
-			continue;	/* RFC 3021: no broadcast */
-		if (ntohl(addr & mask) >> 24) {
-			g->bcast0[v][l] = (addr & mask) | ~mask;
-			g->bfacts0[v][l] = ADDRTAB_BCAST;
-		}
-		if (a->has_bcast && (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) != 0xff) {
-			memcpy(&bc, a->bcast, 4);
-			g->bcast1[v][l] = bc;
-			g->bfacts1[v][l] = ADDRTAB_BCAST;
-		}
-	}
+	for (i = 0; i < b->naddr; i++)
+		if (b->addr[i].family == 4)
+			addrtab_scan4_add(g, &b->addr[i]);
+	g->nvec = (g->n + 3) / 4;
 }
 
 struct addrtab *addrtab_freeze(const struct addrtab_build *b)
@@ -542,8 +370,11 @@ struct addrtab *addrtab_freeze(const struct addrtab_build *b)
 		t->link[i].ifindex = b->link[i].ifindex;
 		t->link[i].hwlen = b->link[i].hwlen;
 		memcpy(t->link[i].hw, b->link[i].hw, sizeof(t->link[i].hw));
-		if (b->link[i].ifindex < ADDRTAB_LINK_DIRECT)
-			t->link_at[b->link[i].ifindex] = (uint16_t)(i + 1);
+		if (b->link[i].ifindex >= ADDRTAB_LINK_DIRECT)
+			continue;
+		t->link_at[b->link[i].ifindex] = (uint16_t)(i + 1);
+		if (b->link[i].hwlen == 6)
+			t->link_mac6[b->link[i].ifindex] = addrtab_mac6(b->link[i].hw);
 	}
 	t->nlink = b->nlink;
 	return t;
@@ -559,18 +390,22 @@ void addrtab_free(struct addrtab *t)
 	free(t);
 }
 
-/* The OR of v's four lanes, in two shuffles (GCC's own reduction takes four
- * extracts). */
-static inline uint32_t addrtab_or4(addrtab_u32x4 v)
+/* The OR of a's lanes into *fa and of b's into *fb, both at once: interleave
+ * the two (lanes a0|a2, b0|b2, a1|a3, b1|b3), then fold the halves. */
+static inline void addrtab_or4x2(addrtab_u32x4 a, addrtab_u32x4 b, unsigned *fa, unsigned *fb)
 {
+	addrtab_u32x4 t;
+
 #ifdef __clang__
-	v |= __builtin_shufflevector(v, v, 2, 3, 0, 1);
-	v |= __builtin_shufflevector(v, v, 1, 0, 3, 2);
+	t = __builtin_shufflevector(a, b, 0, 4, 1, 5) | __builtin_shufflevector(a, b, 2, 6, 3, 7);
+	t |= __builtin_shufflevector(t, t, 2, 3, 0, 1);
 #else
-	v |= __builtin_shuffle(v, (addrtab_u32x4){ 2, 3, 0, 1 });
-	v |= __builtin_shuffle(v, (addrtab_u32x4){ 1, 0, 3, 2 });
+	t = __builtin_shuffle(a, b, (addrtab_u32x4){ 0, 4, 1, 5 }) |
+	    __builtin_shuffle(a, b, (addrtab_u32x4){ 2, 6, 3, 7 });
+	t |= __builtin_shuffle(t, (addrtab_u32x4){ 2, 3, 0, 1 });
 #endif
-	return v[0];
+	*fa = t[0];
+	*fb = t[1];
 }
 
 /* The facts of IPv4 address a against one vector of g's lanes. */
@@ -579,25 +414,24 @@ static inline addrtab_u32x4 addrtab_scan4_vec(const struct addrtab_scan4 *g, uns
 {
 	return ((addrtab_u32x4)((va & g->mask[i]) == g->net[i]) & g->sfacts[i]) |
 	       ((addrtab_u32x4)(va == g->addr[i]) & g->ofacts[i]) |
-	       ((addrtab_u32x4)(va == g->bcast0[i]) & g->bfacts0[i]) |
-	       ((addrtab_u32x4)(va == g->bcast1[i]) & g->bfacts1[i]);
+	       ((addrtab_u32x4)(va == g->bcast[i]) & g->bfacts[i]);
 }
 
 /* The facts of IPv4 addresses a and b in a small table: every lane
  * compared with both, the matching lanes' facts ORed. */
-static inline void addrtab_scan4(const struct addrtab_scan4 *g, uint32_t a, uint32_t b,
+static inline __attribute__((always_inline)) void
+addrtab_scan4(const struct addrtab_scan4 *g, uint32_t a, uint32_t b,
 				 unsigned *fa, unsigned *fb)
 {
 	addrtab_u32x4 va = { a, a, a, a }, vb = { b, b, b, b };
 	addrtab_u32x4 ra = addrtab_scan4_vec(g, 0, va), rb = addrtab_scan4_vec(g, 0, vb);
 	unsigned i;
 
-	for (i = 1; i < (g->n + 3) / 4; i++) {
+	for (i = 1; i < g->nvec; i++) {
 		ra |= addrtab_scan4_vec(g, i, va);
 		rb |= addrtab_scan4_vec(g, i, vb);
 	}
-	*fa = addrtab_or4(ra);
-	*fb = addrtab_or4(rb);
+	addrtab_or4x2(ra, rb, fa, fb);
 }
 
 /* addrtab_facts for IPv4: masks are one AND on the address word (network
@@ -705,32 +539,49 @@ static inline const uint8_t *addrtab_link_direct(const struct addrtab *t, uint32
 	return j ? addrtab_hw_of(&t->link[j - 1], len) : NULL;
 }
 
-/* addrtab_packet for everything but a small table's IPv4 on a low ifindex:
- * apart, so that the common case saves no registers. */
-static __attribute__((noinline)) void addrtab_packet_slow(const struct addrtab *t,
-							   unsigned family, const uint8_t src[16],
-							   const uint8_t dst[16], uint32_t ifindex_in,
-							   struct addrtab_pkt *out)
+/* ADDRTAB_HW_* of a destination MAC against an interface's address hw. */
+static inline unsigned addrtab_hw_match(const uint8_t *hw, size_t len, const uint8_t *dst_mac)
 {
-	out->in_hw = addrtab_link_hwaddr(t, ifindex_in, &out->in_hwlen);
-	out->src = addrtab_facts(t, family, src, NULL);
-	out->dst = addrtab_facts(t, family, dst, NULL);
+	if (!dst_mac || !hw || len != 6)
+		return ADDRTAB_HW_UNKNOWN;
+	return memcmp(hw, dst_mac, 6) ? ADDRTAB_HW_OTHER : ADDRTAB_HW_OURS;
 }
 
-void addrtab_packet(const struct addrtab *t, unsigned family, const uint8_t src[16],
-		    const uint8_t dst[16], uint32_t ifindex_in, struct addrtab_pkt *out)
+/* addrtab_packet for everything but a small table's IPv4 on a low ifindex:
+ * apart, so that the common case saves no registers. */
+static __attribute__((noinline)) struct addrtab_pkt
+addrtab_packet_slow(const struct addrtab *t, unsigned family, const uint8_t src[16],
+		    const uint8_t dst[16], uint32_t ifindex_in, const uint8_t *dst_mac)
 {
-	uint32_t ws, wd;
+	struct addrtab_pkt r;
+	size_t len;
+	const uint8_t *hw = addrtab_link_hwaddr(t, ifindex_in, &len);
 
-	if (!t || family != 4 || !t->use_scan4 || ifindex_in >= ADDRTAB_LINK_DIRECT) {
-		addrtab_packet_slow(t, family, src, dst, ifindex_in, out);
-		return;
-	}
-	out->in_hwlen = 0;
-	out->in_hw = addrtab_link_direct(t, ifindex_in, &out->in_hwlen);
+	r.hw = addrtab_hw_match(hw, len, dst_mac);
+	r.src = addrtab_facts(t, family, src, NULL);
+	r.dst = addrtab_facts(t, family, dst, NULL);
+	return r;
+}
+
+struct addrtab_pkt addrtab_packet(const struct addrtab *t, unsigned family, const uint8_t src[16],
+				  const uint8_t dst[16], uint32_t ifindex_in,
+				  const uint8_t *dst_mac)
+{
+	struct addrtab_pkt r;
+	uint32_t ws, wd;
+	uint64_t own;
+
+	if (!t || family != 4 || !t->use_scan4 || ifindex_in >= ADDRTAB_LINK_DIRECT)
+		return addrtab_packet_slow(t, family, src, dst, ifindex_in, dst_mac);
+	own = t->link_mac6[ifindex_in];
+	if (!own || !dst_mac)
+		r.hw = ADDRTAB_HW_UNKNOWN;
+	else
+		r.hw = own == addrtab_mac6(dst_mac) ? ADDRTAB_HW_OURS : ADDRTAB_HW_OTHER;
 	memcpy(&ws, src, 4);
 	memcpy(&wd, dst, 4);
-	addrtab_scan4(&t->scan4, ws, wd, &out->src, &out->dst);
+	addrtab_scan4(&t->scan4, ws, wd, &r.src, &r.dst);
+	return r;
 }
 
 const uint8_t *addrtab_link_hwaddr(const struct addrtab *t, uint32_t ifindex, size_t *len)

@@ -97,19 +97,26 @@ unsigned addrtab_facts(const struct addrtab *t, unsigned family, const uint8_t a
 		       uint32_t *ifindex);
 
 /* What the table says about one packet, in one call: the packet path's form
- * (no allocation, lock or syscall). */
+ * (no allocation, lock or syscall). Returned by value: three bytes travel in
+ * a register, not through memory. */
 struct addrtab_pkt {
 	unsigned	 src, dst;	/* ADDRTAB_* of the source and the destination */
-	const uint8_t	*in_hw;		/* the in-interface's link-layer address; NULL: none */
-	size_t		 in_hwlen;
+	unsigned	 hw;		/* ADDRTAB_HW_*: the frame's destination MAC */
 };
 
+/* The frame's destination MAC against the in-interface's own 6-byte address. */
+#define ADDRTAB_HW_UNKNOWN	0	/* no MAC given, or the interface has no 6-byte address */
+#define ADDRTAB_HW_OURS		1	/* sent to this interface */
+#define ADDRTAB_HW_OTHER	2	/* sent to another host's MAC (promiscuous, bridged) */
+
 /* addrtab_packet - addrtab_facts (without interfaces) of a packet's source
- * and destination of family 4/6, and addrtab_link_hwaddr of its
- * in-interface. A small table (up to 16 IPv4 addresses) answers IPv4 with a
- * vector compare against every entry at once instead of the hash. */
-void addrtab_packet(const struct addrtab *t, unsigned family, const uint8_t src[16],
-		    const uint8_t dst[16], uint32_t ifindex_in, struct addrtab_pkt *out);
+ * and destination of family 4/6, and dst_mac (6 bytes, or NULL) compared with
+ * the link-layer address of its in-interface. A small table (up to 16 IPv4
+ * addresses) answers IPv4 with a vector compare against every entry at once
+ * instead of the hash. */
+struct addrtab_pkt addrtab_packet(const struct addrtab *t, unsigned family, const uint8_t src[16],
+				  const uint8_t dst[16], uint32_t ifindex_in,
+				  const uint8_t *dst_mac);
 
 /* addrtab_link_hwaddr - the link-layer address of an interface (NULL if the
  * interface is unknown or has none); *len (may be NULL) gets its length (6

@@ -24,6 +24,7 @@
 #include "report/geoagg.h"
 #include "report/topview.h"
 #include "ring/ringnames.h"
+#include "util/utf8.h"
 
 #define LIST_MAX	64	/* rows per list, whatever the height */
 #define LINE_MAX_LEN	256
@@ -34,14 +35,58 @@ struct frame {
 	unsigned	 width, lines, height;
 };
 
+/* Terminal columns of code point cp: -1 for what must not reach a terminal
+ * (controls, C1, bidirectional and other invisible format characters, which
+ * can reorder or hide what is shown), 0 for combining marks, 2 for East Asian
+ * wide ones, else 1. Ranges, not a full wcwidth: names in GeoIP files are
+ * letters, and a name drawn a column too wide is cut, never overflows. */
+static int topview_cp_cols(uint32_t cp)
+{
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0xad || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+	    (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f))
+		return -1;
+	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
+	    (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f))
+		return 0;
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
+	    (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+/* Bytes of s that fill at most width columns. Everything in a frame is ASCII
+ * or UTF-8 that topview_name checked, so a sequence is never cut. */
+static size_t topview_fit(const char *s, size_t n, unsigned width)
+{
+	size_t i = 0, len;
+	unsigned cols = 0;
+	uint32_t cp;
+	int w;
+
+	while (i < n) {
+		len = utf8_seq_len((const unsigned char *)s + i, n - i, &cp);
+		w = len ? topview_cp_cols(cp) : 1;
+		if (!len)
+			len = 1;
+		if (w > 0 && cols + (unsigned)w > width)
+			break;
+		cols += w > 0 ? (unsigned)w : 0;
+		i += len;
+	}
+	return i;
+}
+
 static void topview_fr_line(struct frame *fr, const char *s)
 {
 	size_t n = strlen(s), room;
 
 	if (fr->lines >= fr->height)
 		return;
-	if (n > fr->width)
-		n = fr->width;
+	n = topview_fit(s, n, fr->width);
 	while (n && s[n - 1] == ' ')
 		n--;
 	if (fr->len < fr->size) {
@@ -79,6 +124,68 @@ static const char *topview_clean(char *dst, size_t size, const char *src, size_t
 	if (src && src[i] && n)
 		dst[n - 1] = '~';
 	dst[n] = '\0';
+	return dst;
+}
+
+/* One character of a name at p[0..n): *len its bytes, *cols its columns;
+ * false when it is to be shown as '?' (one column): what must not reach a
+ * terminal, a broken sequence, or beyond ASCII when the terminal is not
+ * UTF-8. */
+static bool topview_name_char(const unsigned char *p, size_t n, bool utf8, size_t *len,
+			      unsigned *cols)
+{
+	uint32_t cp;
+	int w;
+
+	*len = utf8_seq_len(p, n, &cp);
+	w = *len ? topview_cp_cols(cp) : -1;
+	if (!*len)
+		*len = 1;
+	*cols = 1;
+	if (w < 0 || (*len > 1 && !utf8))
+		return false;
+	*cols = (unsigned)w;
+	return true;
+}
+
+/* A name from a GeoIP file (an AS's organisation, a country) in exactly cols
+ * columns, padded with blanks: its letters when the terminal takes UTF-8,
+ * else '?' for each character beyond ASCII; what must not reach a terminal
+ * is always '?'. Longer: cut, with '~' as its last column. size must hold
+ * 4 * cols + 1 bytes. */
+static const char *topview_name(char *dst, size_t size, const char *src, unsigned cols,
+				bool utf8)
+{
+	const unsigned char *p = (const unsigned char *)(src ? src : "");
+	size_t n = strlen((const char *)p), i, o = 0, len;
+	unsigned total = 0, used = 0, w, room;
+	bool ok;
+
+	for (i = 0; i < n; i += len) {
+		topview_name_char(p + i, n - i, utf8, &len, &w);
+		total += w;
+	}
+	room = total > cols ? cols - 1 : cols;	/* a cut name keeps one column for '~' */
+	for (i = 0; i < n && cols; i += len) {
+		ok = topview_name_char(p + i, n - i, utf8, &len, &w);
+		if (used + w > room || o + (ok ? len : 1) + 1 + cols - used > size)
+			break;
+		if (ok)
+			memcpy(dst + o, p + i, len);
+		else
+			dst[o] = '?';
+		o += ok ? len : 1;
+		used += w;
+	}
+	if (total > cols && cols && o + 2 <= size) {
+		dst[o++] = '~';
+		used++;
+	}
+	while (used < cols && o + 1 < size) {
+		dst[o++] = ' ';
+		used++;
+	}
+	dst[o] = '\0';
 	return dst;
 }
 
@@ -221,7 +328,7 @@ static void topview_groups(const struct topview *v, unsigned rows, char (*right)
 	enum geoagg_key key = v->list == TOPVIEW_AS ? GEOAGG_AS : GEOAGG_COUNTRY;
 	struct geoagg_row g[LIST_MAX];
 	struct geoagg_totals tot;
-	char name[GEOIP_NAME_MAX], num[16];
+	char name[4 * 23 + 1], num[16];
 	int n, i;
 
 	if (key == GEOAGG_AS)
@@ -241,14 +348,14 @@ static void topview_groups(const struct topview *v, unsigned rows, char (*right)
 		 (unsigned long long)tot.grouped_sources, (unsigned long long)tot.sources,
 		 (unsigned long long)tot.skipped_sources);
 	for (i = 0; i < n; i++) {
-		topview_clean(name, sizeof(name), g[i].name, key == GEOAGG_AS ? 14 : 23);
+		topview_name(name, sizeof(name), g[i].name, key == GEOAGG_AS ? 14 : 23, v->utf8);
 		if (key == GEOAGG_AS) {
 			snprintf(num, sizeof(num), "AS%u", g[i].asn);
-			snprintf(right[i], LINE_MAX_LEN, "%7llu %-9.9s %-2s %-14s %5u",
+			snprintf(right[i], LINE_MAX_LEN, "%7llu %-9.9s %-2s %s %5u",
 				 (unsigned long long)g[i].drops, num, g[i].iso[0] ? g[i].iso : "-",
 				 name, g[i].sources);
 		} else {
-			snprintf(right[i], LINE_MAX_LEN, "%7llu %-2s %-23s %6u",
+			snprintf(right[i], LINE_MAX_LEN, "%7llu %-2s %s %6u",
 				 (unsigned long long)g[i].drops, g[i].iso, name, g[i].sources);
 		}
 	}

@@ -12,6 +12,7 @@
 #define NFLOGD_TOPVIEW_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "report/dropagg.h"
@@ -42,6 +43,8 @@ struct topview {
 	unsigned		 width, height;	/* terminal size */
 	struct geoip		*geo;		/* country/AS of sources; NULL: none */
 	enum topview_list	 list;		/* the right-hand list */
+	bool			 utf8;		/* the terminal shows UTF-8: GeoIP names keep
+						 * their letters (else '?' for each beyond ASCII) */
 };
 
 /*

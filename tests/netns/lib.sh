@@ -14,6 +14,8 @@ set -u
 
 NL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NFLOGD_BUILD=${NFLOGD_BUILD:-build}
+# nflogctl's settings file on this machine, if any, is not the tests' business.
+export NFLOGCTL_CONFIG=${NFLOGCTL_CONFIG:-none}
 case $NFLOGD_BUILD in
 /*) ;;
 *) NFLOGD_BUILD=$NL_ROOT/$NFLOGD_BUILD ;;

@@ -177,6 +177,18 @@ st_journal_grep() {
 	return 1
 }
 
+# st_ready_priority: the journal's start-up line has PRIORITY 6 and a message
+# that starts with "ready:".
+st_ready_priority() {
+	ct journalctl -u nflogd --no-pager -o json -b | grep '"MESSAGE":"ready: groups' |
+		grep -q '"PRIORITY":"6"'
+}
+
+# st_status_text: the unit's status line is what READY=1 set.
+st_status_text() {
+	ct systemctl show -p StatusText --value nflogd | grep -q '^capturing groups 10'
+}
+
 st_service() {
 	echo "--- the package's service after boot"
 	nl_eq "nflogd.service enabled by the package" enabled "$(ct systemctl is-enabled nflogd)"
@@ -184,8 +196,13 @@ st_service() {
 	nl_eq "nflogd-rules.service installed, not enabled" disabled \
 		"$(ct systemctl is-enabled nflogd-rules)"
 	nl_check "journal has the start-up line (ready: groups ...)" \
-		st_journal_grep '^nflogd: ready: groups 10'
+		st_journal_grep '^ready: groups 10'
 	ct journalctl -u nflogd --no-pager -o cat -b | grep 'ready:' | sed 's/^/  journal: /'
+	# stderr is the journal stream: the line's priority travels as "<6>" and
+	# the program's name is not repeated in the message.
+	nl_check "journal: the start-up line at priority info (6), no 'nflogd:' prefix" \
+		st_ready_priority
+	nl_check "systemctl status shows what it does, not 'starting'" st_status_text
 	nl_eq "state directory root:nflogd 0750" "root:nflogd 750" \
 		"$(ct stat -c '%U:%G %a' /var/lib/nflogd)"
 	nl_eq "ring root:nflogd 0640" "root:nflogd 640" \

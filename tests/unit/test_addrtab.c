@@ -127,9 +127,10 @@ static void test_is(const struct addrtab *t, const char *s, unsigned facts, uint
 		assert_int_equal(got, ifx);
 	assert_int_equal(test_facts(t, s, NULL), facts);
 	test_addr(s, a);
-	addrtab_packet(t, test_family(s), a, other, 0, &at);
+	at = addrtab_packet(t, test_family(s), a, other, 0, NULL);
 	assert_int_equal(at.src, facts);
-	addrtab_packet(t, test_family(s), other, a, 0, &at);
+	assert_int_equal(at.hw, ADDRTAB_HW_UNKNOWN);
+	at = addrtab_packet(t, test_family(s), other, a, 0, NULL);
 	assert_int_equal(at.dst, facts);
 }
 
@@ -144,6 +145,21 @@ static void test_hw(const struct addrtab *t, uint32_t ifx, const uint8_t *hw, si
 	assert_true(!p == !hw);
 	if (hw)
 		assert_memory_equal(p, hw, len);
+}
+
+/* addrtab_packet must say hw of a frame to dst_mac arriving on ifx, for
+ * IPv4 (a small table's path) and IPv6 (the general one) alike. */
+static void test_pkt_hw(const struct addrtab *t, uint32_t ifx, const uint8_t *dst_mac,
+			unsigned hw)
+{
+	uint8_t a[16], b[16];
+
+	test_addr("192.0.2.1", a);
+	test_addr("198.51.100.1", b);
+	assert_int_equal(addrtab_packet(t, 4, a, b, ifx, dst_mac).hw, hw);
+	test_addr("2001:db8::1", a);
+	test_addr("2001:db8::2", b);
+	assert_int_equal(addrtab_packet(t, 6, a, b, ifx, dst_mac).hw, hw);
 }
 
 /* ---- prefix math ---- */
@@ -475,11 +491,19 @@ static void test_hwaddr(void **state)
 	assert_int_equal(addrtab_build_link(f->b, true, 3, mac, 6, 0x1003, "eth0"), 0);
 	assert_int_equal(addrtab_build_link(f->b, true, 1, zero, 6, 0x49, "lo"), 0);
 	assert_int_equal(addrtab_build_link(f->b, true, 7, NULL, 0, 0x91, "wg0"), 0);
+	assert_int_equal(addrtab_build_link(f->b, true, 300, mac2, 6, 0x1003, "veth300"), 0);
 	t = test_freeze(f);
 	test_hw(t, 3, mac, 6);
 	test_hw(t, 1, zero, 6);
 	test_hw(t, 7, NULL, 0);		/* a tunnel: none */
 	test_hw(t, 2, NULL, 0);		/* unknown */
+	test_pkt_hw(t, 3, mac, ADDRTAB_HW_OURS);
+	test_pkt_hw(t, 3, mac2, ADDRTAB_HW_OTHER);
+	test_pkt_hw(t, 3, NULL, ADDRTAB_HW_UNKNOWN);	/* no Ethernet header */
+	test_pkt_hw(t, 7, mac, ADDRTAB_HW_UNKNOWN);	/* the link has no MAC */
+	test_pkt_hw(t, 2, mac, ADDRTAB_HW_UNKNOWN);	/* the link is unknown */
+	test_pkt_hw(t, 300, mac2, ADDRTAB_HW_OURS);	/* beyond the direct index */
+	test_pkt_hw(t, 301, mac2, ADDRTAB_HW_UNKNOWN);
 	/* Flags and names are not in snapshots; a new MAC is. */
 	gen = addrtab_build_gen(f->b);
 	assert_int_equal(addrtab_build_link(f->b, true, 3, mac, 6, 0x1002, "eth0-renamed-long"), 0);

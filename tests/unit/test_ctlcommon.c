@@ -334,5 +334,7 @@ int main(void)
 		cmocka_unit_test(test_load_services),
 	};
 
+	/* The defaults under test are the built-in ones, whatever /etc holds. */
+	setenv("NFLOGCTL_CONFIG", "none", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

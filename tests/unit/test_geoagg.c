@@ -194,22 +194,49 @@ static void test_no_geo(void **state)
 	dropagg_free(a);
 }
 
-static char *render(const struct dropagg *a, struct geoip *g, enum topview_list list)
+/* Columns of a UTF-8 line: every byte but continuation bytes; the wide
+ * characters of the test names (株式会社) count two. */
+static size_t cols_of(const char *p, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)p[i];
+
+		if ((b & 0xc0) != 0x80)
+			c += b >= 0xe3 && b <= 0xe9 ? 2 : 1;	/* U+3000..U+9FFF: wide */
+	}
+	return c;
+}
+
+static char *render_as(const struct dropagg *a, struct geoip *g, enum topview_list list,
+		       bool utf8)
 {
 	struct topview v = {
 		.ring = "/r", .state = "online", .now_ns = NOW, .rate = 1, .interval_s = 1,
 		.since_ns = NOW - 60 * SEC, .agg = a, .kb = kb_builtin(), .width = 80,
-		.height = 24, .geo = g, .list = list,
+		.height = 24, .geo = g, .list = list, .utf8 = utf8,
 	};
 	int need = topview_render(NULL, 0, &v);
 	char *buf = malloc((size_t)need + 1), *p;
 
 	assert_non_null(buf);
 	assert_int_equal(topview_render(buf, (size_t)need + 1, &v), need);
-	for (p = buf; *p; p = strchr(p, '\n') + 1)
-		if (strchr(p, '\n') - p > 80)
-			fail_msg("line longer than 80: %.*s", (int)(strchr(p, '\n') - p), p);
+	for (p = buf; *p; p = strchr(p, '\n') + 1) {
+		size_t n = (size_t)(strchr(p, '\n') - p);
+
+		if (cols_of(p, n) > 80)
+			fail_msg("line wider than 80 columns: %.*s", (int)n, p);
+		for (size_t i = 0; !utf8 && i < n; i++)
+			if ((unsigned char)p[i] < 32 || (unsigned char)p[i] > 126)
+				fail_msg("not ASCII without UTF-8: %.*s", (int)n, p);
+	}
 	return buf;
+}
+
+static char *render(const struct dropagg *a, struct geoip *g, enum topview_list list)
+{
+	return render_as(a, g, list, false);
 }
 
 static void test_topview_lists(void **state)
@@ -229,10 +256,14 @@ static void test_topview_lists(void **state)
 	free(f);
 	f = render(a, g, TOPVIEW_AS);
 	assert_non_null(strstr(f, "| TOP AS: 6/8 srcs, 1 local"));
-	/* Names are cut to printable ASCII, a byte of UTF-8 a '?' (topview_clean):
-	 * no byte of 株式会社 reaches the terminal. */
+	/* Not a UTF-8 terminal: a '?' for each character beyond ASCII, so no
+	 * byte of 株式会社 reaches it, and the columns still line up. */
 	assert_non_null(strstr(f, "|      50 AS64498   JP Example Netwo~     3"));
-	assert_non_null(strstr(f, "|      21 AS64497   FR Soci??t?? G??~     2"));
+	assert_non_null(strstr(f, "|      21 AS64497   FR Soci?t? G?n?r~     2"));
+	free(f);
+	/* A UTF-8 one: the letters, cut by columns, never inside a character. */
+	f = render_as(a, g, TOPVIEW_AS, true);
+	assert_non_null(strstr(f, "|      21 AS64497   FR Soci\xc3\xa9t\xc3\xa9 G\xc3\xa9n\xc3\xa9r~     2"));
 	free(f);
 	f = render(a, g, TOPVIEW_COUNTRY);
 	assert_non_null(strstr(f, "| TOP COUNTRIES: 5/8 srcs, 1 local"));

@@ -94,6 +94,16 @@ nl_check "read -f: no error" test ! -s "$NL_TMP/follow.err"
 
 nl_ctl read --json "${GEO[@]}" >"$NL_TMP/records.json"
 nl_eq "read --json exit status" 0 "$?"
+# The same files named once in nflogctl.conf instead of on the command line.
+printf '# test\ngeoip = %s\ngeoip = %s\n' "$MM/city.mmdb" "$MM/asn.mmdb" >"$NL_TMP/nflogctl.conf"
+NFLOGCTL_CONFIG=$NL_TMP/nflogctl.conf nl_ctl read --json >"$NL_TMP/records-conf.json"
+nl_check "geoip lines in nflogctl.conf: the same JSON as --geoip" \
+	cmp -s "$NL_TMP/records.json" "$NL_TMP/records-conf.json"
+printf 'geoip = %s\ngeoip-typo = x\n' "$MM/city.mmdb" >"$NL_TMP/bad.conf"
+NFLOGCTL_CONFIG=$NL_TMP/bad.conf nl_ctl read >/dev/null 2>"$NL_TMP/bad-conf.err"
+nl_eq "a malformed nflogctl.conf: exit status 1" 1 "$?"
+nl_check "a malformed nflogctl.conf: names file and line" \
+	grep -q "bad.conf:2: unknown key 'geoip-typo'" "$NL_TMP/bad-conf.err"
 nl_ctl read "${GEO[@]}" >"$NL_TMP/records.txt"
 nl_eq "read exit status" 0 "$?"
 nl_ctl alerts --json "${GEO[@]}" >"$NL_TMP/alerts.json"
@@ -206,6 +216,13 @@ nl_check "top --view as: the scanner's AS first, with its sources" \
 	sh -c "sed -n 8p '$NL_TMP/top-as.txt' | grep -Eq '\\| +[0-9]{3} AS64498 +JP Example Netwo~ +[0-9]+\$'"
 nl_check "top --view as: the title counts the grouped and local sources" \
 	grep -Eq '\| TOP AS: [0-9]+/[0-9]+ srcs, [1-9][0-9]* local' "$NL_TMP/top-as.txt"
+# The AS names keep their letters on a UTF-8 terminal, '?' for each elsewhere.
+LC_ALL=C.UTF-8 nl_ctl top --once --view as "${GEO[@]}" >"$NL_TMP/top-as-utf8.txt"
+nl_check "top --view as, UTF-8 locale: 'Société Génér~'" \
+	grep -Eq 'AS64497 +FR Société Génér~ +[0-9]+$' "$NL_TMP/top-as-utf8.txt"
+LC_ALL=C nl_ctl top --once --view as "${GEO[@]}" >"$NL_TMP/top-as-c.txt"
+nl_check "top --view as, C locale: one '?' per letter beyond ASCII" \
+	grep -Eq 'AS64497 +FR Soci\?t\? G\?n\?r~ +[0-9]+$' "$NL_TMP/top-as-c.txt"
 nl_ctl top --once --view country "${GEO[@]}" >"$NL_TMP/top-cc.txt"
 nl_check "top --view country: Japan first" \
 	sh -c "sed -n 8p '$NL_TMP/top-cc.txt' | grep -Eq '\\| +[0-9]{3} JP Japan +[0-9]+\$'"

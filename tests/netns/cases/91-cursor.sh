@@ -13,7 +13,14 @@
 #   - a corrupt cursor and one of another ring are refused (status 1, a reason), and
 #     --cursor-reset -n 5 starts over with the last 5;
 #   - --syslog --syslog-journal-socket sends journald-native datagrams whose MESSAGE is
-#     the line `read --json` prints, with SYSLOG_IDENTIFIER and NFLOG_* fields.
+#     the line `read --json` prints, with SYSLOG_IDENTIFIER and NFLOG_* fields;
+#   - with rsyslogd installed: a real rsyslog's imuxsock with its default parser reads
+#     syslog(3)'s form (what /dev/log gets without journald) with program name, pid and
+#     MSG intact, and one with useSpecialParser="off" reads the RFC 5424 form with host
+#     name, MSGID and structured data intact;
+#   - with systemd-journald installed: a real journald (own mount namespace, tmpfs /run)
+#     gets `read --syslog` on the default path, and journalctl shows MESSAGE = the JSON
+#     line with NFLOG_SEQ, NFLOG_GROUP and NFLOG_HOST_ID.
 # Kills happen when the reader has caught up (between batches), which is where the
 # cursor is exact; the checks are counts and sets, never times.
 
@@ -217,6 +224,115 @@ if bad:
     print("\n".join("      " + b for b in bad[:10])); sys.exit(1)
 print("      %d datagrams" % len(msgs))
 PY
+
+# --- 6 (when rsyslogd is installed): what a real rsyslog makes of the two socket forms ---
+# An imuxsock input with its defaults (the "special parser" of the system socket) gets
+# syslog(3)'s form (--syslog-format local, what /dev/log gets without journald); one with
+# useSpecialParser="off" parseHostname="on" gets RFC 5424 (--syslog-socket alone).
+if command -v rsyslogd >/dev/null 2>&1; then
+	RS=$NL_TMP/rsyslog
+	mkdir -p "$RS"
+	cat >"$RS/rsyslog.conf" <<RSC
+global(workDirectory="$RS")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" socket="$RS/local.sock" ruleset="local")
+input(type="imuxsock" socket="$RS/5424.sock" ruleset="rfc5424" useSpecialParser="off"
+      parseHostname="on")
+template(name="fields" type="list") {
+	property(name="programname") constant(value="|") property(name="procid")
+	constant(value="|") property(name="hostname") constant(value="|")
+	property(name="msgid") constant(value="|") property(name="structured-data")
+	constant(value="|") property(name="msg" droplastlf="on") constant(value="\n")
+}
+ruleset(name="local") { action(type="omfile" file="$RS/local.out" template="fields") }
+ruleset(name="rfc5424") { action(type="omfile" file="$RS/5424.out" template="fields") }
+RSC
+	rsyslogd -n -f "$RS/rsyslog.conf" -i "$RS/pid" 2>"$RS/err" &
+	NL_PIDS+=("$!")
+	for i in $(seq 50); do [ -S "$RS/local.sock" ] && [ -S "$RS/5424.sock" ] && break; sleep 0.1; done
+	"$NFLOGCTL" read --ring "$RING" --syslog --syslog-socket "$RS/local.sock" \
+		--syslog-format local --json -n 3 2>>"$NL_TMP/journal.err"
+	nl_eq "read --syslog --syslog-format local: exit status" 0 "$?"
+	"$NFLOGCTL" read --ring "$RING" --syslog --syslog-socket "$RS/5424.sock" --json -n 3 \
+		2>>"$NL_TMP/journal.err"
+	nl_eq "read --syslog --syslog-socket (RFC 5424): exit status" 0 "$?"
+	for i in $(seq 50); do
+		[ "$(cat "$RS/local.out" "$RS/5424.out" 2>/dev/null | wc -l)" -ge 6 ] && break
+		sleep 0.1
+	done
+	nl_check "rsyslog parsed both forms intact: program, pid, host, MSG = the JSON line" \
+		python3 - "$RS/local.out" "$RS/5424.out" "$NL_TMP/last3.json" "$(hostname)" <<'PY'
+import sys
+local = open(sys.argv[1], encoding="utf-8").read().splitlines()
+r5424 = open(sys.argv[2], encoding="utf-8").read().splitlines()
+lines = open(sys.argv[3], encoding="utf-8").read().splitlines()
+host, bad = sys.argv[4], []
+for name, got, sd in (("local", local, False), ("rfc5424", r5424, True)):
+    if len(got) != len(lines):
+        bad.append("%s: %d messages for %d lines" % (name, len(got), len(lines))); continue
+    for g, want in zip(got, lines):
+        prog, pid, h, msgid, sdata, msg = g.split("|", 5)
+        if prog != "nflogctl" or not pid.isdigit():
+            bad.append("%s: program %r pid %r" % (name, prog, pid))
+        if msg.lstrip(" ") != want:
+            bad.append("%s: MSG %r" % (name, msg[:80]))
+        if sd and (h != host or msgid != "drop" or not sdata.startswith("[nflog@32473 group=")):
+            bad.append("%s: host %r msgid %r sd %r" % (name, h, msgid, sdata[:40]))
+if bad:
+    print("\n".join("      " + b for b in bad[:10])); sys.exit(1)
+print("      %d + %d messages" % (len(local), len(r5424)))
+PY
+else
+	nl_log "no rsyslogd: the rsyslog parse check is skipped"
+fi
+
+# --- 7 (when systemd-journald is installed): the default path on a systemd host ---
+# A real journald in a mount namespace of its own (a tmpfs over /run, so the host's /run
+# is neither seen nor touched): `read --syslog` with no socket option finds
+# /run/systemd/journal/socket and sends native fields, which journalctl reads back.
+JOURNALD=/lib/systemd/systemd-journald
+if [ -x "$JOURNALD" ] && command -v journalctl >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1; then
+	cat >"$NL_TMP/journal.sh" <<JSH
+set -u
+mount -t tmpfs tmpfs /run || exit 1
+mkdir -p /run/systemd/journal /run/log/journal
+"$JOURNALD" >"$NL_TMP/journald.out" 2>&1 &
+jp=\$!
+trap 'kill \$jp 2>/dev/null; wait \$jp 2>/dev/null' EXIT
+for i in \$(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
+"$NFLOGCTL" read --ring "$RING" --syslog --json -n 3 2>>"$NL_TMP/journal.err" || exit 2
+for i in \$(seq 50); do
+	[ "\$(journalctl -D /run/log/journal -t nflogctl -o json --no-pager 2>/dev/null | wc -l)" -ge 3 ] && break
+	sleep 0.1
+done
+journalctl -D /run/log/journal -t nflogctl -o json --no-pager >"$NL_TMP/journal.json"
+JSH
+	timeout 60 unshare -m --propagation private bash "$NL_TMP/journal.sh"
+	nl_eq "read --syslog to a real journald (default path): status" 0 "$?"
+	nl_check "journalctl shows the records: MESSAGE = the JSON line, NFLOG_* fields" \
+		python3 - "$NL_TMP/journal.json" "$NL_TMP/last3.json" <<'PY'
+import json, sys
+got = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+lines = open(sys.argv[2], encoding="utf-8").read().splitlines()
+bad = []
+if [g.get("MESSAGE") for g in got] != lines:
+    bad.append("MESSAGE differs: %r" % [str(g.get("MESSAGE"))[:60] for g in got])
+for g, line in zip(got, lines):
+    rec = json.loads(line)
+    if g.get("_TRANSPORT") != "journal" or g.get("SYSLOG_IDENTIFIER") != "nflogctl":
+        bad.append("transport %r identifier %r" % (g.get("_TRANSPORT"), g.get("SYSLOG_IDENTIFIER")))
+    if g.get("NFLOG_SEQ") != str(rec["event"]["sequence"]) or g.get("NFLOG_GROUP") != str(rec["nflog"]["group"]):
+        bad.append("NFLOG_SEQ/GROUP %r/%r" % (g.get("NFLOG_SEQ"), g.get("NFLOG_GROUP")))
+    if g.get("_MACHINE_ID") and g.get("NFLOG_HOST_ID") not in (None, g["_MACHINE_ID"]):
+        bad.append("NFLOG_HOST_ID %r is not _MACHINE_ID" % g.get("NFLOG_HOST_ID"))
+if bad:
+    print("\n".join("      " + b for b in bad[:10])); sys.exit(1)
+print("      %d journal entries" % len(got))
+PY
+	nl_check_sanitizer "$NL_TMP/journal.err"
+else
+	nl_log "no systemd-journald: the journald check is skipped"
+fi
 
 nl_stop_nflogd
 nl_eq "nflogd exit status" 0 "$?"

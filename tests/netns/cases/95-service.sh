@@ -209,7 +209,7 @@ missing=
 for f in usr/local/sbin/nflogd usr/local/bin/nflogctl usr/local/share/man/man8/nflogd.8 \
 	usr/local/share/man/man8/nflogctl.8 usr/local/share/man/man5/nflogd.conf.5 \
 	usr/local/share/nflogd/kb/ports.tsv usr/local/share/nflogd/kb/README.md \
-	usr/local/share/nflogd/nft/nflogd-drop.nft etc/nflogd/nflogd.conf \
+	usr/local/share/nflogd/nft/nflogd-drop.nft etc/nflogd/nflogd.conf etc/nflogd/nflogctl.conf \
 	usr/local/lib/systemd/system/nflogd.service usr/local/lib/systemd/system/nflogd-rules.service \
 	usr/local/lib/sysusers.d/nflogd.conf usr/local/lib/tmpfiles.d/nflogd.conf \
 	usr/local/share/bash-completion/completions/nflogd \
@@ -240,7 +240,8 @@ else
 fi
 mk uninstall >"$NL_TMP/uninstall.log" 2>&1 || nl_fail "make uninstall failed"
 left=$(cd "$DEST" && find . -type f | sort | tr '\n' ' ')
-nl_eq "uninstall leaves only the settings file" "./etc/nflogd/nflogd.conf " "$left"
+nl_eq "uninstall leaves only the settings files" \
+	"./etc/nflogd/nflogctl.conf ./etc/nflogd/nflogd.conf " "$left"
 mk uninstall PURGE=1 >/dev/null 2>&1
 nl_eq "uninstall PURGE=1 removes it and the state directory" "" \
 	"$(cd "$DEST" && find . \( -type f -o -path ./var/lib/nflogd \) | tr '\n' ' ')"
