@@ -6,9 +6,7 @@
  * endpoint, so that the two expose the same metrics (doc/metrics.md).
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"

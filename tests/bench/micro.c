@@ -81,6 +81,7 @@ static struct micro {
 	const struct nlmsghdr	*nlh[64];
 	struct ring_rec		 fmtrecs[256];	/* read back, for the formatters */
 	struct recfmt_ctx	 fmtctx;
+	int			 print;		/* MICRO_PRINT set: json prints its lines */
 	struct recfmt_host	 fmthost;
 	char			 line[RECFMT_LINE_MAX];
 } m;
@@ -343,7 +344,7 @@ static inline void micro_op(enum micro_opid op, uint32_t i)
 		micro_sink += ringread_get(m.rr, 0, m.w.pos - 1 - (i % MICRO_READS), &out);
 		break;
 	case OP_JSON:	/* what `read --json` does per record, but the write */
-		if (getenv("MICRO_PRINT") && i < 2)
+		if (m.print && i > 0 && i <= 256)	/* the lines it made: bytes */
 			puts(m.line);
 		micro_sink += (uint64_t)recfmt_json(m.line, sizeof(m.line), &m.fmtrecs[i & 255],
 						    &m.fmtctx);
@@ -450,6 +451,7 @@ static int micro_setup(void)
 	m.fmtctx.prefix = "nflogd-drop";
 	m.fmtctx.ifname_in = "eth0";
 	m.fmtctx.kb = m.kb;
+	m.print = getenv("MICRO_PRINT") != NULL;
 	recfmt_host_init(&m.fmthost, "fw1.example.net", "0123456789abcdef0123456789abcdef");
 	m.fmtctx.host = &m.fmthost;
 	return 0;

@@ -277,6 +277,20 @@ static const struct services *fuzz_services(void)
 	return s;
 }
 
+/* A host whose name needs escaping, as recfmt_host_init gets it once per
+ * process: every JSON line carries its fragments. */
+static const struct recfmt_host *fuzz_host(void)
+{
+	static struct recfmt_host h;
+	static bool done;
+
+	if (!done) {
+		recfmt_host_init(&h, "fw\"1\\x", "0123456789abcdef0123456789abcdef");
+		done = true;
+	}
+	return &h;
+}
+
 static void fuzz_format(const struct ring_reader *rr, uint32_t seg, uint64_t pos,
 			const struct ring_rec *rec)
 {
@@ -289,6 +303,7 @@ static void fuzz_format(const struct ring_reader *rr, uint32_t seg, uint64_t pos
 		.pos = pos,
 		.kb = kb_builtin(),
 		.services = fuzz_services(),
+		.host = fuzz_host(),
 	};
 	union {
 		struct ring_rec	  rec;
@@ -298,9 +313,10 @@ static void fuzz_format(const struct ring_reader *rr, uint32_t seg, uint64_t pos
 	bool alert = rec->kind == RING_KIND_ALERT;
 	int k;
 
-	/* As nflogctl does (the layout its kind says, with a kb), then the other
-	 * layout without one: the formatters accept any bytes either way. */
-	for (k = 0; k < 2; k++, alert = !alert, ctx.kb = NULL) {
+	/* As nflogctl does (the layout its kind says, with a kb and a host), then
+	 * the other layout without either: the formatters accept any bytes
+	 * either way. */
+	for (k = 0; k < 2; k++, alert = !alert, ctx.kb = NULL, ctx.host = NULL) {
 		if (alert) {
 			fuzz_line(recfmt_alert_text(line, sizeof(line), &u.alert, &ctx), line, false);
 			fuzz_line(recfmt_alert_json(line, sizeof(line), &u.alert, &ctx), line, true);

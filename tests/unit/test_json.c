@@ -110,6 +110,76 @@ static void test_quote_short_buffer(void **state)
 	assert_int_equal(json_quote(NULL, 0, "\n", SIZE_MAX), 8);
 }
 
+/* The escaping one character at a time, as json.h states it: what the
+ * writer's copy of whole plain runs must give, byte for byte. */
+static size_t ref_quote(char *out, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strnlen(s, max), i = 0, o = 0, len;
+	uint32_t cp;
+
+	out[o++] = '"';
+	while (i < n) {
+		len = utf8_seq_len(p + i, n - i, &cp);
+		if (len == 0) {
+			o += (size_t)sprintf(out + o, "\\ufffd");
+			i++;
+		} else if (cp == '"' || cp == '\\') {
+			out[o++] = '\\';
+			out[o++] = s[i++];
+		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029) {
+			o += (size_t)sprintf(out + o, "\\u%04x", (unsigned)cp);
+			i += len;
+		} else {
+			memcpy(out + o, s + i, len);
+			o += len;
+			i += len;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return o;
+}
+
+/* Every byte value inside and at the ends of plain runs, random mixes, and
+ * every cut of the buffer: the same text as the reference. */
+static void test_quote_runs(void **state)
+{
+	char in[64], got[64 * 6 + 3], want[64 * 6 + 3];
+	uint64_t seed = 0x2545f4914f6cdd1dull;
+	unsigned b, k;
+
+	(void)state;
+	for (b = 1; b < 256; b++) {
+		snprintf(in, sizeof(in), "plain run %c then more", (char)b);
+		ref_quote(want, in, SIZE_MAX);
+		assert_int_equal(json_quote(got, sizeof(got), in, SIZE_MAX), strlen(want));
+		assert_string_equal(got, want);
+		in[0] = (char)b;
+		in[1] = '\0';
+		ref_quote(want, in, SIZE_MAX);
+		json_quote(got, sizeof(got), in, SIZE_MAX);
+		assert_string_equal(got, want);
+	}
+	for (k = 0; k < 2000; k++) {
+		size_t n = 1 + k % 63, i, cut, len;
+
+		for (i = 0; i < n; i++) {
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			/* Mostly plain ASCII, as real text is, with the odd other byte. */
+			in[i] = (char)(seed % 4 ? 0x20 + (seed >> 8) % 95 : 1 + (seed >> 8) % 255);
+		}
+		in[n] = '\0';
+		len = ref_quote(want, in, k % 5 ? SIZE_MAX : n / 2);
+		assert_int_equal(json_quote(got, sizeof(got), in, k % 5 ? SIZE_MAX : n / 2), len);
+		assert_string_equal(got, want);
+		cut = 1 + k % (len + 1);	/* a short buffer keeps a prefix */
+		assert_int_equal(json_quote(got, cut, in, k % 5 ? SIZE_MAX : n / 2), len);
+		assert_int_equal(strlen(got), cut - 1);
+		assert_memory_equal(got, want, cut - 1);
+	}
+}
+
 static void test_quote_file(void **state)
 {
 	char *mem = NULL, want[64];
@@ -130,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_quote_short_buffer),
+		cmocka_unit_test(test_quote_runs),
 		cmocka_unit_test(test_quote_file),
 	};
 

@@ -65,8 +65,8 @@ import os, re, sys
 path, lo, start, hi, lastf = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 # doc/json-schema.md field order; a regular expression is several times faster than
 # json.loads on ~100k lines (the full parse is in 10-fields and 60-classify).
-rx = re.compile(r'"event":\{"action":"dropped","kind":"event","sequence":(\d+)\}.*'
-                r'"nflog":\{"group":10,"hook":\d+,"seq":(\d+),')
+rx = re.compile(r'"event":\{"kind":"event",[^{}]*"action":"dropped",[^{}]*"sequence":(\d+)\}.*'
+                r'"nflog":\{"schema":1,"group":10,"hook":\d+,"seq":(\d+),')
 seqs = {}
 for line in open(path):
     if '"kind":"alert"' in line:
