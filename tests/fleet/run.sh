@@ -25,6 +25,7 @@
 # equal the sum of `nflogctl stats` over the three rings. The last line:
 #   fleet: hosts=3 recorded=N collected=N missing=0 duplicates=0 prometheus_sum=N
 # The shipped rule files are checked first (promtool check config/rules, test rules).
+# FLEET_KILLS and FLEET_PPS (below) turn it into the measurement in doc/BENCHMARKS.md.
 
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/../netns/lib.sh"
@@ -53,8 +54,9 @@ FLOOD_PPS=${FLEET_PPS:-400}
 case $KILLS$FLOOD_PPS in
 *[!0-9]*) nl_die "FLEET_KILLS and FLEET_PPS must be numbers" ;;
 esac
-[ "$KILLS" -ge 1 ] && [ "$FLOOD_PPS" -ge 100 ] && [ "$FLOOD_PPS" -le 20000 ] ||
+if [ "$KILLS" -lt 1 ] || [ "$FLOOD_PPS" -lt 100 ] || [ "$FLOOD_PPS" -gt 20000 ]; then
 	nl_die "FLEET_KILLS must be at least 1, FLEET_PPS from 100 to 20000"
+fi
 # Per host, from 40 forged sources: 7.5 s, and 2.5 s more for each further kill.
 FLOOD_PKTS=$((FLOOD_PPS * (15 + (KILLS - 1) * 5) / 2))
 PROM_ADDR=127.0.0.1:9090	# loopback of the collector's own namespace
@@ -194,14 +196,13 @@ rsyslog_conf "$NL_TMP/col" nflogd-collector.conf -e "s|/var/log/nflogd|$NL_TMP/c
 nl_pass "collector config passes rsyslogd -N1"
 col_start || nl_die "collector did not start"
 
-declare -A NFLOGD_PIDS SHIP_PIDS RSYS_PIDS
+declare -A NFLOGD_PIDS SHIP_PIDS
 for n in $HOSTS; do
 	d=$(fw_dir "$n")
 	rsyslog_conf "$d" nflogd-ship.conf -e "s|collector\.example\.net|$(col_addr "$n")|" \
 		-e "s|/run/nflogd/ship.sock|$d/ship.sock|" ||
 		nl_die "fw$n config does not pass rsyslogd -N1"
 	fw_spawn "$n" rsyslogd -n -f "$d/rsyslog.conf" -i "$d/rsyslogd.pid" 2>"$d/rsyslogd.err" &
-	RSYS_PIDS[$n]=$!
 	NL_PIDS+=("$!")
 	fw_spawn "$n" "$NFLOGD" --ring "$d/drops.ring" -g $((10 + n)) \
 		--metrics-listen "$(fw_mgmt "$n"):9477" 2>"$d/nflogd.err" &
