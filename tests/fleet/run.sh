@@ -312,7 +312,7 @@ prom_all_up() { [ "$(prom_query 'sum(up{job="nflogd"})')" = 3 ]; }
 wait_for "Prometheus to scrape 3 targets" 60 prom_all_up
 up=$(prom_query 'sum(up{job="nflogd"})')
 nl_eq "Prometheus scrapes the three daemons (sum(up))" 3 "${up:-none}"
-psum= rsum=
+psum='' rsum=''
 for i in $(seq 60); do
 	rsum=$(ring_total)
 	psum=$(prom_query 'sum(nflogd_records_total)')
