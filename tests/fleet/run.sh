@@ -200,7 +200,7 @@ declare -A NFLOGD_PIDS SHIP_PIDS
 for n in $HOSTS; do
 	d=$(fw_dir "$n")
 	rsyslog_conf "$d" nflogd-ship.conf -e "s|collector\.example\.net|$(col_addr "$n")|" \
-		-e "s|/run/nflogd/ship.sock|$d/ship.sock|" ||
+		-e "s|/run/nflogd-ship/ship.sock|$d/ship.sock|" ||
 		nl_die "fw$n config does not pass rsyslogd -N1"
 	fw_spawn "$n" rsyslogd -n -f "$d/rsyslog.conf" -i "$d/rsyslogd.pid" 2>"$d/rsyslogd.err" &
 	NL_PIDS+=("$!")
