@@ -25,7 +25,8 @@
 # equal the sum of `nflogctl stats` over the three rings. The last line:
 #   fleet: hosts=3 recorded=N collected=N missing=0 duplicates=0 prometheus_sum=N
 # The shipped rule files are checked first (promtool check config/rules, test rules).
-# FLEET_KILLS and FLEET_PPS (below) turn it into the measurement in doc/BENCHMARKS.md.
+# FLEET_KILLS and FLEET_PPS (below) turn it into the measurement in doc/BENCHMARKS.md;
+# FLEET_HOST_RESTART=1 also restarts fw3's rsyslogd mid-stream (known to lose records).
 
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/../netns/lib.sh"
@@ -196,14 +197,20 @@ rsyslog_conf "$NL_TMP/col" nflogd-collector.conf -e "s|/var/log/nflogd|$NL_TMP/c
 nl_pass "collector config passes rsyslogd -N1"
 col_start || nl_die "collector did not start"
 
-declare -A NFLOGD_PIDS SHIP_PIDS
+declare -A NFLOGD_PIDS SHIP_PIDS RSYS_PIDS
+rsys_start() {
+	local d
+	d=$(fw_dir "$1")
+	fw_spawn "$1" rsyslogd -n -f "$d/rsyslog.conf" -i "$d/rsyslogd.pid" 2>>"$d/rsyslogd.err" &
+	RSYS_PIDS[$1]=$!
+	NL_PIDS+=("$!")
+}
 for n in $HOSTS; do
 	d=$(fw_dir "$n")
 	rsyslog_conf "$d" nflogd-ship.conf -e "s|collector\.example\.net|$(col_addr "$n")|" \
 		-e "s|/run/nflogd-ship/ship.sock|$d/ship.sock|" ||
 		nl_die "fw$n config does not pass rsyslogd -N1"
-	fw_spawn "$n" rsyslogd -n -f "$d/rsyslog.conf" -i "$d/rsyslogd.pid" 2>"$d/rsyslogd.err" &
-	NL_PIDS+=("$!")
+	rsys_start "$n"
 	fw_spawn "$n" "$NFLOGD" --ring "$d/drops.ring" -g $((10 + n)) \
 		--metrics-listen "$(fw_mgmt "$n"):9477" 2>"$d/nflogd.err" &
 	NFLOGD_PIDS[$n]=$!
@@ -263,7 +270,25 @@ for k in $(seq "$KILLS"); do
 	AT_KILL=$(collected_lines)
 	nl_check "collector killed with SIGKILL mid-stream ($AT_KILL lines written by then)" \
 		test "$AT_KILL" -gt 0
-	if [ "$KILLS" -eq 1 ]; then sleep 2.5; else sleep 0.5; fi
+	if [ "$k" -eq 1 ] && [ -n "${FLEET_HOST_RESTART:-}" ]; then
+		# fw3's rsyslogd restarted (SIGTERM) while the collector is away: its queue
+		# goes to disk and back; its sender fails meanwhile and is started again.
+		sleep 0.5
+		kill -TERM "${RSYS_PIDS[3]}"
+		nl_wait_pid "${RSYS_PIDS[3]}" 10 || nl_fail "fw3's rsyslogd did not stop"
+		nl_eq "fw3's rsyslogd exit status on SIGTERM" 0 "$NL_RC"
+		nl_wait_pid "${SHIP_PIDS[3]}" 10 || kill -TERM "${SHIP_PIDS[3]}"
+		echo "      fw3's sender exited with status $NL_RC while its rsyslogd was away"
+		rsys_start 3
+		wait_for "fw3's rsyslogd socket" 10 test -S "$(fw_dir 3)/ship.sock" ||
+			nl_fail "fw3's rsyslogd did not start again"
+		ship_start 3
+		sleep 1.5
+	elif [ "$KILLS" -eq 1 ]; then
+		sleep 2.5
+	else
+		sleep 0.5
+	fi
 	col_start || nl_die "collector did not start again"
 	nl_pass "collector started again"
 	[ "$k" -lt "$KILLS" ] && sleep 1
@@ -399,6 +424,11 @@ for n in hosts:
         pass
     kinds = Counter(k[1] for k in ring)
     m = sum(1 for k in ring if k not in got)
+    if m:
+        ms = sorted(k[3] for k in ring if k not in got and k[1] == "event")
+        ds = sorted(k[3] for k, c in got.items() if c > 1)
+        print("  %s: drop sequences missing %s..%s (%d), twice %s" % (h, ms[0] if ms else "-",
+              ms[-1] if ms else "-", len(ms), ds[:10]), file=sys.stderr)
     d = sum(c - 1 for c in got.values() if c > 1)
     x = sum(1 for k in got if k not in ring)
     am = sum(1 for a in alerts if key(h, a) not in got)
