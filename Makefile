@@ -8,6 +8,7 @@
 #                       ulogd2 and tcpdump at the kernel's limit; QUICK=1: shorter
 #   make fuzz           libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make check-systemd  build the .deb, install it in a booted Debian 12 container (root)
+#   make check-fleet    three firewall hosts, real rsyslogd and Prometheus, in netns (root)
 #   make deb            the Debian package (dpkg-buildpackage) from a clean copy, in $(BUILD)/deb/
 #   make install        PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -97,7 +98,7 @@ FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 
-.PHONY: all check test check-netns check-systemd deb demo install uninstall clean deps fuzz bench
+.PHONY: all check test check-netns check-fleet check-systemd deb demo install uninstall clean deps fuzz bench
 all: $(PROGS)
 
 # The objects that include it are named: on a first build there is no .d file yet.
@@ -278,6 +279,12 @@ deps:
 
 check-netns: $(PROGS) $(TOOLS)
 	$(Q)NFLOGD_BUILD=$(BUILD) tests/netns/run.sh
+
+# Three hosts shipping through rsyslog to a collector, scraped by Prometheus
+# (tests/fleet/run.sh); installs rsyslog, rsyslog-relp and prometheus when missing.
+check-fleet: $(PROGS) $(TOOLS)
+	$(Q)scripts/deps.sh fleet
+	$(Q)NFLOGD_BUILD=$(BUILD) tests/fleet/run.sh
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all check
