@@ -191,6 +191,35 @@ static void addrtab_put(struct addrtab *t, unsigned family, unsigned plen, const
 	s->facts |= (uint8_t)facts;
 }
 
+/* IPv4 address a's prefix mask, in network order. */
+static uint32_t addrtab_mask4(const struct addrtab_baddr *a)
+{
+	return htonl(a->plen ? ~0u << (32 - a->plen) : 0);
+}
+
+/* The directed broadcast computed from a's prefix (network order), or 0:
+ * none for a /31 or /32 (RFC 3021), nor in 0.0.0.0/8. */
+static uint32_t addrtab_bcast4(const struct addrtab_baddr *a)
+{
+	uint32_t addr, mask = addrtab_mask4(a);
+
+	memcpy(&addr, a->addr, 4);
+	if (a->plen >= 31 || !(ntohl(addr & mask) >> 24))
+		return 0;
+	return (addr & mask) | ~mask;
+}
+
+/* The kernel's broadcast of a, when the lanes must hold it apart: set, not
+ * 255.255.255.255 (LIMITED already), and not the computed one. */
+static bool addrtab_odd_bcast(const struct addrtab_baddr *a, uint32_t *bc)
+{
+	if (!a->has_bcast || a->plen >= 31 ||
+	    (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) == 0xff)
+		return false;
+	memcpy(bc, a->bcast, 4);
+	return *bc != addrtab_bcast4(a);
+}
+
 /* The directed broadcasts of an IPv4 address, as the kernel's local table
  * has them (fib_add_ifaddr): prefix|~mask when the prefix is shorter than /31
  * and not in 0.0.0.0/8, and IFA_BROADCAST when set and not 255.255.255.255
@@ -198,15 +227,12 @@ static void addrtab_put(struct addrtab *t, unsigned family, unsigned plen, const
 static void addrtab_put_bcast(struct addrtab *t, const struct addrtab_baddr *a)
 {
 	uint8_t key[16] = { 0 };
-	unsigned i;
+	uint32_t bc = addrtab_bcast4(a);
 
 	if (a->plen >= 31)
 		return;
-	memcpy(key, a->addr, 4);
-	addrtab_mask(key, a->plen, 4);
-	if (key[0] != 0) {
-		for (i = a->plen; i < 32; i++)
-			key[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+	if (bc) {
+		memcpy(key, &bc, 4);
 		addrtab_put(t, 4, 32, key, ADDRTAB_BCAST, a->ifindex);
 	}
 	if (a->has_bcast && (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) != 0xff) {
@@ -248,18 +274,6 @@ static void addrtab_fill(struct addrtab *t, const struct addrtab_build *b)
 				t->plens[fi][t->nplen[fi]++] = (uint8_t)plen;
 }
 
-/* The kernel's broadcast of a, when the lanes must hold it apart: set, not
- * 255.255.255.255 (LIMITED already), and not the computed one (*computed, 0
- * if none). */
-static bool addrtab_odd_bcast(const struct addrtab_baddr *a, uint32_t computed, uint32_t *bc)
-{
-	if (!a->has_bcast || a->plen >= 31 ||
-	    (a->bcast[0] & a->bcast[1] & a->bcast[2] & a->bcast[3]) == 0xff)
-		return false;
-	memcpy(bc, a->bcast, 4);
-	return *bc != computed;
-}
-
 /* The next free lane of g: its vector *v and lane *l. */
 static void addrtab_scan4_lane(struct addrtab_scan4 *g, unsigned *v, unsigned *l)
 {
@@ -271,12 +285,11 @@ static void addrtab_scan4_lane(struct addrtab_scan4 *g, unsigned *v, unsigned *l
 /* One IPv4 address of b in g's lanes: itself, its prefix, its broadcasts. */
 static void addrtab_scan4_add(struct addrtab_scan4 *g, const struct addrtab_baddr *a)
 {
-	uint32_t addr, mask, computed = 0, bc;
+	uint32_t addr, mask = addrtab_mask4(a), computed = addrtab_bcast4(a), bc;
 	unsigned v, l;
 
 	addrtab_scan4_lane(g, &v, &l);
 	memcpy(&addr, a->addr, 4);
-	mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
 	g->addr[v][l] = addr;
 	g->ofacts[v][l] = ADDRTAB_OWN;
 	if (a->plen == 32)
@@ -286,12 +299,11 @@ static void addrtab_scan4_add(struct addrtab_scan4 *g, const struct addrtab_badd
 	g->sfacts[v][l] = ADDRTAB_SUBNET;
 	if (a->plen == 31)
 		return;	/* RFC 3021: no broadcast */
-	if (ntohl(addr & mask) >> 24) {
-		computed = (addr & mask) | ~mask;
+	if (computed) {
 		g->bcast[v][l] = computed;
 		g->bfacts[v][l] = ADDRTAB_BCAST;
 	}
-	if (addrtab_odd_bcast(a, computed, &bc)) {
+	if (addrtab_odd_bcast(a, &bc)) {
 		addrtab_scan4_lane(g, &v, &l);
 		g->addr[v][l] = bc;
 		g->ofacts[v][l] = ADDRTAB_BCAST;
@@ -306,16 +318,12 @@ static void addrtab_fill_scan4(struct addrtab *t, const struct addrtab_build *b)
 	size_t i, n = 0, lanes = 1;
 
 	for (i = 0; i < b->naddr; i++) {
-		const struct addrtab_baddr *a = &b->addr[i];
-		uint32_t addr, mask, bc;
+		uint32_t bc;
 
-		if (a->family != 4)
+		if (b->addr[i].family != 4)
 			continue;
 		n++;
-		memcpy(&addr, a->addr, 4);
-		mask = htonl(a->plen ? ~0u << (32 - a->plen) : 0);
-		lanes += 1 + addrtab_odd_bcast(a, ntohl(addr & mask) >> 24 ? (addr & mask) | ~mask : 0,
-					       &bc);
+		lanes += 1 + addrtab_odd_bcast(&b->addr[i], &bc);	/* what addrtab_scan4_add takes */
 	}
 	if (n > ADDRTAB_SCAN4_MAX || lanes > ADDRTAB_SCAN4_LANES)
 		return;
