@@ -209,6 +209,7 @@ static void genkb_index(FILE *out, const struct kb *kb)
 			kb->ranges[i].lo, kb->ranges[i].hi, kb->ranges[i].row);
 	fprintf(out, "%s\n};\n\n", n ? "" : "\n\t{ .row = KB_NOROW },");
 
+	genkb_u16s(out, "kb_port_block", kb->port_block, KB_PORT_BLOCKS);
 	genkb_u16s(out, "kb_icmp_star", kb->icmp_star, 512);
 	genkb_u16s(out, "kb_icmp_off", kb->icmp_off, 513);
 	n = kb->icmp_off[512];
@@ -254,6 +255,7 @@ static void genkb_table(FILE *out, const struct kb *kb)
 		"\t},\n"
 		"\t.ranges = kb_ranges,\n"
 		"\t.range_off = { %lu, %lu, %lu, %lu, %lu },\n"
+		"\t.port_block = kb_port_block,\n"
 		"\t.icmp_star = kb_icmp_star, .icmp_off = kb_icmp_off,"
 		" .icmp_codes = kb_icmp_codes,\n"
 		"\t.net4_off = kb_net4_off, .net4 = kb_net4,\n"

@@ -133,10 +133,13 @@ const struct kb_port *kb_port_lookup(const struct kb *kb, enum kb_dir dir,
 		return NULL;
 	if ((unsigned)dir > KB_DIR_SRC)
 		return NULL;
+	list = (uint32_t)dir * 2 + bit;
+	row = kb->port_block[list << 8 | port >> 8];
+	if (row != KB_BLOCK_MIXED)
+		return row != KB_NOROW ? &kb->ports[row] : NULL;
 	row = phf_lookup(&kb->phf, (uint32_t)dir << 17 | bit << 16 | port);
 	if (row != PHF_NONE)
 		return &kb->ports[row];
-	list = (uint32_t)dir * 2 + bit;
 	r = kb_range_find(kb->ranges + kb->range_off[list],
 			  kb->range_off[list + 1] - kb->range_off[list], port);
 	return r ? &kb->ports[r->row] : NULL;

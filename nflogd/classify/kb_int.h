@@ -14,6 +14,13 @@
  * range_off[l + 1]), sorted by lo and disjoint, binary-searched only when the
  * hash misses.
  *
+ * Port blocks: port_block[l << 8 | port >> 8] answers for a whole block of
+ * 256 ports of list l when it can: KB_NOROW when no row touches the block,
+ * the row of the one range that covers it all, or KB_BLOCK_MIXED when an
+ * exact port or a range edge falls inside it and the hash and the range
+ * search must decide. Most of the port space is one of the first two, so a
+ * flood of random ports is answered by one load from a 2 KiB table.
+ *
  * ICMP: f = 0 (ICMP) or 1 (ICMPv6), i = f * 256 + type. icmp_star[i] is the
  * row of the "*" code, icmp_codes[icmp_off[i] .. icmp_off[i + 1]) the rows
  * with an exact code, sorted by code.
@@ -36,6 +43,8 @@
 #include "classify/phf.h"
 
 #define KB_NOROW	0xffffu
+#define KB_BLOCK_MIXED	0xfffeu		/* port_block: ask the hash and the ranges */
+#define KB_PORT_BLOCKS	(4u * 256u)	/* 4 lists of 256 blocks of 256 ports */
 
 struct kb_range {
 	uint16_t	 lo, hi;
@@ -68,6 +77,7 @@ struct kb {
 	struct phf			 phf;		/* exact ports -> row */
 	const struct kb_range		*ranges;
 	uint32_t			 range_off[5];
+	const uint16_t			*port_block;	/* [KB_PORT_BLOCKS] */
 
 	const uint16_t			*icmp_star;	/* [512] */
 	const uint16_t			*icmp_off;	/* [513] */

@@ -6,6 +6,7 @@
  * free() plus the perfect hash's own.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,6 +238,42 @@ static int kbindex_ranges(struct kb *kb, struct kb_range *out, size_t nranges)
 	return 0;
 }
 
+/* What each block of 256 ports of each list resolves to (kb_int.h): a
+ * range that covers the block whole gives its row, anything that starts,
+ * ends or sits inside it makes it mixed. Ranges are disjoint per list, so a
+ * block is covered whole by at most one. */
+static void kbindex_port_blocks(struct kb *kb, uint16_t *block)
+{
+	size_t i;
+	unsigned b, l;
+
+	for (i = 0; i < KB_PORT_BLOCKS; i++)
+		block[i] = KB_NOROW;
+	for (l = 0; l < 4; l++) {
+		for (i = kb->range_off[l]; i < kb->range_off[l + 1]; i++) {
+			const struct kb_range *r = &kb->ranges[i];
+
+			for (b = r->lo >> 8; b <= (unsigned)r->hi >> 8; b++) {
+				uint16_t *at = &block[l << 8 | b];
+				bool whole = r->lo <= b << 8 && r->hi >= (b << 8 | 0xffu);
+
+				*at = whole && *at == KB_NOROW && r->row < KB_BLOCK_MIXED
+					      ? r->row : KB_BLOCK_MIXED;
+			}
+		}
+	}
+	for (i = 0; i < kb->nports; i++) {
+		const struct kb_port *r = &kb->ports[i];
+
+		if (r->lo != r->hi)
+			continue;
+		for (b = 0; b < 2; b++)
+			if (r->protos & (1u << b))
+				block[(r->dir * 2u + b) << 8 | r->lo >> 8] = KB_BLOCK_MIXED;
+	}
+	kb->port_block = block;
+}
+
 /* --- icmp, addresses, ttl -------------------------------------------- */
 
 static int kbindex_cmp_code(const void *a, const void *b)
@@ -380,7 +417,7 @@ static size_t kbindex_carve(size_t *off, size_t n, size_t size)
 int kbindex_build(struct kb *kb, const struct kbparse *kp)
 {
 	struct kbindex_sizes sz = { 0 };
-	size_t i, o_ranges, o_star, o_off, o_codes, o_n4off, o_net4, o_net6, o_ttl, total = 0;
+	size_t i, o_ranges, o_block, o_star, o_off, o_codes, o_n4off, o_net4, o_net6, o_ttl, total = 0;
 	char *mem;
 	int rc;
 
@@ -414,6 +451,7 @@ int kbindex_build(struct kb *kb, const struct kbparse *kp)
 	}
 
 	o_ranges = kbindex_carve(&total, sz.nranges, sizeof(struct kb_range));
+	o_block = kbindex_carve(&total, KB_PORT_BLOCKS, sizeof(uint16_t));
 	o_star = kbindex_carve(&total, 512, sizeof(uint16_t));
 	o_off = kbindex_carve(&total, 513, sizeof(uint16_t));
 	o_codes = kbindex_carve(&total, sz.ncodes, sizeof(struct kb_code));
@@ -435,6 +473,7 @@ int kbindex_build(struct kb *kb, const struct kbparse *kp)
 		memset(kb, 0, sizeof(*kb));
 		return rc;
 	}
+	kbindex_port_blocks(kb, (uint16_t *)(void *)(mem + o_block));
 	kbindex_icmp(kb, (uint16_t *)(void *)(mem + o_star), (uint16_t *)(void *)(mem + o_off),
 		     (struct kb_code *)(void *)(mem + o_codes));
 	kbindex_addrs(kb, (uint32_t *)(void *)(mem + o_n4off),

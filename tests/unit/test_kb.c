@@ -336,12 +336,36 @@ static void check_all(const struct kb *kb)
 
 /* --- the generated table --------------------------------------------- */
 
+/* The block table answers most of the port space by itself (check_all has
+ * shown every answer right): at least half of each list's blocks, or the
+ * flood path falls back to the hash without anyone noticing. */
+static void check_blocks(const struct kb *kb)
+{
+	unsigned l, b, whole;
+
+	for (l = 0; l < 4; l++) {
+		whole = 0;
+		for (b = 0; b < 256; b++)
+			whole += kb->port_block[l << 8 | b] != KB_BLOCK_MIXED;
+		assert_true(whole >= 128);
+	}
+	/* 49152-65535 is the dynamic range for TCP and UDP destinations: one
+	 * row over most of its 64 blocks, the trojan ports inside it apart */
+	for (l = 0; l < 2; l++) {
+		whole = 0;
+		for (b = 0xc0; b < 0x100; b++)
+			whole += kb->port_block[l << 8 | b] < KB_BLOCK_MIXED;
+		assert_true(whole >= 32);
+	}
+}
+
 static void test_builtin(void **state)
 {
 	(void)state;
 	check_all(kb_builtin());
 	assert_true(kb_stamp(kb_builtin()) == kbindex_stamp(kb_builtin()));
 	assert_true(kb_stamp(kb_builtin()) != 0);
+	check_blocks(kb_builtin());
 }
 
 static const struct kb_addr *addr4(const struct kb *kb, const char *s)
@@ -549,9 +573,13 @@ static void test_load_override(void **state)
 		       "# site\n"
 		       "port\t30001\ttcp\t%u\t%s\tadmin\t%s\texpected\tlocal\tOurs\tOur service\n"
 		       "port\t30002\ttcp\t40000-40010\tdst\tlab\t%s\texpected\tlocal\tLab\tLab range\n"
+		       "port\t30005\tudp\t40960-41471\tsrc\tlab\t%s\texpected\tlocal\tLab\tTwo blocks\n"
+		       "port\t30006\tudp\t41000\tsrc\tlab\t%s\texpected\tlocal\tLab\tInside them\n"
 		       "addr\t30003\t203.0.113.128/25\tpartner\texpected\tlocal\tPartner\tVPN\n"
 		       "icmp\t30004\ticmp\t42\t*\tmine\tnoise\tlocal\tS\tE\n",
 		       victim->lo, victim->dir == KB_DIR_SRC ? "src" : "dst",
+		       kb_category_by_id(b, victim->category)->name,
+		       kb_category_by_id(b, victim->category)->name,
 		       kb_category_by_id(b, victim->category)->name,
 		       kb_category_by_id(b, victim->category)->name);
 	write_tmp(&t, text, (size_t)len);
@@ -569,6 +597,13 @@ static void test_load_override(void **state)
 	assert_int_equal(p->id, victim->id);
 	assert_int_equal(p->protos, KB_PROTO_UDP);
 	assert_int_equal(kb_port_lookup(kb, KB_DIR_DST, 6, 40005)->id, 30002);
+	/* a block the range covers whole, and one with an exact port in it */
+	assert_int_equal(kb->port_block[3 << 8 | 41216 >> 8], kb_port_by_id(kb, 30005) - kb_port_at(kb, 0));
+	assert_int_equal(kb->port_block[3 << 8 | 40960 >> 8], KB_BLOCK_MIXED);
+	assert_int_equal(kb_port_lookup(kb, KB_DIR_SRC, 17, 41000)->id, 30006);
+	assert_int_equal(kb_port_lookup(kb, KB_DIR_SRC, 17, 41001)->id, 30005);
+	assert_int_equal(kb_port_lookup(kb, KB_DIR_SRC, 17, 41471)->id, 30005);
+	assert_null(kb_port_lookup(kb, KB_DIR_SRC, 17, 41472));
 	a = addr4(kb, "203.0.113.200");
 	assert_non_null(a);
 	assert_int_equal(a->id, 30003);
