@@ -141,8 +141,9 @@ int nflogmsg_parse(const struct nlmsghdr *nlh, struct nflog_msg *m)
 		if (type <= NFULA_MAX) {
 			uint16_t want = nflogmsg_size[type];
 
-			if (want == NFLOGMSG_NUL ? plen == 0 || at[a.nla_len - 1] != '\0'
-						 : want != 0 && plen != want)
+			/* One test on the common path: any size, or the right one. */
+			if (want != 0 && want != plen &&
+			    (want != NFLOGMSG_NUL || plen == 0 || at[a.nla_len - 1] != '\0'))
 				return -EBADMSG;
 			seen[type] = at + sizeof(a);
 			len[type] = plen;
