@@ -226,15 +226,6 @@ static void ctl_alerts_usage(FILE *f)
 	ctl_filter_usage(f);
 }
 
-/* --since SECONDS as the oldest time shown (0: no limit; a span longer than
- * the time since 1970 is no limit either). */
-static uint64_t ctl_since_ns(uint64_t secs)
-{
-	uint64_t now = ctl_now_ns();
-
-	return secs && secs * 1000000000ull < now ? now - secs * 1000000000ull : 0;
-}
-
 /* read and alerts: the same options, the same reader. */
 static int ctl_read_command(int argc, char **argv, bool alerts)
 {

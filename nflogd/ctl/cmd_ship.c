@@ -32,13 +32,15 @@
 #define SHIP_JOURNAL		"/run/systemd/journal/socket"
 #define SHIP_SEND_RETRIES	50	/* 10 ms apart: a busy syslog daemon gets 0.5 s */
 
-static void ship_usage(FILE *f, const char *cmd)
+static void ship_usage(FILE *f, const char *cmd, bool alerts)
 {
 	fprintf(f,
 "usage: nflogctl %s [--ring PATH] [-n N] [-f|--follow] [--json]\n"
 "                [--cursor FILE [--cursor-reset]] [--local-kb PATH] [--services FILE]\n"
 "                [--geoip FILE]... [--syslog [--syslog-socket PATH]\n"
 "                [--syslog-facility NAME] [--syslog-sd-id NAME@PEN]]\n"
+"                [--since D] [--src ADDR[/PREFIX]] [--dst ...] [--port N] [--sport N]\n"
+"                [--proto P] [--verdict V] [--kb CATEGORY]%s\n"
 "  --cursor FILE     go on after the last record handed on (to standard output\n"
 "                    after a successful flush, or to the syslog socket), across\n"
 "                    restarts of this reader and of the daemon; saved atomically\n"
@@ -60,18 +62,21 @@ static void ship_usage(FILE *f, const char *cmd)
 "  --syslog-journal-socket PATH  journald's native protocol to this socket instead\n"
 "  --syslog-facility NAME    daemon (default), user, auth, authpriv, local0..local7\n"
 "  --syslog-sd-id NAME@PEN   RFC 5424 SD-ID of the fields (default " SYSLOGOUT_SDID ",\n"
-"                            RFC 5612's documentation number: use your own PEN)\n",
-		cmd, CTLSTREAM_SAVE_MS);
+"                            RFC 5612's documentation number: use your own PEN)\n"
+"  --since D, --src, --dst, --port, --sport, --proto, --verdict, --kb%s\n"
+"                    hand on only what matches, as `nflogctl %s --help` says; the\n"
+"                    cursor moves past the rest all the same\n",
+		cmd, alerts ? " [--type T]" : "", CTLSTREAM_SAVE_MS, alerts ? ", --type" : "", cmd);
 }
 
 static void ship_usage_read(FILE *f)
 {
-	ship_usage(f, "read");
+	ship_usage(f, "read", false);
 }
 
 static void ship_usage_alerts(FILE *f)
 {
-	ship_usage(f, "alerts");
+	ship_usage(f, "alerts", true);
 }
 
 struct ship {
@@ -85,6 +90,8 @@ struct ship {
 	struct syslogout_id	 id;
 	struct hostid		 host;
 	int			 fd;
+	struct ctl_readargs	 sel;		/* only --since and the filters, as given */
+	struct recfilter	 filter;	/* sel's filters, compiled */
 };
 
 static int ship_connect(struct ship *sh)
@@ -255,6 +262,8 @@ static int ship_option(void *ctx, int c, const char *arg)
 		break;
 	case 'n':
 		return ctl_parse_last(arg, &sh->so.last) ? 0 : 2;
+	default:
+		return ctl_select_option(&sh->sel, c, arg) == 2 ? 2 : 0;
 	}
 	return 0;
 }
@@ -331,6 +340,7 @@ static int ship_parse(int argc, char **argv, bool alerts, struct ship *sh, struc
 		CTL_LOPT_SERVICES,
 		CTL_LOPT_GEOIP,
 		{ "follow",                no_argument,       NULL, 'f' },
+		CTL_LOPT_SELECT,
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
 	};
@@ -396,6 +406,12 @@ static int ship_main(int argc, char **argv, bool alerts)
 		return rc;
 	if (!(sh.src.kb = ctl_load_kb(&a)))
 		return 1;
+	if ((rc = ctl_readargs_filter(&sh.sel, sh.src.kb, alerts, &sh.filter)) != 0) {
+		kb_free((struct kb *)sh.src.kb);
+		return rc;
+	}
+	sh.so.filter = recfilter_active(&sh.filter) ? &sh.filter : NULL;
+	sh.so.since_ns = ctl_since_ns(sh.sel.since);
 	rc = 1;
 	if (ctl_load_services(&a, &services) == 0 && ctl_load_geoip(&a, sh.src.kb, &geo) == 0) {
 		sh.src.services = services;

@@ -14,11 +14,12 @@
 
 #include "ctl/ctlcommon.h"
 #include "ctl/ctlconf.h"
+#include "ctl/ctlout.h"
 #include "report/ringmetrics.h"
 #include "util/opts.h"
 
-/* The read options' own; the filters are CTL_O_FILTER + enum recfilter_key. */
-enum { CTL_O_JSON = CTL_O_OWN, CTL_O_SINCE, CTL_O_FILTER };
+/* The read options' own (CTL_O_SINCE and the filters are in ctlcommon.h). */
+enum { CTL_O_JSON = CTL_O_OWN };
 
 /* getopt_long returned c (':' or '?'): say why, return 2. */
 static int ctl_bad_option(int c, char **argv)
@@ -215,22 +216,32 @@ static int ctl_readargs_option(void *ctx, int c, const char *arg)
 		}
 		ra->last_set = true;
 		break;
-	case CTL_O_SINCE:
-		if (!ctl_parse_since(arg, &ra->since))
-			return 2;
-		break;
 	default:
-		if (c < CTL_O_FILTER || c >= CTL_O_FILTER + __RECFILTER_KEYS)
-			break;
-		if (ra->nfilter >= CTL_FILTER_ARGS) {
-			fprintf(stderr, "nflogctl: at most %d filter options\n", CTL_FILTER_ARGS);
-			return 2;
-		}
-		ra->filter[ra->nfilter].key = (enum recfilter_key)(c - CTL_O_FILTER);
-		ra->filter[ra->nfilter++].value = arg;
-		break;
+		return ctl_select_option(ra, c, arg) == 2 ? 2 : 0;
 	}
 	return 0;
+}
+
+int ctl_select_option(struct ctl_readargs *ra, int c, const char *arg)
+{
+	if (c == CTL_O_SINCE)
+		return ctl_parse_since(arg, &ra->since) ? 0 : 2;
+	if (c < CTL_O_FILTER || c >= CTL_O_FILTER + __RECFILTER_KEYS)
+		return 1;
+	if (ra->nfilter >= CTL_FILTER_ARGS) {
+		fprintf(stderr, "nflogctl: at most %d filter options\n", CTL_FILTER_ARGS);
+		return 2;
+	}
+	ra->filter[ra->nfilter].key = (enum recfilter_key)(c - CTL_O_FILTER);
+	ra->filter[ra->nfilter++].value = arg;
+	return 0;
+}
+
+uint64_t ctl_since_ns(uint64_t secs)
+{
+	uint64_t now = ctl_now_ns();
+
+	return secs && secs * 1000000000ull < now ? now - secs * 1000000000ull : 0;
 }
 
 int ctl_readargs_filter(const struct ctl_readargs *ra, const struct kb *kb, bool alerts,
@@ -265,15 +276,7 @@ int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail,
 		CTL_LOPT_SERVICES,
 		CTL_LOPT_GEOIP,
 		{ "follow", no_argument, NULL, 'f' },
-		{ "since",   required_argument, NULL, CTL_O_SINCE },
-		{ "src",     required_argument, NULL, CTL_O_FILTER + RECFILTER_SRC },
-		{ "dst",     required_argument, NULL, CTL_O_FILTER + RECFILTER_DST },
-		{ "port",    required_argument, NULL, CTL_O_FILTER + RECFILTER_PORT },
-		{ "sport",   required_argument, NULL, CTL_O_FILTER + RECFILTER_SPORT },
-		{ "proto",   required_argument, NULL, CTL_O_FILTER + RECFILTER_PROTO },
-		{ "verdict", required_argument, NULL, CTL_O_FILTER + RECFILTER_VERDICT },
-		{ "kb",      required_argument, NULL, CTL_O_FILTER + RECFILTER_KB },
-		{ "type",    required_argument, NULL, CTL_O_FILTER + RECFILTER_TYPE },
+		CTL_LOPT_SELECT,
 		CTL_LOPT_HELP,
 		CTL_LOPT_END
 	};

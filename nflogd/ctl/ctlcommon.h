@@ -32,6 +32,21 @@ enum { CTL_O_RING = 256, CTL_O_LOCALKB, CTL_O_SERVICES, CTL_O_GEOIP, CTL_O_OWN }
 #define CTL_LOPT_LOCALKB	{ "local-kb", required_argument, NULL, CTL_O_LOCALKB }
 #define CTL_LOPT_SERVICES	{ "services", required_argument, NULL, CTL_O_SERVICES }
 #define CTL_LOPT_GEOIP		{ "geoip",    required_argument, NULL, CTL_O_GEOIP }
+/* --since and the filters: which records read and alerts hand on, whether
+ * they print them (cmd_read.c) or ship them (cmd_ship.c). Codes above any
+ * subcommand's own; the filters are CTL_O_FILTER + enum recfilter_key. */
+enum { CTL_O_SINCE = 512, CTL_O_FILTER };
+
+#define CTL_LOPT_SELECT \
+	{ "since",   required_argument, NULL, CTL_O_SINCE }, \
+	{ "src",     required_argument, NULL, CTL_O_FILTER + RECFILTER_SRC }, \
+	{ "dst",     required_argument, NULL, CTL_O_FILTER + RECFILTER_DST }, \
+	{ "port",    required_argument, NULL, CTL_O_FILTER + RECFILTER_PORT }, \
+	{ "sport",   required_argument, NULL, CTL_O_FILTER + RECFILTER_SPORT }, \
+	{ "proto",   required_argument, NULL, CTL_O_FILTER + RECFILTER_PROTO }, \
+	{ "verdict", required_argument, NULL, CTL_O_FILTER + RECFILTER_VERDICT }, \
+	{ "kb",      required_argument, NULL, CTL_O_FILTER + RECFILTER_KB }, \
+	{ "type",    required_argument, NULL, CTL_O_FILTER + RECFILTER_TYPE }
 #define CTL_LOPT_HELP		{ "help",     no_argument,       NULL, 'h' }
 #define CTL_LOPT_END		{ NULL, 0, NULL, 0 }
 
@@ -108,6 +123,14 @@ struct ctl_readargs {
  * --services belongs to those three, not to stats. */
 int ctl_readargs_parse(int argc, char **argv, void (*usage)(FILE *f), bool tail, bool operands,
 		       struct ctl_readargs *ra);
+
+/* ctl_select_option - an option of CTL_LOPT_SELECT into ra: 0, 2 after
+ * saying why (a bad --since, too many filters), or 1 when c is not one. */
+int ctl_select_option(struct ctl_readargs *ra, int c, const char *arg);
+
+/* ctl_since_ns - --since SECONDS as the oldest time handed on, from now
+ * (0: no limit; a span longer than the time since 1970 is none either). */
+uint64_t ctl_since_ns(uint64_t secs);
 
 /* ctl_readargs_filter - the filter options of ra compiled into f, their kb
  * categories named in kb; --type only when alerts. 0, or 2 after saying why. */

@@ -262,6 +262,12 @@ static void cs_pend_commit(struct cs *c, struct cs_pend *p)
 	}
 }
 
+/* The record is handed on, not passed over by --since or a filter. */
+static bool cs_wanted(const struct ctlstream_opts *o, const struct ringscan_item *it)
+{
+	return it->rec.ts_ns >= o->since_ns && (!o->filter || recfilter_match(o->filter, &it->rec));
+}
+
 /* Hand on items[from..n): 0, or -1 (errno) with the cursor at what got through. */
 static int cs_hand_on(struct cs *c, const struct ringscan_item *items, size_t from, size_t n)
 {
@@ -277,11 +283,13 @@ static int cs_hand_on(struct cs *c, const struct ringscan_item *items, size_t fr
 		return -1;
 	}
 	for (i = from; i < n && rc == 0; i++) {
-		if (out->record(out->ctx, c->rr, &items[i]) < 0) {
+		bool take = cs_wanted(c->o, &items[i]);
+
+		if (take && out->record(out->ctx, c->rr, &items[i]) < 0) {
 			rc = -1;
 			break;
 		}
-		if (!out->flush)	/* unbuffered: out already */
+		if (!out->flush || !take)	/* unbuffered, or passed over: done with */
 			cs_pend_set(&p, &items[i], false);
 		if ((i + 1 - from) % CS_CHUNK && i + 1 < n)
 			continue;

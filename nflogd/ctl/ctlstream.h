@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "report/geoip.h"
+#include "report/recfilter.h"
 #include "ring/ringscan.h"
 #include "util/hostid.h"
 
@@ -49,6 +50,9 @@ struct ctlstream_opts {
 						 * CTL_LAST_NONE: only new records */
 	volatile sig_atomic_t	*stop;		/* set by a signal: save and return */
 	struct geoip		*geo;		/* polled while following (ctl_geoip_poll), or NULL */
+	const struct recfilter	*filter;	/* --src, --verdict, ...: what it rejects is
+						 * passed over (the cursor moves on), or NULL */
+	uint64_t		 since_ns;	/* --since: older records passed over; 0: none */
 };
 
 /* ctlstream_run - ship from the ring at path until done (without -f: what is

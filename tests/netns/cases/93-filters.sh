@@ -136,6 +136,20 @@ expect "read --since (to the recorded point): only round 2" \
 json alerts --since 1h --type scan
 expect "alerts --since 1h --type scan: the scan" 'n == 1'
 
+# The shipper (--cursor) takes the same filters: it hands on what matches and
+# its cursor moves past the rest, so a second run without them has nothing new.
+json read --cursor "$NL_TMP/ship.cur" --port 23 --src 192.0.2.2
+expect "read --cursor --port 23 --src 192.0.2.2: the 3 SYNs" \
+	'n == 3 and all(src(r) == "192.0.2.2" and dport(r) == 23 for r in recs)'
+json read --cursor "$NL_TMP/ship.cur"
+expect "read --cursor again, no filter: nothing new (passed-over records are behind it)" 'n == 0'
+json alerts --cursor "$NL_TMP/ship-alerts.cur" --type traceroute
+expect "alerts --cursor --type traceroute: the traceroute only" \
+	'n >= 1 and all(atype(r) == "traceroute" for r in recs)'
+nl_ctl read --cursor "$NL_TMP/ship.cur" --verdict nasty >/dev/null 2>"$NL_TMP/ship.err"
+nl_eq "read --cursor --verdict nasty: exit status 2" 2 "$?"
+nl_check "read --cursor --verdict nasty: says why" grep -q "unknown verdict 'nasty'" "$NL_TMP/ship.err"
+
 nl_ctl read -n 0 >"$NL_TMP/n0.txt"
 nl_eq "read -n 0: exit status" 0 "$?"
 nl_check "read -n 0 prints nothing" test ! -s "$NL_TMP/n0.txt"
