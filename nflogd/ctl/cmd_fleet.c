@@ -18,6 +18,7 @@
 #include "correlate/fleet.h"
 #include "ctl/cmd.h"
 #include "ctl/ctlcommon.h"
+#include "ctl/ctlout.h"
 #include "ring/ringfmt.h"
 #include "suggest/suggest.h"
 #include "util/cidrlist.h"
@@ -27,6 +28,11 @@
 #define FLEET_FILES_MAX	256	/* inputs merged at once: a line buffer each */
 #define FLEET_SAY_MAX	10	/* skipped lines described one by one; then a summary */
 #define FLEET_SUGGEST_MAX 65536	/* incidents kept for --suggest (256 bytes each) */
+/* A line stamped later than this past our clock is refused: one forged
+ * "2099" line would otherwise move the merged clock (it only goes forward)
+ * past every host's real lines and end their incidents unseen. A day is
+ * far more than any sane clock skew between hosts. */
+#define FLEET_AHEAD_NS	(86400ull * 1000000000ull)
 
 enum { FLEET_O_JSON = CTL_O_OWN, FLEET_O_SUGGEST, FLEET_O_MIN_HOSTS, FLEET_O_MAX_SOURCES,
        FLEET_O_ALLOW, FLEET_O_STATS };
@@ -59,6 +65,7 @@ struct fleet_run {
 	size_t		 npend, cap_pend;
 	uint64_t	 pend_lost;	/* past FLEET_SUGGEST_MAX */
 	uint64_t	 said;		/* skipped lines described */
+	uint64_t	 latest_ns;	/* @timestamp beyond: refused (FLEET_AHEAD_NS) */
 	int		 rc;
 };
 
@@ -282,6 +289,11 @@ static void ctl_fleet_advance(struct fleet_run *r, struct fleet_input *in)
 			ctl_fleet_skip(r, in, e, err);
 			continue;
 		}
+		if (in->ev.ts > r->latest_ns) {
+			ctl_fleet_skip(r, in, JSONL_E_VALUE, "@timestamp more than a day ahead of "
+				       "this host's clock");
+			continue;
+		}
 		if (!in->ev.kind) {
 			r->in.other++;
 			continue;
@@ -481,6 +493,7 @@ int cmd_fleet_main(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	if ((rc = ctl_args_parse(argc, argv, &cl, &r.o, &a)) != CTL_RUN)
 		return rc;
+	r.latest_ns = ctl_now_ns() + FLEET_AHEAD_NS;
 	if (r.o.json && r.o.suggest) {
 		fprintf(stderr, "nflogctl: fleet: --json and --suggest exclude each other\n");
 		return 2;

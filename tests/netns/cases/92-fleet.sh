@@ -85,6 +85,12 @@ printf '{"@timestamp":"2026-11-22T02:50:02Z","event":{"kind"\n' >>"$NL_TMP/fw2.j
 python3 -c 'import json, sys
 rec = json.loads(sys.stdin.readline()); rec.pop("host", None)
 print(json.dumps(rec, separators=(",", ":")))' <"$NL_TMP/all.json" >>"$NL_TMP/fw3.jsonl"
+# ... and a forged line from the far future at the head of fw1's file: taken, it would
+# hold fw1 back in the merge and then move the clock past every real line.
+python3 -c 'import json, sys
+rec = json.loads(sys.stdin.readline()); rec["@timestamp"] = "2099-01-01T00:00:00.000Z"
+print(json.dumps(rec, separators=(",", ":")))' <"$NL_TMP/fw1.jsonl" >"$NL_TMP/fw1.future"
+cat "$NL_TMP/fw1.jsonl" >>"$NL_TMP/fw1.future" && mv "$NL_TMP/fw1.future" "$NL_TMP/fw1.jsonl"
 
 "$NFLOGCTL" fleet --json "$NL_TMP"/fw1.jsonl "$NL_TMP"/fw2.jsonl "$NL_TMP"/fw3.jsonl \
 	>"$NL_TMP/fleet.json" 2>"$NL_TMP/fleet.err"
@@ -96,7 +102,9 @@ for h in fw1 fw2 fw3; do
 		grep -Eq "per host .* $h=([6-9]|[1-9][0-9]+)( |\$)" "$NL_TMP/stats.err"
 done
 nl_check "bad lines counted by reason" \
-	grep -q 'skipped 2 of .* lines: bad_json=1 missing_field=1' "$NL_TMP/fleet.err"
+	grep -q 'skipped 3 of .* lines: bad_json=1 bad_value=1 missing_field=1' "$NL_TMP/fleet.err"
+nl_check "the far-future line is named" \
+	grep -q 'fw1.jsonl:1: skipped (bad_value): @timestamp more than a day ahead' "$NL_TMP/fleet.err"
 nl_check "the missing host.name is named" grep -q 'fw3.jsonl:.*no host.name' "$NL_TMP/fleet.err"
 
 python3 - "$NL_TMP/fleet.json" <<'PY' && nl_pass "fleet alerts" || nl_fail "fleet alerts"
