@@ -153,7 +153,9 @@ nl_check "read --cursor --verdict nasty: says why" grep -q "unknown verdict 'nas
 nl_ctl read -n 0 >"$NL_TMP/n0.txt"
 nl_eq "read -n 0: exit status" 0 "$?"
 nl_check "read -n 0 prints nothing" test ! -s "$NL_TMP/n0.txt"
-nl_ctl read -n 0 -f --json >"$NL_TMP/follow.json" 2>"$NL_TMP/follow.err" &
+# Not through nl_ctl: a function in the background is a subshell, and $! would be
+# the subshell, leaving nflogctl itself running after the kill.
+"$NFLOGCTL" read --ring "$RING" -n 0 -f --json >"$NL_TMP/follow.json" 2>"$NL_TMP/follow.err" &
 follow=$!
 NL_PIDS+=("$follow")
 sleep 1
