@@ -423,6 +423,9 @@ int main(int argc, char **argv)
 		}
 		rc = sendmmsg(fd, msgs, n, 0);
 		if (rc < 0) {
+			/* The clock moves on too: a device that refuses every
+			 * send must still end the run at -t SECONDS. */
+			now = nfgen_now_ns();
 			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
 				continue;
 			perror("nfgen: sendmmsg");
