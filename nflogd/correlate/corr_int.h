@@ -290,6 +290,8 @@ struct corr_who {
 struct corr_dslot {		/* one source probing a target: decoy candidate */
 	struct corr_who who;
 	uint32_t pbits;		/* bit port % 32 of each port: corr_decoy_may */
+	uint32_t src;		/* src slot its state was in at its last probe:
+				 * corr_src_find_at() tries it before hashing */
 	uint64_t first, last;
 	uint64_t t[CORR_DPORTS];	/* when each port was first probed */
 	uint32_t packets;

@@ -8,6 +8,7 @@
 
 #include "correlate/corr_facts.h"
 #include "correlate/corr_inc.h"
+#include "correlate/corr_src.h"
 
 /* corr_target.c: a slot d with a new port, and enough of them: does it
  * probe one port set with other sources of the target? Forms or joins the
@@ -169,7 +170,8 @@ static inline bool corr_dslot_before(const struct corr_dslot *x, const struct co
  * corr_dslot_before() gives up if it has none, or afresh if it went quiet
  * and is no member), with the probe accounted; *grew: its port is new to
  * the slot. */
-static inline struct corr_dslot *corr_dslot_probe(const struct corr_pkt *p, bool *grew)
+static inline struct corr_dslot *corr_dslot_probe(const struct corr *c, const struct corr_pkt *p,
+						   bool *grew)
 {
 	const struct ring_rec *r = p->r;
 	struct corr_dslot *d = NULL, *v = NULL;
@@ -191,6 +193,7 @@ static inline struct corr_dslot *corr_dslot_probe(const struct corr_pkt *p, bool
 		corr_who_set(&d->who, p);
 		d->first = r->ts_ns;
 	}
+	d->src = corr_src_slot(c, p->s);
 	d->packets++;
 	d->last = corr_max64(d->last, r->ts_ns);
 	d->ttl = r->ttl;
@@ -228,7 +231,7 @@ static inline bool corr_decoy(struct corr *c, const struct corr_pkt *p)
 	unsigned i;
 	bool grew;
 
-	d = corr_dslot_probe(p, &grew);
+	d = corr_dslot_probe(c, p, &grew);
 	corr_key_set(&k, RING_ALERT_DECOY, r->family, r->daddr, NULL, 0, 0, 0);
 	if (t->decoy && !(inc = corr_inc_at(c, &k))) {
 		t->decoy = 0;
