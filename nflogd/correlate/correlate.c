@@ -104,7 +104,7 @@ CORR_HOT void corr_pkt_init(const struct corr *c, struct corr_pkt *p, const stru
 /* The kb row is looked up only for records a detector explains: a port
  * the classifier did not know costs a range search, and most records of a
  * flood are one-packet sources that no detector gets to explain. */
-static void corr_pkt_kb(const struct corr *c, struct corr_pkt *p)
+static void corr_pkt_kb(struct corr *c, struct corr_pkt *p)
 {
 	if (p->kb_done)
 		return;
