@@ -56,7 +56,7 @@ static inline struct corr_src *corr_src_get(struct corr *c, const struct ring_re
 	uint32_t i;
 
 	corr_key_set(&k, CORR_K_SRC, r->family, r->saddr, NULL, 0, 0, 0);
-	i = corr_tab_get(c, &c->src, &k, c->now, &got, &old_last);
+	i = corr_tab_get_inline(c, &c->src, &k, c->now, &got, &old_last);
 	s = corr_tab_val(&c->src, i);
 	if (got == CORR_FOUND)
 		return s;
