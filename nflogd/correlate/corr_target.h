@@ -199,8 +199,11 @@ static inline struct corr_dslot *corr_dslot_probe(const struct corr *c, const st
 	d->ttl = r->ttl;
 	d->crafted = p->hops > CORR_HOPS_PLAUSIBLE || (r->klass.tags & RING_TAG_CRAFTED_TTL);
 	d->tags |= p->style;
-	for (i = 0; i < d->nports && d->port[i] != r->dport; i++)
-		;
+	/* pbits has the bit of each port in port[]: most new ports miss it. */
+	i = d->nports;
+	if (d->pbits & 1u << (r->dport & 31))
+		for (i = 0; i < d->nports && d->port[i] != r->dport; i++)
+			;
 	*grew = false;
 	if (i == d->nports && d->nports < CORR_DPORTS) {
 		d->port[d->nports] = r->dport;
