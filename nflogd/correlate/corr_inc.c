@@ -87,9 +87,15 @@ bool corr_inc_port(struct corr *c, struct corr_inc *inc, uint16_t port, bool ass
 	bool fresh, in_sample = false;
 	unsigned i;
 
-	for (i = 0; i < inc->nsample; i++)
-		if (inc->a.port_sample[i] == port)
-			in_sample = true;
+	/* Whether port is in the sample matters only while the sample has
+	 * room, or when it alone says whether the port is new: a scan's
+	 * incident, its sample full, counts with its map and skips the pass. */
+	if (inc->nsample < RING_ALERT_PORTS || (inc->dim != CORR_DIM_PORTS && assume_new))
+		for (i = 0; i < inc->nsample; i++)
+			if (inc->a.port_sample[i] == port) {
+				in_sample = true;
+				break;
+			}
 	if (inc->dim == CORR_DIM_PORTS)
 		fresh = corr_big_set(c, inc->bm, port);
 	else
