@@ -293,16 +293,16 @@ struct corr_dslot {		/* one source probing a target: decoy candidate */
 	uint32_t pbits;		/* bit port % 32 of each port: corr_decoy_may */
 	uint32_t src;		/* src slot its state was in at its last probe:
 				 * corr_src_find_at() tries it before hashing */
+	uint8_t	 used;		/* used, member, last: what corr_tgt_clear() clears */
+	uint8_t	 member;	/* counted in the target's open DECOY incident */
 	uint64_t first, last;
 	uint64_t t[CORR_DPORTS];	/* when each port was first probed */
 	uint32_t packets;
 	uint32_t tags;
 	uint16_t port[CORR_DPORTS];
 	uint8_t	 nports;
-	uint8_t	 member;	/* counted in the target's open DECOY incident */
 	uint8_t	 ttl;
 	uint8_t	 crafted;	/* its hop estimate is implausible */
-	uint8_t	 used;
 };
 
 struct corr_chain {		/* one IP ID sequence arriving at a target */
