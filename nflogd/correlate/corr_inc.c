@@ -29,18 +29,13 @@ void corr_inc_close(struct corr *c, uint32_t i)
 	corr_tab_del(&c->inc, i);
 }
 
-struct corr_inc *corr_inc_at(struct corr *c, const struct corr_key *k)
+struct corr_inc *corr_inc_at_slow(struct corr *c, const struct corr_key *k)
 {
-	uint32_t *hint = &c->inc_hint[k->kind], i = *hint;
+	uint32_t i = corr_tab_find(&c->inc, k, corr_hash(c, k));
 
-	if (!c->inc_open[k->kind])
+	if (i == CORR_NONE)
 		return NULL;
-	if (i == CORR_NONE || !corr_key_eq(&c->inc.slot[i].key, k)) {
-		i = corr_tab_find(&c->inc, k, corr_hash(c, k));
-		if (i == CORR_NONE)
-			return NULL;
-		*hint = i;
-	}
+	c->inc_hint[k->kind] = i;
 	corr_tab_touch(&c->inc, i, c->now);
 	return corr_tab_val(&c->inc, i);
 }
@@ -92,9 +87,15 @@ bool corr_inc_port(struct corr *c, struct corr_inc *inc, uint16_t port, bool ass
 	bool fresh, in_sample = false;
 	unsigned i;
 
-	for (i = 0; i < inc->nsample; i++)
-		if (inc->a.port_sample[i] == port)
-			in_sample = true;
+	/* Whether port is in the sample matters only while the sample has
+	 * room, or when it alone says whether the port is new: a scan's
+	 * incident, its sample full, counts with its map and skips the pass. */
+	if (inc->nsample < RING_ALERT_PORTS || (inc->dim != CORR_DIM_PORTS && assume_new))
+		for (i = 0; i < inc->nsample; i++)
+			if (inc->a.port_sample[i] == port) {
+				in_sample = true;
+				break;
+			}
 	if (inc->dim == CORR_DIM_PORTS)
 		fresh = corr_big_set(c, inc->bm, port);
 	else

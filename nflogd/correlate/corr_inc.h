@@ -13,8 +13,23 @@
 void corr_emit(struct corr *c, struct corr_inc *inc, uint8_t state);
 /* corr_inc_close - close the incident in inc slot i (CLOSED if it was opened). */
 void corr_inc_close(struct corr *c, uint32_t i);
-/* The open incident of key k, touched (it is active), or NULL. */
-struct corr_inc *corr_inc_at(struct corr *c, const struct corr_key *k);
+/* corr_inc.c: corr_inc_at() past its type's hint. */
+struct corr_inc *corr_inc_at_slow(struct corr *c, const struct corr_key *k);
+
+/* The open incident of key k, touched (it is active), or NULL. Inline up to
+ * the hint of k's type, which most lookups end at (none of the type open,
+ * or the one last found): a probe of a scan asks about several types. */
+CORR_HOT struct corr_inc *corr_inc_at(struct corr *c, const struct corr_key *k)
+{
+	uint32_t i = c->inc_hint[k->kind];
+
+	if (!c->inc_open[k->kind])
+		return NULL;
+	if (i == CORR_NONE || !corr_key_eq(&c->inc.slot[i].key, k))
+		return corr_inc_at_slow(c, k);
+	corr_tab_touch(&c->inc, i, c->now);
+	return corr_tab_val(&c->inc, i);
+}
 /*
  * corr_inc_new - a new incident for k (which has none); not emitted until the
  * caller fills it and calls corr_inc_grew(). When the table is full the

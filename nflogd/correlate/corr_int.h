@@ -118,6 +118,7 @@
 #define CORR_TTL_BASE		5	/* packets that make (or move) a hop baseline: enough
 					 * that a random-TTL scanner does not settle by luck */
 #define CORR_SRC_KEEP		4	/* sources are forgotten after this many windows idle */
+#define CORR_KB_MEMO		1024	/* kb port rows remembered (a power of 2) */
 
 /* Styles of a scan, as in ring_alert.scan_tags. */
 #define CORR_STYLE_TAGS		(RING_TAG_SCAN_NULL | RING_TAG_SCAN_FIN | RING_TAG_SCAN_XMAS | \
@@ -290,16 +291,18 @@ struct corr_who {
 struct corr_dslot {		/* one source probing a target: decoy candidate */
 	struct corr_who who;
 	uint32_t pbits;		/* bit port % 32 of each port: corr_decoy_may */
+	uint32_t src;		/* src slot its state was in at its last probe:
+				 * corr_src_find_at() tries it before hashing */
+	uint8_t	 used;		/* used, member, last: what corr_tgt_clear() clears */
+	uint8_t	 member;	/* counted in the target's open DECOY incident */
 	uint64_t first, last;
 	uint64_t t[CORR_DPORTS];	/* when each port was first probed */
 	uint32_t packets;
 	uint32_t tags;
 	uint16_t port[CORR_DPORTS];
 	uint8_t	 nports;
-	uint8_t	 member;	/* counted in the target's open DECOY incident */
 	uint8_t	 ttl;
 	uint8_t	 crafted;	/* its hop estimate is implausible */
-	uint8_t	 used;
 };
 
 struct corr_chain {		/* one IP ID sequence arriving at a target */
@@ -357,6 +360,14 @@ struct corr_inc {
 	uint8_t	 kb_verdict;	/* verdict of the kb_id row */
 };
 
+/* One kb_port_lookup() answer (corr_kb_port): key 0 is no entry. */
+struct corr_kb_memo {
+	uint32_t key;		/* 1 << 31, dir, proto, port */
+	uint16_t id;		/* the row's, if found */
+	uint8_t	 verdict;
+	uint8_t	 found;		/* a row was found */
+};
+
 struct corr {
 	struct corr_cfg	 cfg;
 	const struct kb	*kb;
@@ -380,6 +391,8 @@ struct corr {
 	size_t		 mem;
 	corr_emit_fn	 emit;		/* of the current corr_feed/tick/flush call */
 	void		*arg;
+	/* kb port rows already looked up (corr_kb_port), direct-mapped. */
+	struct corr_kb_memo kb_memo[CORR_KB_MEMO];
 };
 
 /* What every detector needs to know about the record at hand. */

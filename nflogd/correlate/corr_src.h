@@ -14,6 +14,15 @@
 struct corr_inc *corr_state_full_open(struct corr *c);
 /* corr_src.c: the state of a source, if there is one (nothing is touched). */
 const struct corr_src *corr_src_find(const struct corr *c, unsigned family, const uint8_t *addr);
+/* corr_src.c: the same, tried at src slot i first (where it was noted). */
+const struct corr_src *corr_src_find_at(const struct corr *c, unsigned family,
+					const uint8_t *addr, uint32_t i);
+
+/* The src slot of state s (of c's src table), for corr_src_find_at(). */
+static inline uint32_t corr_src_slot(const struct corr *c, const struct corr_src *s)
+{
+	return (uint32_t)(s - (const struct corr_src *)c->src.val);
+}
 
 /* STATE_FULL: one incident for a burst of evictions; packets = states
  * evicted, sources = source states created meanwhile. */
@@ -47,7 +56,7 @@ static inline struct corr_src *corr_src_get(struct corr *c, const struct ring_re
 	uint32_t i;
 
 	corr_key_set(&k, CORR_K_SRC, r->family, r->saddr, NULL, 0, 0, 0);
-	i = corr_tab_get(c, &c->src, &k, c->now, &got, &old_last);
+	i = corr_tab_get_inline(c, &c->src, &k, c->now, &got, &old_last);
 	s = corr_tab_val(&c->src, i);
 	if (got == CORR_FOUND)
 		return s;

@@ -94,7 +94,50 @@ CORR_HOT void corr_tab_touch(struct corr_tab *t, uint32_t i, uint64_t now)
 	t->slot[i].last = corr_max64(t->slot[i].last, now);
 }
 
+CORR_HOT void corr_chain_unlink(struct corr_tab *t, uint32_t i)
+{
+	uint32_t *p = &t->bucket[t->link[i].hash & t->mask];
+
+	while (*p != i)
+		p = &t->link[*p].chain;
+	*p = t->link[i].chain;
+}
+
 /* corr_tab_get() past the hint: hash, search the chain, else insert. */
+CORR_HOT uint32_t corr_tab_miss(const struct corr *c, struct corr_tab *t, const struct corr_key *k,
+				uint64_t now, enum corr_got *got, uint64_t *old_last)
+{
+	uint32_t h = corr_hash(c, k), i = corr_tab_find(t, k, h);
+
+	if (i != CORR_NONE) {
+		t->hint = i;
+		corr_tab_touch(t, i, now);
+		*got = CORR_FOUND;
+		return i;
+	}
+	if (t->nfree != CORR_NONE) {
+		i = t->nfree;
+		t->nfree = t->link[i].chain;
+		t->used++;
+		*got = CORR_NEW;
+	} else {
+		i = t->tail;
+		*old_last = t->slot[i].last;
+		corr_chain_unlink(t, i);
+		corr_lru_unlink(t, i);
+		*got = CORR_REUSED;
+	}
+	t->slot[i].key = *k;
+	t->link[i].hash = h;
+	t->link[i].chain = t->bucket[h & t->mask];
+	t->bucket[h & t->mask] = i;
+	t->slot[i].last = now;
+	corr_lru_push(t, i);
+	t->hint = i;
+	return i;
+}
+
+/* corr_tab_miss(), out of line: what most lookups call. */
 uint32_t corr_tab_get_slow(const struct corr *c, struct corr_tab *t, const struct corr_key *k,
 			   uint64_t now, enum corr_got *got, uint64_t *old_last);
 
@@ -120,6 +163,22 @@ CORR_HOT uint32_t corr_tab_get(const struct corr *c, struct corr_tab *t, const s
 		return i;
 	}
 	return corr_tab_get_slow(c, t, k, now, got, old_last);
+}
+
+/* corr_tab_get() with the miss inline: for the source table, which a flood
+ * of new sources misses on every record (the call cost 25 instructions). */
+CORR_HOT uint32_t corr_tab_get_inline(const struct corr *c, struct corr_tab *t,
+				      const struct corr_key *k, uint64_t now, enum corr_got *got,
+				      uint64_t *old_last)
+{
+	uint32_t i = t->hint;
+
+	if (i != CORR_NONE && corr_key_eq(&t->slot[i].key, k)) {
+		corr_tab_touch(t, i, now);
+		*got = CORR_FOUND;
+		return i;
+	}
+	return corr_tab_miss(c, t, k, now, got, old_last);
 }
 
 /* Look a key up, creating (and clearing) its value when missing. */

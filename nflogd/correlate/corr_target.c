@@ -56,7 +56,7 @@ static void corr_decoy_real(struct corr *c, const struct corr_tgt *t, unsigned f
 
 		if (!d->member)
 			continue;
-		s = corr_src_find(c, family, d->who.addr);
+		s = corr_src_find_at(c, family, d->who.addr, d->src);
 		hist = s && s->first < d->first ? s->first : d->first;
 		if (!best || d->crafted < best->crafted ||
 		    (d->crafted == best->crafted &&
@@ -91,7 +91,7 @@ void corr_decoy_evidence(struct corr *c, const struct corr_tgt *t, unsigned fami
 			ev |= RING_EV_TTL_MISMATCH;
 		ttl = d->ttl;
 		a32[n++] = d->who.a32;
-		s = corr_src_find(c, family, d->who.addr);
+		s = corr_src_find_at(c, family, d->who.addr, d->src);
 		if (s && s->ipid_const)
 			ev |= RING_EV_IPID_CONST;
 	}
