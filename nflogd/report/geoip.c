@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "report/geoip.h"
+#include "report/geoip_dc.h"
 #include "util/errbuf.h"
 #include "util/mix.h"
 
@@ -39,6 +40,7 @@ struct geoip_file {
 #if NFLOGD_HAVE_MAXMINDDB
 	MMDB_s		 db;
 #endif
+	struct geoip_dc	*dc;		/* its decodes by data record, or NULL */
 };
 
 /* A cached address; its answer is the same index of geoip.info. */
@@ -115,6 +117,7 @@ static void geoip_file_close(struct geoip_file *f)
 #if NFLOGD_HAVE_MAXMINDDB
 	MMDB_close(&f->db);
 #endif
+	geoip_dc_free(f->dc);
 	free(f->path);
 	memset(f, 0, sizeof(*f));
 }
@@ -481,6 +484,43 @@ static void geoip_read_asn(struct geoip *g, struct geoip_file *f, MMDB_entry_s *
 	o->have |= GEOIP_F_ASN;
 }
 
+/* The fields of want from the file's record e into o: decoded, or replayed
+ * from the file's table of decodes (geoip_dc.h; the decode saw o->have only
+ * through want, so a zeroed answer with the other bits stands in for o). */
+static void geoip_file_decode(struct geoip *g, struct geoip_file *f, MMDB_entry_s *e,
+			      unsigned want, struct geoip_info *o)
+{
+	const struct geoip_info *kept;
+	struct geoip_info *t, part;
+	uint64_t bad0 = g->st.bad_values;
+	uint32_t bad;
+
+	if (!f->dc)
+		f->dc = geoip_dc_new();	/* NULL: decode every time */
+	if (f->dc && (kept = geoip_dc_get(f->dc, e->offset, want, &bad))) {
+		g->st.bad_values += bad;
+		geoip_dc_merge(o, kept, want);
+		return;
+	}
+	t = o;
+	if (f->dc) {
+		memset(&part, 0, sizeof(part));
+		part.have = (uint8_t)(f->provides & ~want);
+		t = &part;
+	}
+	if ((want & GEOIP_F_COUNTRY))
+		geoip_read_country(g, f, e, t);
+	if ((want & (GEOIP_F_CITY | GEOIP_F_LOCATION)))
+		geoip_read_city(g, f, e, t);
+	if ((want & GEOIP_F_ASN))
+		geoip_read_asn(g, f, e, t);
+	if (t == &part) {
+		geoip_dc_put(f->dc, e->offset, want, &part,
+			     (uint32_t)(g->st.bad_values - bad0));
+		geoip_dc_merge(o, &part, want);
+	}
+}
+
 /* One file's answer for the fields still missing from o. */
 static void geoip_file_lookup(struct geoip *g, struct geoip_file *f, const struct sockaddr *sa,
 			      struct geoip_info *o)
@@ -500,12 +540,8 @@ static void geoip_file_lookup(struct geoip *g, struct geoip_file *f, const struc
 	}
 	if (!res.found_entry)
 		return;
-	if ((want & GEOIP_F_COUNTRY))
-		geoip_read_country(g, f, &res.entry, o);
-	if ((want & (GEOIP_F_CITY | GEOIP_F_LOCATION)))
-		geoip_read_city(g, f, &res.entry, o);
+	geoip_file_decode(g, f, &res.entry, want, o);
 	if ((want & GEOIP_F_ASN)) {
-		geoip_read_asn(g, f, &res.entry, o);
 		/* An IPv4 address in an IPv6 tree: libmaxminddb counts the
 		 * 96 bits of ::/96 too. */
 		o->as_prefix = (uint8_t)(sa->sa_family == AF_INET && res.netmask > 96 ?
@@ -710,6 +746,7 @@ static int geoip_refresh_one(struct geoip *g, size_t i, char *err, size_t errlen
 	/* Swap: the new one is open, the old one can go. */
 	nf.path = f->path;
 	MMDB_close(&f->db);
+	geoip_dc_free(f->dc);	/* offsets into the old file */
 	*f = nf;
 	return 1;
 }
