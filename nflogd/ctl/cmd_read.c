@@ -94,6 +94,22 @@ static size_t ctl_filter_items(const struct recfilter *f, struct ringscan_item *
 	return k;
 }
 
+struct ctl_each {
+	struct ctl_read	*c;
+	long		 n;	/* records the filter let through */
+};
+
+static int ctl_print_one(void *arg, const struct ringscan_item *it)
+{
+	struct ctl_each *e = arg;
+
+	if (recfilter_active(e->c->filter) && !recfilter_match(e->c->filter, &it->rec))
+		return 0;
+	e->n++;
+	ctl_print(e->c, it);
+	return 0;
+}
+
 /* Print everything new since the cursors; returns records printed or -1. */
 static long ctl_drain(struct ctl_read *c, uint64_t last)
 {
@@ -112,6 +128,17 @@ static long ctl_drain(struct ctl_read *c, uint64_t last)
 		else if (last && !recfilter_active(c->filter) && head > c->cursor[s] &&
 			 head - c->cursor[s] > last)
 			c->cursor[s] = head - last;
+	}
+	/* All of them, in order: each record is printed as it is copied, no
+	 * copy of the whole ring is made (-n and alerts' latest state need
+	 * the whole set first). */
+	if (!last && !c->alerts) {
+		struct ctl_each e = { .c = c };
+
+		if (ringscan_each(c->rr, c->cursor, c->since_ns, RINGSCAN_DROPS | RINGSCAN_ALERTS,
+				  ctl_print_one, &e, &c->skipped) < 0)
+			return -1;
+		return e.n;
 	}
 	if (ringscan_collect(c->rr, c->cursor, c->since_ns,
 			     c->alerts ? RINGSCAN_ALERTS : RINGSCAN_DROPS | RINGSCAN_ALERTS,

@@ -10,27 +10,25 @@ int ctlline_format(char *buf, size_t size, struct ring_reader *rr,
 {
 	struct ctl_names names;
 	struct recfmt_ctx ctx = ctl_fmt_ctx(rr, it->seg, it->pos, &it->rec, src->kb, &names);
-	struct geoip_info sg, dg;
 
 	ctx.services = src->services;
 	ctx.memo = src->memo;
-	if (src->geo) {
-		ctx.src_geo = &sg;
-		ctx.dst_geo = &dg;
-	}
+	/* The answers in the cache, not copies: each is ~330 bytes, most of
+	 * them empty strings. */
 	if (it->rec.kind == RING_KIND_ALERT) {
 		union ring_slot u = { .rec = it->rec };
 
 		/* The alert's source; its target is this host or many. */
-		dg.status = GEOIP_ST_NONE;
-		if (src->geo && (u.alert.family == 4 || u.alert.family == 6))
-			geoip_lookup(src->geo, u.alert.family, u.alert.saddr, &sg);
-		else
-			sg.status = GEOIP_ST_NONE;
+		if (src->geo) {
+			ctx.src_geo = geoip_ref(src->geo, u.alert.family, u.alert.saddr, NULL);
+			/* family 0: not looked up */
+			ctx.dst_geo = geoip_ref(src->geo, 0, u.alert.saddr, NULL);
+		}
 		return src->json ? recfmt_alert_json(buf, size, &u.alert, &ctx) :
 				   recfmt_alert_text(buf, size, &u.alert, &ctx);
 	}
-	geoip_rec(src->geo, &it->rec, &sg, &dg);
+	if (src->geo)
+		geoip_rec_ref(src->geo, &it->rec, &ctx.src_geo, &ctx.dst_geo);
 	return src->json ? recfmt_json(buf, size, &it->rec, &ctx) :
 			   recfmt_text(buf, size, &it->rec, &ctx);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "report/geoip.h"
+#include "report/geoip_dc.h"
 #include "util/errbuf.h"
 #include "util/mix.h"
 
@@ -39,20 +40,22 @@ struct geoip_file {
 #if NFLOGD_HAVE_MAXMINDDB
 	MMDB_s		 db;
 #endif
+	struct geoip_dc	*dc;		/* its decodes by data record, or NULL */
 };
 
-struct geoip_slot {
+/* A cached address; its answer is the same index of geoip.info. */
+struct geoip_key {
 	uint32_t	 gen;		/* 0: empty; else the handle's gen when filled */
 	uint8_t		 family;
-	uint8_t		 addr[16];
-	struct geoip_info info;
+	uint8_t		 addr[16];	/* IPv4: the first 4, the rest zero */
 };
 
 struct geoip {
 	const struct kb		*kb;
 	struct geoip_file	 f[GEOIP_FILES_MAX];
 	size_t			 n;
-	struct geoip_slot	*cache;		/* GEOIP_CACHE_SLOTS */
+	struct geoip_key	*key;		/* GEOIP_CACHE_SLOTS */
+	struct geoip_info	*info;		/* GEOIP_CACHE_SLOTS */
 	uint32_t		 gen;		/* bumped when a file changes */
 	uint64_t		 seed;
 	int64_t			 checked;	/* now_s of the last refresh */
@@ -94,8 +97,11 @@ struct geoip *geoip_new(const struct kb *kb)
 
 	if (!g)
 		return NULL;
-	g->cache = calloc(GEOIP_CACHE_SLOTS, sizeof(*g->cache));
-	if (!g->cache) {
+	g->key = calloc(GEOIP_CACHE_SLOTS, sizeof(*g->key));
+	g->info = calloc(GEOIP_CACHE_SLOTS, sizeof(*g->info));
+	if (!g->key || !g->info) {
+		free(g->key);
+		free(g->info);
 		free(g);
 		return NULL;
 	}
@@ -111,6 +117,7 @@ static void geoip_file_close(struct geoip_file *f)
 #if NFLOGD_HAVE_MAXMINDDB
 	MMDB_close(&f->db);
 #endif
+	geoip_dc_free(f->dc);
 	free(f->path);
 	memset(f, 0, sizeof(*f));
 }
@@ -123,7 +130,8 @@ void geoip_free(struct geoip *g)
 		return;
 	for (i = 0; i < g->n; i++)
 		geoip_file_close(&g->f[i]);
-	free(g->cache);
+	free(g->key);
+	free(g->info);
 	free(g);
 }
 
@@ -476,6 +484,43 @@ static void geoip_read_asn(struct geoip *g, struct geoip_file *f, MMDB_entry_s *
 	o->have |= GEOIP_F_ASN;
 }
 
+/* The fields of want from the file's record e into o: decoded, or replayed
+ * from the file's table of decodes (geoip_dc.h; the decode saw o->have only
+ * through want, so a zeroed answer with the other bits stands in for o). */
+static void geoip_file_decode(struct geoip *g, struct geoip_file *f, MMDB_entry_s *e,
+			      unsigned want, struct geoip_info *o)
+{
+	const struct geoip_info *kept;
+	struct geoip_info *t, part;
+	uint64_t bad0 = g->st.bad_values;
+	uint32_t bad;
+
+	if (!f->dc)
+		f->dc = geoip_dc_new();	/* NULL: decode every time */
+	if (f->dc && (kept = geoip_dc_get(f->dc, e->offset, want, &bad))) {
+		g->st.bad_values += bad;
+		geoip_dc_merge(o, kept, want);
+		return;
+	}
+	t = o;
+	if (f->dc) {
+		memset(&part, 0, sizeof(part));
+		part.have = (uint8_t)(f->provides & ~want);
+		t = &part;
+	}
+	if ((want & GEOIP_F_COUNTRY))
+		geoip_read_country(g, f, e, t);
+	if ((want & (GEOIP_F_CITY | GEOIP_F_LOCATION)))
+		geoip_read_city(g, f, e, t);
+	if ((want & GEOIP_F_ASN))
+		geoip_read_asn(g, f, e, t);
+	if (t == &part) {
+		geoip_dc_put(f->dc, e->offset, want, &part,
+			     (uint32_t)(g->st.bad_values - bad0));
+		geoip_dc_merge(o, &part, want);
+	}
+}
+
 /* One file's answer for the fields still missing from o. */
 static void geoip_file_lookup(struct geoip *g, struct geoip_file *f, const struct sockaddr *sa,
 			      struct geoip_info *o)
@@ -495,12 +540,8 @@ static void geoip_file_lookup(struct geoip *g, struct geoip_file *f, const struc
 	}
 	if (!res.found_entry)
 		return;
-	if ((want & GEOIP_F_COUNTRY))
-		geoip_read_country(g, f, &res.entry, o);
-	if ((want & (GEOIP_F_CITY | GEOIP_F_LOCATION)))
-		geoip_read_city(g, f, &res.entry, o);
+	geoip_file_decode(g, f, &res.entry, want, o);
 	if ((want & GEOIP_F_ASN)) {
-		geoip_read_asn(g, f, &res.entry, o);
 		/* An IPv4 address in an IPv6 tree: libmaxminddb counts the
 		 * 96 bits of ::/96 too. */
 		o->as_prefix = (uint8_t)(sa->sa_family == AF_INET && res.netmask > 96 ?
@@ -534,85 +575,140 @@ static void geoip_lookup_files(struct geoip *g, unsigned family, const uint8_t a
 }
 #endif
 
-/* The address's slot: its own, an empty one, or (probe full) the home slot. */
-static struct geoip_slot *geoip_slot(struct geoip *g, unsigned family, const uint8_t *addr,
-				     size_t alen, bool *hit)
+static uint64_t geoip_ids;	/* atomic: answers made so far, in every handle */
+
+static const struct geoip_info geoip_none = { .status = GEOIP_ST_NONE };
+
+/* Slot s holds (family, addr): the compares have a constant size, so they
+ * are a load or two each, not a call. */
+static inline bool geoip_key_eq(const struct geoip_key *k, unsigned family, const uint8_t *addr)
+{
+	if (k->family != family)
+		return false;
+	return family == 4 ? !memcmp(k->addr, addr, 4) : !memcmp(k->addr, addr, 16);
+}
+
+/* The address's slot: its own, an empty one, or (probe full) the home slot,
+ * or the one after it when the home slot holds keep's answer. */
+static size_t geoip_slot(const struct geoip *g, unsigned family, const uint8_t *addr,
+			 size_t alen, size_t keep, bool *hit)
 {
 	uint64_t h = mix_bytes(addr, alen, g->seed ^ family);
-	size_t home = (size_t)h & (GEOIP_CACHE_SLOTS - 1), i;
+	size_t home = (size_t)h & (GEOIP_CACHE_SLOTS - 1), i, at;
 
 	for (i = 0; i < GEOIP_PROBE; i++) {
-		struct geoip_slot *s = &g->cache[(home + i) & (GEOIP_CACHE_SLOTS - 1)];
+		const struct geoip_key *k = &g->key[at = (home + i) & (GEOIP_CACHE_SLOTS - 1)];
 
-		if (s->gen != g->gen) {
+		if (k->gen != g->gen) {
 			*hit = false;
-			return s;
+			return at;
 		}
-		if (s->family == family && !memcmp(s->addr, addr, alen)) {
+		if (geoip_key_eq(k, family, addr)) {
 			*hit = true;
-			return s;
+			return at;
 		}
 	}
 	*hit = false;
-	return &g->cache[home];
+	return home != keep ? home : (home + 1) & (GEOIP_CACHE_SLOTS - 1);
+}
+
+/* Slot i filled with the answer for (family, addr). */
+static void geoip_fill(struct geoip *g, size_t i, unsigned family, const uint8_t addr[16],
+		       size_t alen)
+{
+	struct geoip_key *k = &g->key[i];
+	struct geoip_info *o = &g->info[i];
+	const struct kb_addr *row;
+
+	memset(o, 0, sizeof(*o));
+	o->id = __atomic_add_fetch(&geoip_ids, 1, __ATOMIC_RELAXED);
+	k->gen = g->gen;
+	k->family = (uint8_t)family;
+	memset(k->addr, 0, sizeof(k->addr));
+	memcpy(k->addr, addr, alen);
+	row = g->kb ? kb_addr_lookup(g->kb, family, addr) : NULL;
+	if (row && geoip_skip_class(row->cls)) {
+		g->st.skipped++;
+		o->status = GEOIP_ST_SKIPPED;
+		return;
+	}
+	g->st.lookups++;
+	geoip_lookup_files(g, family, addr, o);
+	o->status = o->have ? GEOIP_ST_FOUND : GEOIP_ST_MISS;
+	if (!o->have)
+		g->st.misses++;
+}
+
+const struct geoip_info *geoip_ref(struct geoip *g, unsigned family, const uint8_t addr[16],
+				   const struct geoip_info *keep)
+{
+	size_t alen = family == 4 ? 4 : 16, i;
+	bool hit;
+
+	if (!g || !g->n || (family != 4 && family != 6))
+		return &geoip_none;
+	i = geoip_slot(g, family, addr, alen,
+		       keep && keep >= g->info && keep < g->info + GEOIP_CACHE_SLOTS ?
+		       (size_t)(keep - g->info) : GEOIP_CACHE_SLOTS, &hit);
+	if (!hit) {
+		geoip_fill(g, i, family, addr, alen);
+		return &g->info[i];
+	}
+	g->st.cache_hits++;
+	if (g->info[i].status != GEOIP_ST_SKIPPED)
+		g->st.lookups++;
+	return &g->info[i];
 }
 
 enum geoip_status geoip_lookup(struct geoip *g, unsigned family, const uint8_t addr[16],
 			       struct geoip_info *out)
 {
-	size_t alen = family == 4 ? 4 : 16;
-	const struct kb_addr *row;
-	struct geoip_slot *s;
-	bool hit;
+	const struct geoip_info *i = geoip_ref(g, family, addr, NULL);
 
-	out->status = GEOIP_ST_NONE;
-	out->have = 0;
-	if (!g || !g->n || (family != 4 && family != 6))
+	if (i == &geoip_none) {
+		out->status = GEOIP_ST_NONE;
+		out->have = 0;
 		return GEOIP_ST_NONE;
-	s = geoip_slot(g, family, addr, alen, &hit);
-	if (hit) {
-		g->st.cache_hits++;
-		if (s->info.status != GEOIP_ST_SKIPPED)
-			g->st.lookups++;
-		*out = s->info;
-		return out->status;
 	}
-	memset(&s->info, 0, sizeof(s->info));
-	s->gen = g->gen;
-	s->family = (uint8_t)family;
-	memset(s->addr, 0, sizeof(s->addr));
-	memcpy(s->addr, addr, alen);
-	row = g->kb ? kb_addr_lookup(g->kb, family, addr) : NULL;
-	if (row && geoip_skip_class(row->cls)) {
-		g->st.skipped++;
-		s->info.status = GEOIP_ST_SKIPPED;
-	} else {
-		g->st.lookups++;
-		geoip_lookup_files(g, family, addr, &s->info);
-		s->info.status = s->info.have ? GEOIP_ST_FOUND : GEOIP_ST_MISS;
-		if (!s->info.have)
-			g->st.misses++;
-	}
-	*out = s->info;
+	*out = *i;
 	return out->status;
+}
+
+void geoip_rec_ref(struct geoip *g, const struct ring_rec *r, const struct geoip_info **src,
+		   const struct geoip_info **dst)
+{
+	const uint8_t local = RING_AF_OWN | RING_AF_SUBNET | RING_AF_BCAST | RING_AF_LIMITED |
+			      RING_AF_MCAST;
+
+	*src = *dst = &geoip_none;
+	if (!g || !g->n || (r->family != 4 && r->family != 6) ||
+	    r->status == RING_ST_INVALID)
+		return;
+	*src = geoip_ref(g, r->family, r->saddr, NULL);
+	/* The destination is usually this host: nothing to say about it. */
+	if ((r->klass.dst_facts & RING_AF_KNOWN) && (r->klass.dst_facts & local))
+		return;
+	*dst = geoip_ref(g, r->family, r->daddr, *src);
 }
 
 void geoip_rec(struct geoip *g, const struct ring_rec *r, struct geoip_info *src,
 	       struct geoip_info *dst)
 {
-	const uint8_t local = RING_AF_OWN | RING_AF_SUBNET | RING_AF_BCAST | RING_AF_LIMITED |
-			      RING_AF_MCAST;
+	const struct geoip_info *s, *d;
 
-	src->status = dst->status = GEOIP_ST_NONE;
-	src->have = dst->have = 0;
-	if (!g || !g->n || (r->family != 4 && r->family != 6) ||
-	    r->status == RING_ST_INVALID)
-		return;
-	geoip_lookup(g, r->family, r->saddr, src);
-	/* The destination is usually this host: nothing to say about it. */
-	if ((r->klass.dst_facts & RING_AF_KNOWN) && (r->klass.dst_facts & local))
-		return;
-	geoip_lookup(g, r->family, r->daddr, dst);
+	geoip_rec_ref(g, r, &s, &d);
+	if (s == &geoip_none) {
+		src->status = GEOIP_ST_NONE;
+		src->have = 0;
+	} else {
+		*src = *s;
+	}
+	if (d == &geoip_none) {
+		dst->status = GEOIP_ST_NONE;
+		dst->have = 0;
+	} else {
+		*dst = *d;
+	}
 }
 
 #if NFLOGD_HAVE_MAXMINDDB
@@ -650,6 +746,7 @@ static int geoip_refresh_one(struct geoip *g, size_t i, char *err, size_t errlen
 	/* Swap: the new one is open, the old one can go. */
 	nf.path = f->path;
 	MMDB_close(&f->db);
+	geoip_dc_free(f->dc);	/* offsets into the old file */
 	*f = nf;
 	return 1;
 }

@@ -18,7 +18,8 @@
  *
  * Results are cached per address in a fixed table (open addressing, a short
  * probe, the home slot evicted when the probe is full): no growth, whatever
- * the ring holds. Every value read from a file is type-checked; a field of
+ * the ring holds. The keys are a table of their own, so that a probe reads
+ * a few cache lines of keys, not one answer (~330 bytes) per slot tried. Every value read from a file is type-checked; a field of
  * the wrong type is dropped and reported once per file (geoip_warning). The
  * library is optional: built without it (NFLOGD_HAVE_MAXMINDDB 0),
  * geoip_available() is false and geoip_add() refuses every file, saying so.
@@ -61,6 +62,10 @@ enum geoip_status {
 /* One address's answer. Strings are NUL-terminated UTF-8 as the file had
  * them (not validated: writers escape); empty when absent. */
 struct geoip_info {
+	uint64_t id;				/* this answer's number, unique in the
+						 * process (0: not a lookup's): infos with
+						 * the same id hold the same answer, so a
+						 * caller may keep text made from one */
 	uint8_t	 status;			/* enum geoip_status */
 	uint8_t	 have;				/* GEOIP_F_* found */
 	char	 country_iso[3];		/* two ASCII letters */
@@ -117,11 +122,23 @@ bool geoip_skip_class(const char *cls);
 enum geoip_status geoip_lookup(struct geoip *g, unsigned family, const uint8_t addr[16],
 			       struct geoip_info *out);
 
+/* geoip_ref - geoip_lookup() without the copy: the cached answer itself
+ * (never NULL; status NONE when nothing was looked up), valid until the next
+ * lookup, refresh or free of g. keep: an answer geoip_ref returned before
+ * that this lookup must not evict (NULL: none). */
+const struct geoip_info *geoip_ref(struct geoip *g, unsigned family, const uint8_t addr[16],
+				   const struct geoip_info *keep);
+
 /* geoip_rec - the record's source, and its destination unless it is local
  * (one of this host's addresses, on-link, a broadcast or multicast as
  * localnet/ saw it), into src and dst (status NONE when not looked up). */
 void geoip_rec(struct geoip *g, const struct ring_rec *r, struct geoip_info *src,
 	       struct geoip_info *dst);
+
+/* geoip_rec_ref - geoip_rec() through geoip_ref(): both answers stay valid
+ * until the next lookup on g. */
+void geoip_rec_ref(struct geoip *g, const struct ring_rec *r, const struct geoip_info **src,
+		   const struct geoip_info **dst);
 
 /* geoip_refresh - at most once per distinct now_s (seconds of any clock),
  * stat every file and reopen those replaced (other inode, device, size or

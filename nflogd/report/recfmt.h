@@ -100,8 +100,21 @@ struct recfmt_memo_slot {
 	char				 text[RECFMT_MEMO_TEXT];
 };
 
+/* And what an address's GeoIP answer printed after "-geo=" (country, AS
+ * number, escaped organisation), keyed by the answer's id (geoip.h: unique
+ * in the process, so this part outlives any handle): one slot per id modulo
+ * the size, so the last RECFMT_GEO_SLOTS answers made all fit. */
+#define RECFMT_GEO_SLOTS	8192u	/* power of two */
+
+struct recfmt_geo_slot {
+	uint64_t	 id;		/* 0: empty */
+	uint8_t		 len;		/* of text */
+	char		 text[119];	/* longer texts are not kept, only printed */
+};
+
 struct recfmt_memo {
 	struct recfmt_memo_slot	slot[RECFMT_MEMO_SLOTS];
+	struct recfmt_geo_slot	geo[RECFMT_GEO_SLOTS];
 };
 
 /*

@@ -107,7 +107,7 @@ int recfmt_alert_text(char *buf, size_t size, const struct ring_alert *a,
 		recfmt_fmt(&o, ", %" PRIu32 " sources", a->sources);
 	if (a->interval_ms)
 		recfmt_fmt(&o, ", every %.1f s", (double)a->interval_ms / 1000.0);
-	recfmt_text_geo(&o, "src", c->src_geo);
+	recfmt_text_geo(&o, false, c->src_geo, c->memo);
 	recfmt_fmt(&o, " -- %s", kb_verdict_name(a->verdict));
 	if (row) {
 		recfmt_chr(&o, ' ');

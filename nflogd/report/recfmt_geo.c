@@ -6,21 +6,11 @@
 #include "report/geoip.h"
 #include "report/recfmt_int.h"
 
-/* " src-geo=CH,AS64496 \"Org\"", " src-geo=unknown" for a miss, nothing when
- * the address was not looked up. Names pass through recfmt_text_str like
- * every string of the line: ASCII only, the rest escaped. */
-void recfmt_text_geo(struct recfmt_out *o, const char *side, const struct geoip_info *g)
+/* What follows "-geo=" for an answer with a country or an AS: "CH,AS64496
+ * \"Org\"". Names pass through recfmt_text_str like every string of the
+ * line: ASCII only, the rest escaped. */
+static void recfmt_text_geo_found(struct recfmt_out *o, const struct geoip_info *g)
 {
-	if (!g || (g->status != GEOIP_ST_FOUND && g->status != GEOIP_ST_MISS))
-		return;
-	recfmt_chr(o, ' ');
-	recfmt_str(o, side);
-	recfmt_str(o, "-geo=");
-	if (!(g->have & (GEOIP_F_COUNTRY | GEOIP_F_ASN))) {
-		/* A city without a country: say no more than the line's short form. */
-		recfmt_str(o, "unknown");
-		return;
-	}
 	if (g->have & GEOIP_F_COUNTRY)
 		recfmt_text_str(o, g->country_iso, 2, 0);
 	if (g->have & GEOIP_F_ASN) {
@@ -31,6 +21,51 @@ void recfmt_text_geo(struct recfmt_out *o, const char *side, const struct geoip_
 			recfmt_chr(o, '"');
 		}
 	}
+}
+
+/* The memo's text for g, made now if it held another answer's; NULL when
+ * the text is too long to keep (then it is made each time). Appending the
+ * kept text is appending what it was made of: the appender keeps a prefix
+ * of whatever it is given, in pieces or at once. */
+static const struct recfmt_geo_slot *recfmt_geo_memo(struct recfmt_memo *m,
+						     const struct geoip_info *g)
+{
+	struct recfmt_geo_slot *s = &m->geo[g->id & (RECFMT_GEO_SLOTS - 1)];
+	struct recfmt_out t;
+
+	if (s->id == g->id)
+		return s;
+	t = (struct recfmt_out){ .buf = s->text, .size = sizeof(s->text) };
+	recfmt_text_geo_found(&t, g);
+	if (t.len >= sizeof(s->text) || t.err) {
+		s->id = 0;
+		return NULL;
+	}
+	s->id = g->id;
+	s->len = (uint8_t)t.len;
+	return s;
+}
+
+/* " src-geo=CH,AS64496 \"Org\"", " src-geo=unknown" for a miss, nothing
+ * when the address was not looked up. */
+void recfmt_text_geo(struct recfmt_out *o, bool dst, const struct geoip_info *g,
+		     struct recfmt_memo *m)
+{
+	const struct recfmt_geo_slot *s;
+
+	if (!g || (g->status != GEOIP_ST_FOUND && g->status != GEOIP_ST_MISS))
+		return;
+	recfmt_mem(o, dst ? " dst-geo=" : " src-geo=", 9);
+	if (!(g->have & (GEOIP_F_COUNTRY | GEOIP_F_ASN))) {
+		/* A city without a country: say no more than the line's short form. */
+		recfmt_mem(o, "unknown", 7);
+		return;
+	}
+	if (m && g->id && (s = recfmt_geo_memo(m, g))) {
+		recfmt_mem(o, s->text, s->len);
+		return;
+	}
+	recfmt_text_geo_found(o, g);
 }
 
 /* ,"geo":{...},"as":{...} inside an open source/destination object: ECS

@@ -14,6 +14,7 @@
 #define NFLOGD_RECFMT_INT_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -148,9 +149,11 @@ const struct services_entry *recfmt_registered(const struct ring_rec *r,
 					       const struct kb_port *row);
 
 struct geoip_info;
-/* recfmt_geo.c: " SIDE-geo=CC,ASn \"org\"" for the text line; ,"geo":{..},"as":{..}
- * inside an open source/destination object. NULL or not looked up: nothing. */
-void recfmt_text_geo(struct recfmt_out *o, const char *side, const struct geoip_info *g);
+/* recfmt_geo.c: " src-geo=CC,ASn \"org\"" (dst: " dst-geo=...") for the text line,
+ * through m when not NULL; ,"geo":{..},"as":{..} inside an open
+ * source/destination object. NULL or not looked up: nothing. */
+void recfmt_text_geo(struct recfmt_out *o, bool dst, const struct geoip_info *g,
+		     struct recfmt_memo *m);
 void recfmt_json_geo(struct recfmt_out *o, const struct geoip_info *g);
 
 /* recfmt_ecs.c: ,"host":{..},"observer":{.. (left open); the rest as named. */

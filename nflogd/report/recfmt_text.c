@@ -331,8 +331,8 @@ int recfmt_text(char *buf, size_t size, const struct ring_rec *r, const struct r
 	recfmt_text_l2(&o, r);
 	if (c->kb)
 		recfmt_text_kb(&o, r, c);
-	recfmt_text_geo(&o, "src", c->src_geo);
-	recfmt_text_geo(&o, "dst", c->dst_geo);
+	recfmt_text_geo(&o, false, c->src_geo, c->memo);
+	recfmt_text_geo(&o, true, c->dst_geo, c->memo);
 	if (r->status == RING_ST_TRUNCATED || r->status == RING_ST_INVALID) {
 		recfmt_str(&o, " [");
 		recfmt_str(&o, recfmt_status_str(r->status));

@@ -224,39 +224,91 @@ bool ringread_get_live_head(const struct ring_reader *r, uint32_t seg, uint64_t 
 
 _Static_assert(offsetof(struct ring_rec, kind) < 64, "a stamp is in the first cache line");
 
+/* The stamp of the record at p under the commit-word protocol: RINGREAD_OK
+ * with *out filled, or what ringread_get_live() would say instead. */
+static inline enum ringread_result ringread_stamp1(const char *segbase, uint64_t mask,
+						   uint32_t seg, uint64_t p,
+						   struct ringread_stamp *out)
+{
+	const struct ring_rec *rec = (const void *)(segbase + (p & mask) * RING_REC_SIZE);
+	uint64_t want = 2 * p + 2, c1, ts;
+	uint8_t kind;
+
+	/* Pairs with the second commit store in ring_append(). */
+	c1 = __atomic_load_n(&rec->commit, __ATOMIC_ACQUIRE);
+	if (c1 != want)
+		return c1 > want ? RINGREAD_LAPPED : RINGREAD_EMPTY;
+	ts = rec->ts_ns;
+	kind = rec->kind;
+	/* Pairs with the release fence in ring_append(), as above. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&rec->commit, __ATOMIC_RELAXED) != want)
+		return RINGREAD_LAPPED;
+	out->pos = p;
+	out->ts_ns = ts;
+	out->seg = seg;
+	out->kind = kind;
+	return RINGREAD_OK;
+}
+
 size_t ringread_stamps_live(const struct ring_reader *r, uint32_t seg, uint64_t *pos,
 			    uint64_t end, struct ringread_stamp *out)
 {
 	const char *segbase;
-	uint64_t p, mask = r->slots - 1, want, ts;
+	uint64_t p, mask = r->slots - 1;
 	size_t n = 0;
-	uint8_t kind;
 
 	if (seg >= r->nsegs) {
 		*pos = end;
 		return 0;
 	}
 	segbase = ringread_segbase(r, seg);
-	for (p = *pos; p < end; p++) {
-		const struct ring_rec *rec = (const void *)(segbase + (p & mask) * RING_REC_SIZE);
-
-		want = 2 * p + 2;
-		/* Pairs with the second commit store in ring_append(). */
-		if (__atomic_load_n(&rec->commit, __ATOMIC_ACQUIRE) != want)
-			continue;
-		ts = rec->ts_ns;
-		kind = rec->kind;
-		/* Pairs with the release fence in ring_append(), as above. */
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&rec->commit, __ATOMIC_RELAXED) != want)
-			continue;
-		out[n].pos = p;
-		out[n].ts_ns = ts;
-		out[n].kind = kind;
-		n++;
-	}
+	for (p = *pos; p < end; p++)
+		if (ringread_stamp1(segbase, mask, seg, p, &out[n]) == RINGREAD_OK)
+			n++;
 	*pos = p;
 	return n;
+}
+
+size_t ringread_stamps(const struct ring_reader *r, uint32_t seg, uint64_t pos, uint64_t end,
+		       struct ringread_stamp *out, uint64_t *lapped, uint64_t *empty)
+{
+	const char *segbase;
+	uint64_t mask = r->slots - 1;
+	size_t n = 0;
+
+	if (seg >= r->nsegs) {
+		*empty += end > pos ? end - pos : 0;
+		return 0;
+	}
+	segbase = ringread_segbase(r, seg);
+	for (; pos < end; pos++) {
+		switch (ringread_stamp1(segbase, mask, seg, pos, &out[n])) {
+		case RINGREAD_OK:
+			n++;
+			break;
+		case RINGREAD_LAPPED:
+			(*lapped)++;
+			break;
+		default:
+			(*empty)++;
+			break;
+		}
+	}
+	return n;
+}
+
+void ringread_prefetch(const struct ring_reader *r, uint32_t seg, uint64_t pos)
+{
+	const char *p;
+
+	if (seg >= r->nsegs)
+		return;
+	p = ringread_segbase(r, seg) + (pos & (r->slots - 1)) * RING_REC_SIZE;
+	__builtin_prefetch(p);
+	__builtin_prefetch(p + 64);
+	__builtin_prefetch(p + 128);
+	__builtin_prefetch(p + 192);
 }
 
 enum ringread_result ringread_get(const struct ring_reader *r, uint32_t seg,

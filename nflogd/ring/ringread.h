@@ -58,6 +58,7 @@ bool ringread_get_live_head(const struct ring_reader *r, uint32_t seg, uint64_t 
 struct ringread_stamp {
 	uint64_t pos;
 	uint64_t ts_ns;
+	uint32_t seg;
 	uint8_t	 kind;
 };
 /* ringread_stamps_live - the commit-word protocol of ringread_get_live() over
@@ -68,6 +69,19 @@ struct ringread_stamp {
  * checks the commit word again). */
 size_t ringread_stamps_live(const struct ring_reader *r, uint32_t seg, uint64_t *pos,
 			    uint64_t end, struct ringread_stamp *out);
+
+/* ringread_stamps - ringread_stamps_live() over positions pos..end-1 that
+ * also counts the records it skips the way ringread_get_live() would answer
+ * for them: *lapped (overwritten, or changed while read) and *empty (not
+ * written, damaged for a reader of a finished file) are added to. For a
+ * reader that orders records by their stamps and copies each with
+ * ringread_get() (which checks the commit word again, and the CRC). */
+size_t ringread_stamps(const struct ring_reader *r, uint32_t seg, uint64_t pos, uint64_t end,
+		       struct ringread_stamp *out, uint64_t *lapped, uint64_t *empty);
+
+/* ringread_prefetch - ask for the record at pos of segment seg to be brought
+ * into the cache (a reader about to copy it; nothing is read or checked). */
+void ringread_prefetch(const struct ring_reader *r, uint32_t seg, uint64_t pos);
 
 /* ringread_ctr - counter c of segment seg (relaxed snapshot). */
 uint64_t ringread_ctr(const struct ring_reader *r, uint32_t seg, unsigned c);

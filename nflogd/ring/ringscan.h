@@ -49,6 +49,22 @@ int ringscan_collect(const struct ring_reader *rr, uint64_t *cursor, uint64_t si
 		     unsigned kinds, struct ringscan_item **items, size_t *n,
 		     struct ringscan_stats *st);
 
+/* What ringscan_each hands each record to: 0 to go on, else the scan stops
+ * and returns it. it lives until fn returns. */
+typedef int (*ringscan_fn)(void *arg, const struct ringscan_item *it);
+
+/*
+ * ringscan_each - ringscan_collect() without the array: the same records in
+ * the same order, each copied when its turn comes and handed to fn. What it
+ * keeps is a stamp per record (position and time, 24 bytes, not the 272 of
+ * a copy), so a scan of the whole ring neither allocates nor touches a
+ * second ring's worth of memory. A record overwritten between its stamp and
+ * its copy counts as lapped. Cursors and counts as for ringscan_collect();
+ * returns 0, -ENOMEM (nothing read), or what fn returned to stop.
+ */
+int ringscan_each(const struct ring_reader *rr, uint64_t *cursor, uint64_t since_ns,
+		  unsigned kinds, ringscan_fn fn, void *arg, struct ringscan_stats *st);
+
 /* ringscan_item_cmp - qsort() order of items: (ts_ns, seg, pos). */
 int ringscan_item_cmp(const void *a, const void *b);
 

@@ -5,7 +5,9 @@
  * directory: two capture segments and the alert segment, records whose
  * timestamps interleave across segments. Checked: the order `nflogctl read`
  * uses (ts, segment, position), the kind and --since filters, cursors that
- * return only what is new, and the accounting of lapped and damaged records.
+ * return only what is new, and the accounting of lapped and damaged records;
+ * ringscan_each hands over what ringscan_collect returns, in its order, and
+ * counts the same.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -112,6 +114,44 @@ static struct ring_reader *reader(const struct fx *f)
 	return rr;
 }
 
+struct each_got {
+	struct ringscan_item	it[64];
+	size_t			n;
+};
+
+static int each_take(void *arg, const struct ringscan_item *it)
+{
+	struct each_got *g = arg;
+
+	assert_true(g->n < 64);
+	g->it[g->n++] = *it;
+	return 0;
+}
+
+/* ringscan_each over the whole ring: the records, order and counts of
+ * ringscan_collect. */
+static void check_each(const struct ring_reader *rr, uint64_t since, unsigned kinds)
+{
+	struct ringscan_stats sc = { 0 }, se = { 0 };
+	struct ringscan_item *it;
+	struct each_got *g = calloc(1, sizeof(*g));
+	size_t n, i;
+
+	assert_non_null(g);
+	assert_int_equal(ringscan_collect(rr, NULL, since, kinds, &it, &n, &sc), 0);
+	assert_int_equal(ringscan_each(rr, NULL, since, kinds, each_take, g, &se), 0);
+	assert_int_equal(g->n, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(g->it[i].seg, it[i].seg);
+		assert_int_equal(g->it[i].pos, it[i].pos);
+		assert_memory_equal(&g->it[i].rec, &it[i].rec, sizeof(it[i].rec));
+	}
+	assert_int_equal(se.lapped, sc.lapped);
+	assert_int_equal(se.damaged, sc.damaged);
+	free(it);
+	free(g);
+}
+
 static void test_merged_order(void **state)
 {
 	struct fx *f = *state;
@@ -153,6 +193,9 @@ static void test_merged_order(void **state)
 	assert_int_equal(ringscan_collect(rr, NULL, 0, RINGSCAN_ALERTS, &it, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	free(it);
+	check_each(rr, 0, RINGSCAN_DROPS | RINGSCAN_ALERTS);
+	check_each(rr, 150, RINGSCAN_DROPS);
+	check_each(rr, 0, RINGSCAN_ALERTS);
 	ringread_close(rr);
 }
 
@@ -192,6 +235,8 @@ static void test_merged_runs(void **state)
 	for (i = 1; i < n; i++)
 		assert_true(ringscan_item_cmp(&it[i - 1], &it[i]) < 0);
 	free(it);
+	check_each(rr, 0, RINGSCAN_DROPS);
+	check_each(rr, 200, RINGSCAN_DROPS | RINGSCAN_ALERTS);
 	ringread_close(rr);
 }
 
@@ -263,6 +308,22 @@ static void test_lapped_and_damaged(void **state)
 	assert_int_equal(st.lapped, 0);
 	assert_int_equal(st.damaged, 1);
 	free(it);
+	check_each(rr, 0, RINGSCAN_DROPS);
+	/* With cursors: the lapped before the oldest slot count too. */
+	{
+		uint64_t c2[NSEGS] = { 0 };
+		struct ringscan_stats se = { 0 };
+		struct each_got *g = calloc(1, sizeof(*g));
+
+		assert_non_null(g);
+		assert_int_equal(ringscan_each(rr, c2, 0, RINGSCAN_DROPS, each_take, g, &se), 0);
+		assert_int_equal(se.lapped, 4);
+		assert_int_equal(se.damaged, 1);
+		assert_int_equal(g->n, SLOTS - 1);
+		assert_int_equal(g->it[0].rec.dport, 4);
+		assert_int_equal(c2[0], SLOTS + 4);
+		free(g);
+	}
 	ringread_close(rr);
 }
 
