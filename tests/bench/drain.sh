@@ -267,9 +267,10 @@ print(json.load(sys.stdin).get("slots", 262144))')
 	read -r got lapped < <(drain_stop "$c")
 	got=$((got - rec0)) lapped=$((${lapped:-0} - lap0))
 	# CPU during the drain, per thread name class (both files list the same threads).
+	# %.0f, not %d: mawk's %d stops at 2^31 - 1 ns, 2.1 s (ulogd-json read as 10737 ns/msg).
 	read -r tot cap cor < <(awk 'NR == FNR {a[FNR] = $2; next}
 		{d = $2 - a[FNR]; t += d; if ($1 ~ /^nflogd-g/) c += d; if ($1 == "nflogd-corr") k += d}
-		END {printf "%d %d %d\n", t, c, k}' "$NL_TMP/t0" "$NL_TMP/t1")
+		END {printf "%.0f %.0f %.0f\n", t, c, k}' "$NL_TMP/t0" "$NL_TMP/t1")
 	echo "$run $c $stream $ringst $((n1 - n0)) $got $(((q - q0) / 1024)) $((dr - dr0)) $tot $cap $cor $lapped" >>"$RES"
 	printf '  run %d %-10s %-6s %-5s logged %7s delivered %7s queued %6s KiB drops %s corr_lapped %s cpu %6.1f ms\n' \
 		"$run" "$c" "$stream" "$ringst" "$((n1 - n0))" "$got" "$(((q - q0) / 1024))" "$((dr - dr0))" "$lapped" \
