@@ -222,7 +222,7 @@ CPID="" CERR="" COUT=""
 
 # CPU time of all threads of $1, ns.
 bench_cpu_ns() {
-	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d\n", s}'
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%.0f\n", s}'
 }
 
 # CPU time of the threads of $1 whose name starts with $2, ns (nflogd: the
