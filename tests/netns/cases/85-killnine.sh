@@ -109,6 +109,13 @@ for k in $(seq "$ROUNDS"); do
 	[ $((start - prev_post)) -gt "$maxadopt" ] && maxadopt=$((start - prev_post))
 	ip netns exec "$NS_SRC" "$PKTGEN" "$TGT4" 9 "$RATE" 5 >"$NL_TMP/pktgen.out" &
 	gen=$!
+	# The kill comes 0.1-0.6 s into the flood, not into pktgen's start: on a loaded
+	# machine (CI, the sanitizer build) its first packet can take longer than 0.1 s.
+	for _ in $(seq 100); do
+		read -r now <<<"$(seg0)"
+		[ "$now" -gt "$start" ] && break
+		sleep 0.05
+	done
 	ms=$((100 + RANDOM % 500))
 	sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
 	read -r pre <<<"$(seg0)"
