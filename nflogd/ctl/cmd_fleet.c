@@ -431,7 +431,6 @@ static int ctl_fleet_suggest(struct fleet_run *r, const struct cidrlist *allow, 
 {
 	struct suggest_cfg cfg;
 	struct fleet_stats st;
-	struct timespec now;
 	char input[64];
 	size_t i;
 
@@ -442,11 +441,9 @@ static int ctl_fleet_suggest(struct fleet_run *r, const struct cidrlist *allow, 
 			"of the suggestions\n", r->pend_lost, FLEET_SUGGEST_MAX);
 	fleet_stats(r->f, &st);
 	snprintf(input, sizeof(input), "%zu file%s of JSON Lines", nfiles, nfiles == 1 ? "" : "s");
-	clock_gettime(CLOCK_REALTIME, &now);
 	/* Not this host's ruleset: the script is for every host's own table. */
 	cfg = (struct suggest_cfg){ .kb = kb_builtin(), .allow = allow,
-				    .now_ns = (uint64_t)now.tv_sec * 1000000000ull +
-					      (uint64_t)now.tv_nsec,
+				    .now_ns = ctl_now_ns(),
 				    .ring_path = input, .fleet_hosts = st.hosts ? st.hosts : 1 };
 	if (!(r->sg = suggest_new(&cfg))) {
 		fprintf(stderr, "nflogctl: fleet: out of memory\n");
